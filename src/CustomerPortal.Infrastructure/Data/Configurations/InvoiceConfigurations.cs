@@ -1,0 +1,49 @@
+using CustomerPortal.Domain.Customers;
+using CustomerPortal.Domain.Invoices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace CustomerPortal.Infrastructure.Data.Configurations;
+
+internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
+{
+    public void Configure(EntityTypeBuilder<Invoice> b)
+    {
+        b.Property(x => x.ExternalId).HasMaxLength(100).IsRequired();
+        b.Property(x => x.Number).HasMaxLength(50).IsRequired();
+        b.Property(x => x.Version).IsConcurrencyToken();
+        b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<MultiSiteInvoice>().WithMany().HasForeignKey(x => x.MultiSiteInvoiceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
+        b.Navigation(x => x.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
+        b.HasIndex(x => new { x.CustomerId, x.ExternalId }).IsUnique();
+        b.HasIndex(x => new { x.CustomerId, x.Number });
+        // Covering index for the Make a Payment page: overview sums, paging and "select all" read only this index.
+        b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.MultiSiteInvoiceId, x.InvoiceDate, x.DueDate, x.BalanceCents, x.PendingCents })
+            .HasDatabaseName("IX_Invoices_OpenByCustomer");
+        b.HasIndex(x => x.MultiSiteInvoiceId);
+    }
+}
+
+internal sealed class InvoiceLineConfiguration : IEntityTypeConfiguration<InvoiceLine>
+{
+    public void Configure(EntityTypeBuilder<InvoiceLine> b)
+    {
+        b.Property(x => x.Description).HasMaxLength(500).IsRequired();
+        b.Property(x => x.Quantity).HasPrecision(18, 3);
+        b.HasIndex(x => new { x.InvoiceId, x.LineNumber });
+    }
+}
+
+internal sealed class MultiSiteInvoiceConfiguration : IEntityTypeConfiguration<MultiSiteInvoice>
+{
+    public void Configure(EntityTypeBuilder<MultiSiteInvoice> b)
+    {
+        b.Property(x => x.ExternalId).HasMaxLength(100).IsRequired();
+        b.Property(x => x.Number).HasMaxLength(50).IsRequired();
+        b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(x => new { x.CustomerId, x.ExternalId }).IsUnique();
+        b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.InvoiceDate });
+    }
+}

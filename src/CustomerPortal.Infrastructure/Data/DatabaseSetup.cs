@@ -1,0 +1,76 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerPortal.Infrastructure.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    SqlServer,
+}
+
+/// <summary>Configuration section "Database".</summary>
+public sealed class DatabaseOptions
+{
+    public const string Section = "Database";
+
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>For SQLite, defaults to a file in <c>data/</c> beside the content root (created on first run).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply pending migrations at start. Production may turn it off and run the idempotent script instead.</summary>
+    public bool ApplyMigrationsOnStart { get; set; } = true;
+
+    /// <summary>Seed the demo data set on an empty database.</summary>
+    public bool SeedDemoData { get; set; } = true;
+}
+
+public static class DatabaseSetup
+{
+    /// <summary>Registers the provider's context as <see cref="AppDbContext"/>.</summary>
+    public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options, string contentRoot)
+    {
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Sqlite:
+                var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
+                services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(sqlite));
+                services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
+                break;
+            case DatabaseProvider.SqlServer:
+                if (string.IsNullOrWhiteSpace(options.ConnectionString))
+                    throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
+                services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure()));
+                services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
+                break;
+            default:
+                throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
+        }
+        return services;
+    }
+
+    public static string SqliteConnectionString(string? configured, string contentRoot)
+    {
+        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        var folder = Path.Combine(contentRoot, "data");
+        Directory.CreateDirectory(folder);
+        return $"Data Source={Path.Combine(folder, "customerportal.db")};Cache=Shared;Pooling=True";
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the SQLite context without starting the web host.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteAppDbContext>
+{
+    public SqliteAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the SQL Server context without a server (migrations and scripts only).</summary>
+public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerAppDbContext>
+{
+    public SqlServerAppDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlServerAppDbContext>()
+            .UseSqlServer("Server=localhost;Database=CustomerPortal;Trusted_Connection=False;TrustServerCertificate=True").Options);
+}
