@@ -1,6 +1,26 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using CustomerPortal.Web.Hosting;
+using Serilog;
 
-app.MapGet("/", () => "Hello World!");
+Log.Logger = new LoggerConfiguration().WriteTo.Console().CreateBootstrapLogger();
 
-app.Run();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddPortal();
+    var app = builder.Build();
+    await app.PreparePortalAsync();
+    app.UsePortal();
+    await app.RunAsync();
+}
+catch (Exception ex) when (ex is not HostAbortedException)
+{
+    Log.Fatal(ex, "The portal stopped because of an error at start");
+    throw;
+}
+finally
+{
+    await Log.CloseAndFlushAsync();
+}
+
+/// <summary>Entry point, public for WebApplicationFactory in the tests.</summary>
+public partial class Program;

@@ -1,0 +1,36 @@
+using CustomerPortal.Infrastructure.Identity;
+using CustomerPortal.Web.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CustomerPortal.Web.Controllers;
+
+public sealed class HomeController(ICustomerContext customers) : Controller
+{
+    /// <summary>The landing page: customers go to Make a Payment, support agents to their search.</summary>
+    [HttpGet("/")]
+    public async Task<IActionResult> Index(CancellationToken ct)
+    {
+        var access = await customers.GetAsync(ct);
+        if (access is not null) return Redirect(PortalRoutes.Landing);
+        if (User.IsInRole(Roles.Staff)) return Redirect(PortalRoutes.StaffLanding);
+        return View("NoCustomer");
+    }
+
+    [Route("/error")]
+    [Route("/error/{status:int}")]
+    [AllowAnonymous]
+    [IgnoreAntiforgeryToken]
+    public IActionResult Error(int? status = null)
+    {
+        var code = status ?? 500;
+        return View("Error", code);
+    }
+}
+
+/// <summary>Where the landing redirects go; features set these when they arrive.</summary>
+public static class PortalRoutes
+{
+    public const string Landing = "/welcome";
+    public const string StaffLanding = "/welcome";
+}

@@ -1,0 +1,176 @@
+using System.Threading.RateLimiting;
+using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Identity;
+using CustomerPortal.Infrastructure.Seeding;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.EntityFrameworkCore;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace CustomerPortal.Web.Hosting;
+
+/// <summary>The composition root: services, middleware order and start-up tasks, in one place.</summary>
+public static class PortalComposition
+{
+    public const string SignInRateLimitPolicy = "sign-in";
+
+    public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var config = builder.Configuration;
+
+        builder.Services.AddSerilog((sp, lc) =>
+        {
+            lc.ReadFrom.Configuration(config)
+              .Enrich.FromLogContext()
+              .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+              .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning);
+            if (builder.Environment.IsDevelopment()) lc.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}{Exception}");
+            else lc.WriteTo.Console(new RenderedCompactJsonFormatter());
+            foreach (var sink in sp.GetServices<ILogSinkContributor>()) sink.Contribute(lc);
+        });
+
+        var dbOptions = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        services.AddSingleton(dbOptions);
+        services.AddPortalDatabase(dbOptions, builder.Environment.ContentRootPath);
+        services.AddSingleton(TimeProvider.System);
+
+        // Keys survive restarts so sign-in cookies and antiforgery tokens stay valid; several nodes share the folder.
+        var keysPath = config["DataProtection:KeysPath"] is { Length: > 0 } configuredKeys
+            ? configuredKeys
+            : Path.Combine(builder.Environment.ContentRootPath, "data", "keys");
+        services.AddDataProtection().SetApplicationName("CustomerPortal").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+
+        services.AddIdentity<PortalUser, IdentityRole>(o =>
+            {
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
+                o.Password.RequiredLength = 10;
+                o.User.RequireUniqueEmail = true;
+                o.SignIn.RequireConfirmedAccount = false;
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<PortalClaimsPrincipalFactory>();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/account/sign-in";
+            o.LogoutPath = "/account/sign-out";
+            o.AccessDeniedPath = "/account/denied";
+            o.Cookie.Name = "cp.auth";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "cp.af";
+            o.HeaderName = "X-CSRF-TOKEN";
+        });
+
+        // Every page needs a signed-in user unless it says [AllowAnonymous].
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(PortalPolicies.Staff, p => p.RequireRole(Roles.Staff));
+
+        services.AddControllersWithViews(o => o.Filters.Add(new AutoValidateAntiforgeryTokenAttribute()));
+        services.AddProblemDetails();
+        services.AddHttpContextAccessor();
+
+        var permits = config.GetValue("RateLimiting:SignInPermitsPerMinute", 10);
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInRateLimitPolicy, ctx => RateLimitPartition.GetFixedWindowLimiter(
+                ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            o.OnRejected = async (ctx, ct) =>
+            {
+                var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 60;
+                ctx.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                ctx.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                await ctx.HttpContext.Response.WriteAsync($"Too many sign-in attempts. Try again in {retryAfter} seconds.", ct);
+            };
+        });
+
+        services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+        });
+
+        services.AddScoped<DemoDataSeeder>();
+        services.AddScoped<ICustomerContext, CustomerContext>();
+        services.AddSingleton<IViewAsState, NoViewAs>();
+
+        services.AddPortalFeatures(config);
+        return builder;
+    }
+
+    public static async Task PreparePortalAsync(this WebApplication app)
+    {
+        using var scope = app.Services.CreateScope();
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        if (options.ApplyMigrationsOnStart)
+        {
+            await db.Database.MigrateAsync();
+        }
+        if (options.SeedDemoData && await scope.ServiceProvider.GetRequiredService<DemoDataSeeder>().SeedAsync())
+        {
+            Log.Information("Demo data seeded. Sign in with password {Password} as:", DemoAccounts.Password);
+            foreach (var (email, who) in DemoAccounts.All) Log.Information("  {Email} — {Who}", email, who);
+        }
+    }
+
+    public static WebApplication UsePortal(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseMiddleware<CorrelationIdMiddleware>();
+        app.UseSerilogRequestLogging(o =>
+        {
+            o.EnrichDiagnosticContext = (diag, http) =>
+            {
+                if (http.User.Identity?.IsAuthenticated == true) diag.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value);
+            };
+        });
+        app.UseMiddleware<SecurityHeadersMiddleware>();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error");
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/error/{0}");
+        app.UseStaticFiles();
+        app.UseRouting();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapPortalFeatures();
+        app.MapControllers();
+        return app;
+    }
+}
+
+public static class PortalPolicies
+{
+    public const string Staff = "staff";
+}
+
+/// <summary>Lets a feature (or a test) add a Serilog sink without touching the composition root.</summary>
+public interface ILogSinkContributor
+{
+    void Contribute(LoggerConfiguration configuration);
+}

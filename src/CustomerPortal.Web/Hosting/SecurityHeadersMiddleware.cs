@@ -1,0 +1,31 @@
+namespace CustomerPortal.Web.Hosting;
+
+/// <summary>
+/// Security headers on every response. The CSP allows no inline script: pages load their scripts from /js and /lib.
+/// Stripe's Payment Element needs js.stripe.com and its frames when the Stripe processor is configured.
+/// </summary>
+public sealed class SecurityHeadersMiddleware(RequestDelegate next, IConfiguration config)
+{
+    private readonly string _csp = BuildPolicy(config);
+
+    private static string BuildPolicy(IConfiguration config)
+    {
+        var stripe = string.Equals(config["Payments:Provider"], "Stripe", StringComparison.OrdinalIgnoreCase);
+        var script = stripe ? "'self' https://js.stripe.com" : "'self'";
+        var frame = stripe ? "https://js.stripe.com https://hooks.stripe.com" : "'self'";
+        var connect = stripe ? "'self' https://api.stripe.com" : "'self'";
+        return $"default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+               $"connect-src {connect}; frame-src {frame}; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+    }
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = _csp;
+        headers.XContentTypeOptions = "nosniff";
+        headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+        headers.XFrameOptions = "DENY";
+        headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        return next(context);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net;
+using CustomerPortal.Infrastructure.Seeding;
+using CustomerPortal.Web.Tests.Infrastructure;
+
+namespace CustomerPortal.Web.Tests.Foundation;
+
+public sealed class SignInTests(SharedPortal portal) : IClassFixture<SharedPortal>
+{
+    [Fact]
+    public async Task AnAnonymousVisitorIsSentToSignIn()
+    {
+        var client = PortalClient.For(portal.Factory);
+
+        var response = await client.GetAsync("/welcome");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.StartsWith("/account/sign-in", response.Headers.Location!.AbsolutePath);
+    }
+
+    [Fact]
+    public async Task TheDemoCustomerSignsInAndSeesTheirOwnNameAndCompany()
+    {
+        var client = PortalClient.For(portal.Factory);
+
+        var response = await client.SignInAsync(DemoAccounts.ProCustomer, DemoAccounts.Password);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var page = await client.GetDocumentFollowingAsync("/");
+
+        Assert.Contains("Summit Builders LLC", page.QuerySelector("[data-testid=customer-name]")!.TextContent);
+        Assert.Contains("Rocky Mountain Site Services", page.Title);
+    }
+
+    [Fact]
+    public async Task AWrongPasswordIsRefusedWithAPlainMessage()
+    {
+        var client = PortalClient.For(portal.Factory);
+
+        var response = await client.SignInAsync(DemoAccounts.SecondCustomer, "not-the-password");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = PortalClient.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("email or password is not right", page.QuerySelector("[data-testid=sign-in-error]")!.TextContent);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/welcome")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnEmptyFormGetsAMessageNextToEachField()
+    {
+        var client = PortalClient.For(portal.Factory);
+        var page = await client.GetDocumentAsync("/account/sign-in");
+
+        var response = await client.PostFormAsync(page, "/account/sign-in", new() { ["Email"] = "", ["Password"] = "" });
+
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Enter your email address.", html);
+        Assert.Contains("Enter your password.", html);
+    }
+
+    [Fact]
+    public async Task APostWithoutTheAntiforgeryTokenIsRefused()
+    {
+        var client = PortalClient.For(portal.Factory);
+
+        var response = await client.Http.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Email"] = DemoAccounts.ProCustomer,
+            ["Password"] = DemoAccounts.Password,
+        }));
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode} {response.Headers.Location}");
+    }
+
+    [Fact]
+    public async Task SigningOutEndsTheSession()
+    {
+        var client = await PortalClient.SignedInAsync(portal.Factory, DemoAccounts.SecondCustomer);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/welcome")).StatusCode);
+
+        var response = await client.PostAsync("/account/sign-out", tokenPage: "/welcome");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/welcome")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AnOpenRedirectThroughReturnUrlIsIgnored()
+    {
+        var client = PortalClient.For(portal.Factory);
+        var page = await client.GetDocumentAsync("/account/sign-in");
+
+        var response = await client.PostFormAsync(page, "/account/sign-in", new()
+        {
+            ["Email"] = DemoAccounts.SecondCustomer, ["Password"] = DemoAccounts.Password, ["ReturnUrl"] = "https://evil.example/",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/", response.Headers.Location!.ToString());
+    }
+}
+
+public sealed class LockoutAndRateLimitTests
+{
+    [Fact]
+    public async Task FiveWrongPasswordsLockTheAccountEvenAgainstTheRightOne()
+    {
+        using var factory = new PortalFactory();
+        var client = PortalClient.For(factory);
+
+        for (var i = 0; i < 5; i++) await client.SignInAsync(DemoAccounts.SecondCustomer, "wrong-password-" + i);
+        var response = await client.SignInAsync(DemoAccounts.SecondCustomer, DemoAccounts.Password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("locked", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/welcome")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TooManySignInAttemptsAnswer429WithRetryAfter()
+    {
+        using var factory = new PortalFactory().With("RateLimiting:SignInPermitsPerMinute", "3");
+        var client = PortalClient.For(factory);
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 4; i++)
+        {
+            last = await client.SignInAsync("nobody@example.com", "whatever-password");
+            statuses.Add(last.StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+}
