@@ -25,6 +25,7 @@ public sealed class InvoiceSelection
     private readonly Dictionary<long, OpenInvoice> _invoices = [];
     private readonly Dictionary<long, OpenMultiSiteInvoice> _parents = [];
     private readonly Dictionary<long, List<OpenInvoice>> _children = [];
+    private readonly Dictionary<long, List<OpenInvoice>> _payableChildren = [];
 
     /// <param name="choice"><see cref="PaymentChoice.SingleSite"/> or <see cref="PaymentChoice.MultiSite"/>.</param>
     /// <param name="openInvoices">Every open invoice of this customer (single-site and children), nothing else.</param>
@@ -52,6 +53,7 @@ public sealed class InvoiceSelection
                 siblings.Add(invoice);
             }
         }
+        foreach (var (parentId, children) in _children) _payableChildren[parentId] = children.Where(c => c.HasBalance).ToList();
     }
 
     public PaymentChoice Choice { get; }
@@ -231,7 +233,8 @@ public sealed class InvoiceSelection
         return WithinCap(selected, next);
     }
 
-    private List<OpenInvoice> PayableChildren(long parentId) => _children[parentId].Where(c => c.HasBalance).ToList();
+    /// <summary>A parent's children that still have a balance, oldest first.</summary>
+    private List<OpenInvoice> PayableChildren(long parentId) => _payableChildren[parentId];
 
     private string? WrongChoice(OpenInvoice invoice)
     {
