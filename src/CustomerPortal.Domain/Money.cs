@@ -48,7 +48,7 @@ public readonly record struct Money(long Cents) : IComparable<Money>
     {
         money = Zero;
         error = "";
-        var s = (text ?? "").Trim().Replace(",", "", StringComparison.Ordinal);
+        var s = (text ?? "").Trim();
         var negative = false;
         if (s.StartsWith('-')) { negative = true; s = s[1..].TrimStart(); }
         if (s.StartsWith('$')) s = s[1..].TrimStart();
@@ -58,6 +58,17 @@ public readonly record struct Money(long Cents) : IComparable<Money>
         var dot = s.IndexOf('.', StringComparison.Ordinal);
         var whole = dot < 0 ? s : s[..dot];
         var fraction = dot < 0 ? "" : s[(dot + 1)..];
+        // A comma is only a thousands separator ("1,234.56"). Dropping commas anywhere read "12,50" (a decimal comma)
+        // as $1,250.00 — a hundred times what the customer meant.
+        if (whole.Contains(',', StringComparison.Ordinal))
+        {
+            if (!IsGroupedThousands(whole))
+            {
+                error = "Enter the amount as a number, like 125.50.";
+                return false;
+            }
+            whole = whole.Replace(",", "", StringComparison.Ordinal);
+        }
         if (whole.Length == 0) whole = "0";
         if (!whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit) || (dot >= 0 && fraction.Length == 0 && whole == "0" && s == "."))
         {
@@ -78,5 +89,11 @@ public readonly record struct Money(long Cents) : IComparable<Money>
         var cents = dollars * 100 + (fraction.Length == 0 ? 0 : int.Parse(fraction.PadRight(2, '0'), CultureInfo.InvariantCulture));
         money = new Money(negative ? -cents : cents);
         return true;
+    }
+
+    private static bool IsGroupedThousands(string whole)
+    {
+        var groups = whole.Split(',');
+        return groups[0].Length is >= 1 and <= 3 && groups.Skip(1).All(g => g.Length == 3);
     }
 }
