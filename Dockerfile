@@ -24,6 +24,9 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
+# data/ holds the data-protection keys and the sandbox processor's store; the app user must own it.
+RUN mkdir -p /app/data && chown -R "$APP_UID" /app/data
+VOLUME /app/data
 ENV ASPNETCORE_URLS=http://+:8080
 EXPOSE 8080
 USER $APP_UID
