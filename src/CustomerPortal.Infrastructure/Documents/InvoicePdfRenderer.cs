@@ -80,7 +80,8 @@ public sealed class InvoicePdfRenderer
                 flow.Y += 6;
                 DrawSiteHeading(flow, site, addressLine, continued: false);
                 DrawLinesTable(flow, site.Lines, () => DrawSiteHeading(flow, site, addressLine, continued: true));
-                flow.EnsureSpace(20);
+                // The subtotal never starts a page on its own: the site heading comes along to say whose it is.
+                if (flow.EnsureSpace(20)) DrawSiteHeading(flow, site, addressLine, continued: true);
                 flow.Text($"Subtotal for {site.SiteName}", flow.Style.BodyBold, flow.Style.Text, PageFlow.Left, flow.Y + 5,
                     PageFlow.ContentWidth - 100, alignRight: true);
                 flow.Text(Format(site.SubtotalCents), flow.Style.BodyBold, flow.Style.Text, PageFlow.Right - 95, flow.Y + 5, 91, alignRight: true);
@@ -180,7 +181,7 @@ public sealed class InvoicePdfRenderer
             ry += 14;
         }
 
-        flow.Y = Math.Max(y, ry) + 14;
+        flow.Y = Math.Max(y, ry) + 8;
         flow.Graphics.DrawLine(s.Rule, PageFlow.Left, flow.Y, PageFlow.Right, flow.Y);
         flow.Y += 14;
     }
@@ -225,7 +226,7 @@ public sealed class InvoicePdfRenderer
                 ry += 12;
             }
         }
-        flow.Y = Math.Max(y, ry) + 18;
+        flow.Y = Math.Max(y, ry) + 14;
     }
 
     private static double SiteHeadingHeight(string addressLine) => addressLine.Length == 0 ? 20 : 31;
@@ -273,7 +274,7 @@ public sealed class InvoicePdfRenderer
         };
         if (pending != 0) rows.Add(("Payments pending", pending));
 
-        const double rowHeight = 15;
+        const double rowHeight = 14;
         const double labelWidth = 150;
         const double valueWidth = 95;
         var labelX = PageFlow.Right - valueWidth - labelWidth;
@@ -292,7 +293,7 @@ public sealed class InvoicePdfRenderer
         flow.Y += 6;
         flow.Text("Balance due", s.Emphasis, s.Accent, labelX, flow.Y, labelWidth);
         flow.Text(Format(balance), s.Emphasis, s.Accent, PageFlow.Right - valueWidth, flow.Y, valueWidth - 4, alignRight: true);
-        flow.Y += 26;
+        flow.Y += 20;
     }
 
     private static void DrawHowToPay(PageFlow flow, string howToPay)

@@ -55,7 +55,7 @@ internal sealed class PageFlow : IDisposable
     public const double Left = 54;
     public const double Right = PageWidth - 54;
     public const double Top = 50;
-    public const double Bottom = PageHeight - 64; // leaves room for the footer
+    public const double Bottom = PageHeight - 58; // leaves room for the footer
     public const double ContentWidth = Right - Left;
 
     private readonly PdfDocument _document;
@@ -171,7 +171,7 @@ internal sealed class PageFlow : IDisposable
     public void TableRow(IReadOnlyList<TableColumn> columns, IReadOnlyList<string> cells, Action continueTable, XFont? font = null)
     {
         font ??= Style.Body;
-        const double padding = 4;
+        const double padding = 3;
         var lineHeight = font.Size * 1.3;
         var wrapped = new IReadOnlyList<string>[columns.Count];
         var lineCount = 1;
@@ -206,7 +206,7 @@ internal sealed class PageFlow : IDisposable
         for (var i = 0; i < count; i++)
         {
             using var graphics = XGraphics.FromPdfPage(_document.Pages[i], XGraphicsPdfPageOptions.Append);
-            var y = PageHeight - 46;
+            var y = PageHeight - 44;
             graphics.DrawLine(Style.Rule, Left, y, Right, y);
             graphics.DrawString(_footerLeft, Style.Small, Style.Muted, new XRect(Left, y + 6, ContentWidth - 90, 10), XStringFormats.TopLeft);
             graphics.DrawString($"Page {i + 1} of {count}", Style.Small, Style.Muted, new XRect(Left, y + 6, ContentWidth, 10), XStringFormats.TopRight);
