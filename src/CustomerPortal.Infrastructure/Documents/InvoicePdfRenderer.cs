@@ -84,7 +84,7 @@ public sealed class InvoicePdfRenderer
                 if (flow.EnsureSpace(20)) DrawSiteHeading(flow, site, addressLine, continued: true);
                 flow.Text($"Subtotal for {site.SiteName}", flow.Style.BodyBold, flow.Style.Text, PageFlow.Left, flow.Y + 5,
                     PageFlow.ContentWidth - 100, alignRight: true);
-                flow.Text(Format(site.SubtotalCents), flow.Style.BodyBold, flow.Style.Text, PageFlow.Right - 95, flow.Y + 5, 91, alignRight: true);
+                flow.Text(Format(site.SubtotalCents), flow.Style.BodyBold, flow.Style.Text, PageFlow.Right - 95, flow.Y + 5, 95 - PageFlow.CellPadding, alignRight: true);
                 flow.Y += 22;
             }
 
@@ -112,7 +112,7 @@ public sealed class InvoicePdfRenderer
             flow.Graphics.DrawRectangle(flow.Style.BandFill, PageFlow.Left, flow.Y, PageFlow.ContentWidth, 26);
             flow.Text("Amount paid", flow.Style.Emphasis, flow.Style.Text, PageFlow.Left + 8, flow.Y + 6, 200);
             flow.Text(Format(receipt.AmountCents), flow.Style.Emphasis, flow.Style.Text, PageFlow.Left, flow.Y + 6,
-                PageFlow.ContentWidth - 8, alignRight: true);
+                PageFlow.ContentWidth - PageFlow.CellPadding, alignRight: true);
             flow.Y += 40;
 
             flow.EnsureSpace(16 + 18 + 22);
@@ -285,14 +285,14 @@ public sealed class InvoicePdfRenderer
         {
             var font = label == "Total" ? s.BodyBold : s.Body;
             flow.Text(label, font, s.Text, labelX, flow.Y, labelWidth);
-            flow.Text(Format(cents), font, s.Text, PageFlow.Right - valueWidth, flow.Y, valueWidth - 4, alignRight: true);
+            flow.Text(Format(cents), font, s.Text, PageFlow.Right - valueWidth, flow.Y, valueWidth - PageFlow.CellPadding, alignRight: true);
             flow.Y += rowHeight;
         }
         flow.Y += 3;
         flow.Graphics.DrawLine(s.StrongRule, labelX, flow.Y, PageFlow.Right, flow.Y);
         flow.Y += 6;
         flow.Text("Balance due", s.Emphasis, s.Accent, labelX, flow.Y, labelWidth);
-        flow.Text(Format(balance), s.Emphasis, s.Accent, PageFlow.Right - valueWidth, flow.Y, valueWidth - 4, alignRight: true);
+        flow.Text(Format(balance), s.Emphasis, s.Accent, PageFlow.Right - valueWidth, flow.Y, valueWidth - PageFlow.CellPadding, alignRight: true);
         flow.Y += 20;
     }
 

@@ -58,6 +58,9 @@ internal sealed class PageFlow : IDisposable
     public const double Bottom = PageHeight - 58; // leaves room for the footer
     public const double ContentWidth = Right - Left;
 
+    /// <summary>Inset of text in table cells; totals outside tables use it too so money lines up with the amount column.</summary>
+    public const double CellPadding = 3;
+
     private readonly PdfDocument _document;
     private readonly string _runningTitle;
     private readonly string _footerLeft;
@@ -171,7 +174,7 @@ internal sealed class PageFlow : IDisposable
     public void TableRow(IReadOnlyList<TableColumn> columns, IReadOnlyList<string> cells, Action continueTable, XFont? font = null)
     {
         font ??= Style.Body;
-        const double padding = 3;
+        const double padding = CellPadding;
         var lineHeight = font.Size * 1.3;
         var wrapped = new IReadOnlyList<string>[columns.Count];
         var lineCount = 1;
