@@ -92,9 +92,8 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
             foreach (var site in allSites)
             {
                 var child = NewInvoice(summit.Id, site, ++number, invoiceDate, due, rng);
-                db.Invoices.Add(child);
-                await db.SaveChangesAsync(ct);
                 parent.Adopt(child);
+                db.Invoices.Add(child);
             }
             await db.SaveChangesAsync(ct);
         }
