@@ -28,6 +28,7 @@ public static class BackOfficeApi
         services.AddScoped<DemoApiKeySeeder>();
         services.AddHostedService<DemoApiKeysAtStart>();
         services.AddSingleton<ApiJson>();
+        services.AddSingleton<ApiFallback>();
         services.AddScoped<CustomerApiService>();
         services.AddScoped<PortalUserApiService>();
         services.AddScoped<InvoiceApiService>();
@@ -162,7 +163,7 @@ public static class BackOfficeApi
             .ProducesProblem(StatusCodes.Status404NotFound).WithName("GetMultiSiteInvoice").WithSummary("Read a multi-site invoice and its children.");
 
         var payments = api.MapGroup("/payments").WithTags("Payments");
-        payments.MapGet("/", (HttpContext http, PaymentApiService svc, long? after, int? limit, CancellationToken ct) =>
+        payments.MapGet("", (HttpContext http, PaymentApiService svc, long? after, int? limit, CancellationToken ct) =>
                 svc.ListAsync(http.User.CompanyId(), after, limit, ct))
             .ProducesValidationProblem().WithName("ListPayments")
             .WithSummary("Payments with an id above the cursor 'after', oldest first; pass nextCursor back as 'after'.");
@@ -178,8 +179,8 @@ public static class BackOfficeApi
             .WithTags("Keys").Produces<RotatedKeyView>().ProducesProblem(StatusCodes.Status409Conflict)
             .WithName("RotateApiKey").WithSummary("Issue a new key; the key used for this call stops working when the new key is first used, or after 24 hours.");
 
-        // Anything else under /api/v1 is a problem-details 404, never the HTML error page.
-        api.MapFallback("{**path}", () => Results.Problem("No such endpoint. See /openapi/v1.json.", statusCode: StatusCodes.Status404NotFound, title: "Not found"))
+        // Anything else under /api/v1 is answered with problem details (404/405/415), never the HTML error page.
+        api.MapFallback("{**path}", (HttpContext http, ApiFallback fallback) => fallback.Answer(http))
             .ExcludeFromDescription();
         return app;
     }
