@@ -24,7 +24,9 @@ public static class PortalComposition
         var services = builder.Services;
         var config = builder.Configuration;
 
-        builder.Services.AddSerilog((sp, lc) =>
+        // preserveStaticLogger: the host gets its own logger and never freezes the static bootstrap logger, so several
+        // hosts in one process (the tests) cannot collide on it.
+        builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (sp, lc) =>
         {
             lc.ReadFrom.Configuration(config)
               .Enrich.FromLogContext()

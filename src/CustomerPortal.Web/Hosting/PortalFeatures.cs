@@ -1,4 +1,5 @@
 using CustomerPortal.Web.Features.Documents;
+using CustomerPortal.Web.Api;
 
 namespace CustomerPortal.Web.Hosting;
 
@@ -12,8 +13,13 @@ public static class PortalFeatures
     {
         _ = config;
         services.AddDocuments();
+        services.AddBackOfficeApi(config);
         return services;
     }
 
-    public static WebApplication MapPortalFeatures(this WebApplication app) => app;
+    public static WebApplication MapPortalFeatures(this WebApplication app)
+    {
+        app.MapBackOfficeApi();
+        return app;
+    }
 }
