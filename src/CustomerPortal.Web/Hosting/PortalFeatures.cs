@@ -1,3 +1,5 @@
+using CustomerPortal.Web.Features.Staff;
+
 namespace CustomerPortal.Web.Hosting;
 
 /// <summary>
@@ -9,8 +11,13 @@ public static class PortalFeatures
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration config)
     {
         _ = config;
+        services.AddStaffFeature();
         return services;
     }
 
-    public static WebApplication MapPortalFeatures(this WebApplication app) => app;
+    public static WebApplication MapPortalFeatures(this WebApplication app)
+    {
+        app.MapStaffFeature();
+        return app;
+    }
 }
