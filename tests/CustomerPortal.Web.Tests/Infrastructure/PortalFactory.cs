@@ -52,6 +52,20 @@ public class PortalFactory : WebApplicationFactory<Program>
         });
     }
 
+    private static readonly Lock HostStartLock = new();
+
+    /// <summary>
+    /// Starts one test host at a time. Program.cs installs Serilog's static bootstrap logger and AddSerilog freezes it
+    /// while the host starts; two hosts starting at once race on that static logger ("The logger is already frozen").
+    /// </summary>
+    protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
+    {
+        lock (HostStartLock)
+        {
+            return base.CreateHost(builder);
+        }
+    }
+
     /// <summary>A scope over the app's services, to read or arrange the database directly.</summary>
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 

@@ -172,13 +172,28 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         Assert.Empty(auditWrites);
         Assert.Contains(endpoints, e => e.Path == "/staff/audit" && e.Method == "GET");
     }
+}
 
+/// <summary>
+/// Alone, after the parallel tests: the app logs through Serilog's static logger, which the most recently started test
+/// host owns, so the captured events are this host's only when no other host starts meanwhile.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class LoggingCollection
+{
+    public const string Name = "logging";
+}
+
+[Collection(LoggingCollection.Name)]
+public sealed class ViewAsLoggingTests
+{
     [Fact]
     public async Task TheAgentsOwnIdentityIsOnEveryLogLineDuringViewAs()
     {
-        var summit = await StaffSteps.CustomerIdAsync(Factory, "1001");
-        var agentId = await StaffSteps.UserIdAsync(Factory, DemoAccounts.Staff);
-        var agent = await PortalClient.SignedInAsync(Factory, DemoAccounts.Staff);
+        using var factory = new ProbePortalFactory();
+        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        var agentId = await StaffSteps.UserIdAsync(factory, DemoAccounts.Staff);
+        var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         await StaffSteps.StartViewAsAsync(agent, summit);
         var marker = "/welcome?log=" + Guid.NewGuid().ToString("N");
 
@@ -186,7 +201,7 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         await StaffSteps.LeaveViewAsAsync(agent);
 
         static string? Prop(LogEvent e, string name) => e.Properties.TryGetValue(name, out var v) ? (v as ScalarValue)?.Value?.ToString() : null;
-        var logs = Factory.Logs.ToList();
+        var logs = factory.Logs.ToList();
         var duringViewAs = logs.Where(e => Prop(e, "ViewAsCustomerId") is not null).ToList();
         Assert.NotEmpty(duringViewAs);
         Assert.All(duringViewAs, e => Assert.False(string.IsNullOrEmpty(Prop(e, "StaffUserId")), e.RenderMessage()));
