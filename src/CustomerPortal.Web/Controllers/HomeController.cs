@@ -32,5 +32,5 @@ public sealed class HomeController(ICustomerContext customers) : Controller
 public static class PortalRoutes
 {
     public const string Landing = "/welcome";
-    public const string StaffLanding = "/welcome";
+    public const string StaffLanding = CustomerPortal.Web.Features.Staff.StaffRoutes.Customers;
 }

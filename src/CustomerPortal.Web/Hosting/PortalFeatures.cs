@@ -1,5 +1,6 @@
 using CustomerPortal.Web.Features.Documents;
 using CustomerPortal.Web.Api;
+using CustomerPortal.Web.Features.Staff;
 
 namespace CustomerPortal.Web.Hosting;
 
@@ -14,12 +15,14 @@ public static class PortalFeatures
         _ = config;
         services.AddDocuments();
         services.AddBackOfficeApi(config);
+        services.AddStaffFeature();
         return services;
     }
 
     public static WebApplication MapPortalFeatures(this WebApplication app)
     {
         app.MapBackOfficeApi();
+        app.MapStaffFeature();
         return app;
     }
 }

@@ -52,15 +52,6 @@ public class PortalFactory : WebApplicationFactory<Program>
         });
     }
 
-    // Program.Main replaces Serilog's static bootstrap logger and the host freezes it: two factories starting at once
-    // (test classes run in parallel) would freeze the same logger twice. Starting one host at a time avoids that.
-    private static readonly Lock StartLock = new();
-
-    protected override Microsoft.Extensions.Hosting.IHost CreateHost(Microsoft.Extensions.Hosting.IHostBuilder builder)
-    {
-        lock (StartLock) return base.CreateHost(builder);
-    }
-
     /// <summary>A scope over the app's services, to read or arrange the database directly.</summary>
     public AsyncServiceScope Scope() => Services.CreateAsyncScope();
 

@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using AngleSharp.Html.Dom;
+using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Web.Features.Gating;
+using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+
+namespace CustomerPortal.Web.Tests.Staff;
+
+/// <summary>
+/// Stand-in for the payment endpoints that other features add: a POST that really changes the customer's row, gated
+/// by <see cref="RequiresProPlanAttribute"/> exactly as a payment controller will be.
+/// </summary>
+[Route("test-probe")]
+public sealed class ProbeController(AppDbContext db, ICustomerContext customers) : Controller
+{
+    [HttpPost("pay")]
+    [RequiresProPlan]
+    public async Task<IActionResult> Pay(CancellationToken ct)
+    {
+        var access = await customers.GetAsync(ct);
+        if (access is null) return NotFound();
+        var customer = await db.Customers.SingleAsync(c => c.Id == access.CustomerId, ct);
+        customer.LinkProcessorCustomer("probe-" + Guid.NewGuid().ToString("N")[..12]);
+        await db.SaveChangesAsync(ct);
+        return Content("paid");
+    }
+
+    [HttpDelete("methods/{id:long}")]
+    [RequiresProPlan]
+    public async Task<IActionResult> RemoveMethod(long id, CancellationToken ct)
+    {
+        var rows = await db.SavedPaymentMethods.Where(m => m.Id == id).ExecuteDeleteAsync(ct);
+        return Content($"removed {rows}");
+    }
+}
+
+/// <summary>Keeps log events in memory. Not disposable on purpose: Serilog disposes its sinks with the logger.</summary>
+public sealed class MemoryLogSink : ILogSinkContributor, ILogEventSink
+{
+    public ConcurrentQueue<LogEvent> Events { get; } = new();
+
+    public void Contribute(LoggerConfiguration configuration) => configuration.WriteTo.Sink(this);
+
+    public void Emit(LogEvent logEvent) => Events.Enqueue(logEvent);
+}
+
+/// <summary>The real app plus the probe endpoints and an in-memory log sink.</summary>
+public sealed class ProbePortalFactory : PortalFactory
+{
+    private readonly MemoryLogSink _sink = new();
+
+    public ConcurrentQueue<LogEvent> Logs => _sink.Events;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services =>
+        {
+            services.AddControllersWithViews().AddApplicationPart(typeof(ProbeController).Assembly);
+            services.AddSingleton<ILogSinkContributor>(_sink);
+        });
+    }
+}
+
+public sealed class ProbePortal : IDisposable
+{
+    public ProbePortalFactory Factory { get; } = new();
+
+    public void Dispose() => Factory.Dispose();
+}
+
+public static partial class StaffSteps
+{
+    public static Task<long> CustomerIdAsync(PortalFactory factory, string accountNumber) =>
+        factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == accountNumber).Select(c => c.Id).SingleAsync());
+
+    public static Task<string> UserIdAsync(PortalFactory factory, string email) =>
+        factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
+
+    /// <summary>Starts view-as the way the search page's button does; returns the response (302 to the landing on success).</summary>
+    public static async Task<HttpResponseMessage> StartViewAsAsync(PortalClient client, long customerId) =>
+        await client.PostAsync($"/staff/customers/{customerId}/view-as", tokenPage: "/staff/customers");
+
+    public static async Task LeaveViewAsAsync(PortalClient client)
+    {
+        var response = await client.PostAsync("/staff/view-as/leave", tokenPage: "/welcome");
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+    }
+
+    /// <summary>The rendered main section without the per-user antiforgery tokens.</summary>
+    public static string MainSection(IHtmlDocument page)
+    {
+        var main = page.QuerySelector("main") ?? throw new InvalidOperationException("no <main>");
+        foreach (var token in main.QuerySelectorAll("input[name=__RequestVerificationToken]").ToList()) token.Remove();
+        return Whitespace().Replace(main.InnerHtml, " ").Trim();
+    }
+
+    /// <summary>Every row of every table of the SQLite file, except the audit log (which a refused request adds to).</summary>
+    public static string Snapshot(PortalFactory factory)
+    {
+        using var connection = new SqliteConnection($"Data Source={factory.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        var tables = new List<string>();
+        using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('AuditEntries', 'sqlite_sequence') ORDER BY name";
+            using var reader = list.ExecuteReader();
+            while (reader.Read()) tables.Add(reader.GetString(0));
+        }
+        var text = new StringBuilder();
+        foreach (var table in tables)
+        {
+            text.Append("## ").AppendLine(table);
+            using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\" ORDER BY rowid";
+            using var reader = select.ExecuteReader();
+            while (reader.Read())
+            {
+                for (var i = 0; i < reader.FieldCount; i++) text.Append(reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                text.AppendLine();
+            }
+        }
+        return text.ToString();
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+}
