@@ -132,3 +132,57 @@ public sealed class LockoutAndRateLimitTests
         Assert.True(int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 }
+
+public sealed class InvitationTests
+{
+    [Fact]
+    public async Task AnInvitedContactSetsAPasswordWithTheTokenAndSignsIn()
+    {
+        using var factory = new PortalFactory();
+        var token = await InviteAsync(factory, "new.contact@summitbuilders.example");
+        var client = PortalClient.For(factory);
+        var page = await client.GetDocumentAsync($"/account/set-password?email=new.contact%40summitbuilders.example&token={Uri.EscapeDataString(token)}");
+
+        var response = await client.PostFormAsync(page, "/account/set-password", new()
+        {
+            ["Email"] = "new.contact@summitbuilders.example", ["Token"] = token, ["Password"] = "Fresh!Pass2026", ["ConfirmPassword"] = "Fresh!Pass2026",
+        });
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync("new.contact@summitbuilders.example", "Fresh!Pass2026")).StatusCode);
+        var home = await client.GetDocumentFollowingAsync("/");
+        Assert.Contains("Summit Builders LLC", home.QuerySelector("[data-testid=customer-name]")!.TextContent);
+    }
+
+    [Fact]
+    public async Task AWrongTokenOrMismatchedPasswordsSetNothing()
+    {
+        using var factory = new PortalFactory();
+        var token = await InviteAsync(factory, "other.contact@summitbuilders.example");
+        var client = PortalClient.For(factory);
+        var page = await client.GetDocumentAsync("/account/set-password");
+
+        var wrongToken = await client.PostFormAsync(page, "/account/set-password", new()
+        {
+            ["Email"] = "other.contact@summitbuilders.example", ["Token"] = "forged", ["Password"] = "Fresh!Pass2026", ["ConfirmPassword"] = "Fresh!Pass2026",
+        });
+        var mismatch = await client.PostFormAsync(page, "/account/set-password", new()
+        {
+            ["Email"] = "other.contact@summitbuilders.example", ["Token"] = token, ["Password"] = "Fresh!Pass2026", ["ConfirmPassword"] = "Other!Pass2026",
+        });
+
+        Assert.Contains("expired or was already used", await wrongToken.Content.ReadAsStringAsync());
+        Assert.Contains("The two passwords are not the same.", await mismatch.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await client.SignInAsync("other.contact@summitbuilders.example", "Fresh!Pass2026")).StatusCode);
+    }
+
+    private static async Task<string> InviteAsync(PortalFactory factory, string email)
+    {
+        await using var scope = factory.Scope();
+        var users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CustomerPortal.Infrastructure.Identity.PortalUser>>(scope.ServiceProvider);
+        var summit = await factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Customers, c => c.AccountNumber == "1001"));
+        var user = new CustomerPortal.Infrastructure.Identity.PortalUser { UserName = email, Email = email, DisplayName = "New Contact", CustomerId = summit.Id };
+        Assert.True((await users.CreateAsync(user)).Succeeded);
+        return await users.GeneratePasswordResetTokenAsync(user);
+    }
+}
