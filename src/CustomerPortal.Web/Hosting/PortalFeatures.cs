@@ -1,3 +1,5 @@
+using CustomerPortal.Web.Features.Payments;
+
 namespace CustomerPortal.Web.Hosting;
 
 /// <summary>
@@ -8,9 +10,13 @@ public static class PortalFeatures
 {
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration config)
     {
-        _ = config;
+        services.AddPayments(config);
         return services;
     }
 
-    public static WebApplication MapPortalFeatures(this WebApplication app) => app;
+    public static WebApplication MapPortalFeatures(this WebApplication app)
+    {
+        app.MapPayments();
+        return app;
+    }
 }

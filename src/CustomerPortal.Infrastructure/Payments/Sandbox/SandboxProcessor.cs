@@ -268,6 +268,18 @@ public sealed class SandboxProcessor : IPaymentGateway
     public Task<int> CountChargesAsync(CancellationToken cancellationToken = default) =>
         WithDbAsync(async db => (int)(await ScalarAsync<long?>(db, null, "SELECT COUNT(*) FROM payments", cancellationToken) ?? 0), cancellationToken);
 
+    /// <summary>Every charge the sandbox ever made (tests and the benchmark check "one payment row, one charge").</summary>
+    public Task<IReadOnlyList<SandboxCharge>> ListChargesAsync(CancellationToken cancellationToken = default) =>
+        WithDbAsync<IReadOnlyList<SandboxCharge>>(async db =>
+        {
+            var list = new List<SandboxCharge>();
+            await using var cmd = Command(db, null, "SELECT id, idempotency_key, portal_payment_id, amount_cents, status FROM payments ORDER BY created_at, id");
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+                list.Add(new SandboxCharge(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), r.GetString(4)));
+            return list;
+        }, cancellationToken);
+
     public Task<SetupResult> CreateSetupAsync(SetupRequest request, CancellationToken cancellationToken = default) =>
         WithDbAsync(async db =>
         {
