@@ -500,8 +500,12 @@ public sealed class SandboxProcessor : IPaymentGateway
             if (!_created)
             {
                 await ExecAsync(db, null, Schema, ct);
+                // Write-ahead logging persists in the file: one append per commit instead of a rollback journal.
+                await ExecAsync(db, null, "PRAGMA journal_mode=WAL;", ct);
                 _created = true;
             }
+            // A test processor: surviving a process crash is enough (WAL + NORMAL); an OS crash may lose its last commits.
+            await ExecAsync(db, null, "PRAGMA synchronous=NORMAL;", ct);
             return await work(db);
         }
         finally
