@@ -14,7 +14,7 @@ measure() { # prints milliseconds from start to first 200
     local start end pid
     start=$(date +%s%N)
     ASPNETCORE_ENVIRONMENT=Production Database__ConnectionString="Data Source=$data/portal.db" DataProtection__KeysPath="$data/keys" \
-        Payments__Sandbox__DataPath="$data/sandbox.db" \
+        Payments__Sandbox__DatabasePath="$data/sandbox.db" \
         dotnet "$app" --urls "http://127.0.0.1:$port" --contentRoot "$PWD/src/CustomerPortal.Web" >"$data/app.log" 2>&1 &
     pid=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/account/sign-in"; do

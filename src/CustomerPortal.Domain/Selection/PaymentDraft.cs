@@ -73,6 +73,12 @@ public sealed class PaymentDraft
         Changed(now);
     }
 
+    /// <summary>
+    /// A new attempt at paying the same selection (after a decline): the selection stays, the revision moves on, so the
+    /// next payment gets a new idempotency key instead of replaying the stored decline.
+    /// </summary>
+    public void StartNewAttempt(DateTimeOffset now) => Changed(now);
+
     private void Changed(DateTimeOffset now)
     {
         UpdatedAt = now;

@@ -12,15 +12,18 @@ namespace CustomerPortal.Infrastructure.Payments;
 
 public static class PaymentGatewayRegistration
 {
+    public const string ProviderKey = "Payments:Provider";
+
     /// <summary>
-    /// Registers <see cref="IPaymentGateway"/>: Stripe when <c>Payments:Stripe:SecretKey</c> is set (every Stripe
-    /// setting then validated on start), otherwise the embedded <see cref="SandboxProcessor"/>.
+    /// Registers <see cref="IPaymentGateway"/> as <c>Payments:Provider</c> says: <c>Stripe</c> (every Stripe setting
+    /// validated on start, so Stripe without keys refuses to start and names the missing setting) or <c>Sandbox</c>.
+    /// Without <c>Payments:Provider</c>, Stripe is used when <c>Payments:Stripe:SecretKey</c> is set, else the sandbox.
     /// </summary>
     public static IServiceCollection AddPaymentGateway(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
         var stripe = configuration.GetSection(StripeOptions.SectionName);
-        if (!string.IsNullOrWhiteSpace(stripe[nameof(StripeOptions.SecretKey)]))
+        if (UsesStripe(configuration))
         {
             services.AddOptions<StripeOptions>().Bind(stripe).ValidateOnStart();
             services.AddSingleton<IValidateOptions<StripeOptions>, StripeOptionsValidator>();
@@ -46,5 +49,16 @@ public static class PaymentGatewayRegistration
             services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxProcessor>());
         }
         return services;
+    }
+
+    /// <summary>True when the configuration chooses Stripe; throws for a provider name it does not know.</summary>
+    public static bool UsesStripe(IConfiguration configuration)
+    {
+        var provider = configuration[ProviderKey];
+        if (string.IsNullOrWhiteSpace(provider))
+            return !string.IsNullOrWhiteSpace(configuration[$"{StripeOptions.SectionName}:{nameof(StripeOptions.SecretKey)}"]);
+        if (string.Equals(provider, "Stripe", StringComparison.OrdinalIgnoreCase)) return true;
+        if (string.Equals(provider, "Sandbox", StringComparison.OrdinalIgnoreCase)) return false;
+        throw new InvalidOperationException($"{ProviderKey} is '{provider}'; it must be Sandbox or Stripe.");
     }
 }

@@ -1,6 +1,7 @@
 using CustomerPortal.Web.Features.Documents;
 using CustomerPortal.Web.Api;
 using CustomerPortal.Web.Features.Staff;
+using CustomerPortal.Web.Features.Payments;
 
 namespace CustomerPortal.Web.Hosting;
 
@@ -16,6 +17,7 @@ public static class PortalFeatures
         services.AddDocuments();
         services.AddBackOfficeApi(config);
         services.AddStaffFeature();
+        services.AddPayments(config);
         return services;
     }
 
@@ -23,6 +25,7 @@ public static class PortalFeatures
     {
         app.MapBackOfficeApi();
         app.MapStaffFeature();
+        app.MapPayments();
         return app;
     }
 }

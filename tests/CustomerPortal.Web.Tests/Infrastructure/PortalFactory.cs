@@ -25,6 +25,9 @@ public class PortalFactory : WebApplicationFactory<Program>
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Every log event the app wrote, rendered with its properties (scanned for card and bank numbers).</summary>
+    public LogCapture Logs { get; } = new();
     public string DataFolder => _folder;
 
     /// <summary>The app's clock: 2026-11-26 10:00 in Denver, moving forward a millisecond per read.</summary>
@@ -44,11 +47,13 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath};Pooling=True");
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "1000");
-        builder.UseSetting("Payments:Sandbox:DataPath", Path.Combine(_folder, "sandbox.db"));
+        builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(_folder, "sandbox.db"));
+        builder.UseSetting("Payments:RunBackgroundJobs", "false");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<CustomerPortal.Web.Hosting.ILogSinkContributor>(Logs);
         });
     }
 

@@ -268,6 +268,18 @@ public sealed class SandboxProcessor : IPaymentGateway
     public Task<int> CountChargesAsync(CancellationToken cancellationToken = default) =>
         WithDbAsync(async db => (int)(await ScalarAsync<long?>(db, null, "SELECT COUNT(*) FROM payments", cancellationToken) ?? 0), cancellationToken);
 
+    /// <summary>Every charge the sandbox ever made (tests and the benchmark check "one payment row, one charge").</summary>
+    public Task<IReadOnlyList<SandboxCharge>> ListChargesAsync(CancellationToken cancellationToken = default) =>
+        WithDbAsync<IReadOnlyList<SandboxCharge>>(async db =>
+        {
+            var list = new List<SandboxCharge>();
+            await using var cmd = Command(db, null, "SELECT id, idempotency_key, portal_payment_id, amount_cents, status FROM payments ORDER BY created_at, id");
+            await using var r = await cmd.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+                list.Add(new SandboxCharge(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2), r.GetInt64(3), r.GetString(4)));
+            return list;
+        }, cancellationToken);
+
     public Task<SetupResult> CreateSetupAsync(SetupRequest request, CancellationToken cancellationToken = default) =>
         WithDbAsync(async db =>
         {
@@ -488,8 +500,12 @@ public sealed class SandboxProcessor : IPaymentGateway
             if (!_created)
             {
                 await ExecAsync(db, null, Schema, ct);
+                // Write-ahead logging persists in the file: one append per commit instead of a rollback journal.
+                await ExecAsync(db, null, "PRAGMA journal_mode=WAL;", ct);
                 _created = true;
             }
+            // A test processor: surviving a process crash is enough (WAL + NORMAL); an OS crash may lose its last commits.
+            await ExecAsync(db, null, "PRAGMA synchronous=NORMAL;", ct);
             return await work(db);
         }
         finally

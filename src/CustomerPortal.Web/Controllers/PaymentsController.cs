@@ -1,0 +1,75 @@
+using CustomerPortal.Web.Features.Payments;
+using CustomerPortal.Web.Hosting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CustomerPortal.Web.Controllers;
+
+/// <summary>The Pay button's form as posted. "Method" is "saved-{id}" or "new-{processor token}"; never a card number.</summary>
+public sealed class PayForm
+{
+    public string? Method { get; set; }
+    public bool SaveMethod { get; set; }
+    public bool AchAuthorized { get; set; }
+    public int DraftRevision { get; set; }
+    public long ExpectedAmountCents { get; set; }
+
+    public PayCommand ToCommand()
+    {
+        long? saved = null;
+        string? token = null;
+        if (Method is { } m && m.StartsWith("saved-", StringComparison.Ordinal) && long.TryParse(m.AsSpan(6), out var id)) saved = id;
+        else if (Method is { } n && n.StartsWith("new-", StringComparison.Ordinal) && n.Length > 4) token = n[4..];
+        return new PayCommand(DraftRevision, ExpectedAmountCents, saved, token, SaveMethod, AchAuthorized);
+    }
+}
+
+/// <summary>Checkout ("How will you be paying today?" and Pay), a payment's result, and payment history.</summary>
+public sealed class PaymentsController(ICustomerContext customers, PaymentQueries queries, PaymentService payments) : Controller
+{
+    [HttpGet("/pay/checkout")]
+    public async Task<IActionResult> Checkout(string? pm, string? method, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return Refusal(refused);
+        return View(await queries.CheckoutAsync(access, pm, method, ct));
+    }
+
+    [HttpPost("/pay/checkout")]
+    public async Task<IActionResult> Pay([FromForm] PayForm form, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        var outcome = await payments.SubmitAsync(access, form.ToCommand(), Client(), ct);
+        if (outcome.PaymentId is { } id) return Redirect(outcome.RedirectUrl ?? $"/pay/payments/{id}");
+        if (outcome.StatusCode == 403) return Refusal(outcome);
+        var pm = form.Method is { } m && m.StartsWith("new-", StringComparison.Ordinal) ? m[4..] : null;
+        var view = await queries.CheckoutAsync(access, pm, form.Method, ct) with { Error = outcome.Message, ErrorField = outcome.Field };
+        Response.StatusCode = outcome.StatusCode;
+        return View("Checkout", view);
+    }
+
+    [HttpGet("/pay/payments/{id:long}")]
+    public async Task<IActionResult> Payment(long id, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        var payment = await queries.PaymentAsync(access, id, ct);
+        return payment is null ? NotFound() : View(payment);
+    }
+
+    [HttpGet("/pay/history")]
+    public async Task<IActionResult> History(int page = 1, CancellationToken ct = default)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        return View(await queries.HistoryAsync(access, page, ct));
+    }
+
+    private PayClient Client() => new(
+        HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+        Request.Headers.UserAgent.ToString(),
+        $"{Request.Scheme}://{Request.Host}");
+
+    private ViewResult Refusal(PayOutcome outcome)
+    {
+        Response.StatusCode = outcome.StatusCode;
+        return View("Refused", outcome.Message);
+    }
+}

@@ -1,0 +1,29 @@
+using CustomerPortal.Domain.Payments;
+using CustomerPortal.Domain.Payments.Gateway;
+using CustomerPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Features.PaymentMethods;
+
+/// <summary>Saving a processor's payment method on the customer: one place for the checkout and the methods page.</summary>
+public static class SavedMethodStore
+{
+    public static string Summary(PaymentMethodDetails d) => d.Kind == PaymentMethodKind.Card
+        ? $"{d.Brand ?? "Card"} •••• {d.Last4}"
+        : $"{d.BankName ?? "Bank"} {d.AccountType ?? "account"} •••• {d.Last4}";
+
+    /// <summary>Adds the method (or brings back one removed earlier); the first usable one becomes the default. Caller saves.</summary>
+    public static async Task<SavedPaymentMethod> SaveAsync(AppDbContext db, long customerId, PaymentMethodDetails d, DateTimeOffset now, CancellationToken ct)
+    {
+        var existing = await db.SavedPaymentMethods.SingleOrDefaultAsync(m => m.CustomerId == customerId && m.ProcessorMethodId == d.Token, ct);
+        if (existing is not null && !existing.IsRemoved) return existing;
+        if (existing is not null) db.SavedPaymentMethods.Remove(existing); // re-added after removal: a fresh row, same token
+        var method = d.Kind == PaymentMethodKind.Card
+            ? SavedPaymentMethod.Card(customerId, d.Token, d.Brand ?? "Card", d.Last4, d.ExpMonth ?? 0, d.ExpYear ?? 0, now)
+            : SavedPaymentMethod.BankAccount(customerId, d.Token, d.BankName ?? "Bank", d.AccountType ?? "checking", d.Last4, now);
+        var hasDefault = await db.SavedPaymentMethods.AnyAsync(m => m.CustomerId == customerId && m.RemovedAt == null && m.IsDefault, ct);
+        if (!hasDefault) method.MakeDefault(true);
+        db.SavedPaymentMethods.Add(method);
+        return method;
+    }
+}

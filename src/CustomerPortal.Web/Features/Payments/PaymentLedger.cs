@@ -1,0 +1,77 @@
+using CustomerPortal.Domain.Payments;
+using CustomerPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Features.Payments;
+
+/// <summary>What the processor says about a payment: the status to move to and the details that go with it.</summary>
+public sealed record ProcessorVerdict(PaymentStatus Status, string? ProcessorPaymentId, string? FailureCode = null, string? FailureMessage = null,
+    string? NextActionUrl = null);
+
+/// <summary>The result of applying a verdict: where the payment was, where it is now, and whether it moved.</summary>
+public sealed record LedgerMove(long PaymentId, PaymentStatus From, PaymentStatus To, bool Moved);
+
+/// <summary>
+/// The one place where money moves on invoices after the write-ahead: a processor verdict (the charge's answer, an
+/// event, the reconciler) moves the payment forward through <see cref="PaymentStateMachine"/> and, only if it moved,
+/// pending becomes paid (succeeded), goes back to the balance (failed, returned while processing) or paid goes back
+/// (returned after success). Late, repeated or out-of-order verdicts do not move the payment, so they move no money.
+/// Concurrent verdicts for one payment meet on the payment's and invoices' Version tokens: the loser re-reads and
+/// re-applies (bounded retry).
+/// </summary>
+public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<PaymentLedger> log)
+{
+    private const int MaxAttempts = 8;
+
+    /// <param name="alsoInTransaction">Extra rows committed with the move or no-move (e.g. the webhook event id).</param>
+    public async Task<LedgerMove?> ApplyAsync(long paymentId, ProcessorVerdict verdict, Action<AppDbContext>? alsoInTransaction = null,
+        CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                var payment = await db.Payments.Include(p => p.Allocations).SingleOrDefaultAsync(p => p.Id == paymentId, ct);
+                if (payment is null) return null;
+                var now = clock.GetUtcNow();
+                var from = payment.Status;
+                if (verdict.ProcessorPaymentId is { Length: > 0 } pid && payment.ProcessorPaymentId is null) payment.RecordProcessorId(pid, now);
+                var moved = payment.TryMoveTo(verdict.Status, now, verdict.FailureCode, verdict.FailureMessage, verdict.NextActionUrl);
+                if (moved) await MoveMoneyAsync(payment, from, verdict.Status, ct);
+                alsoInTransaction?.Invoke(db);
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                if (moved)
+                    log.LogInformation("Payment {PaymentId} moved from {From} to {To} (processor payment {ProcessorPaymentId})",
+                        paymentId, from, verdict.Status, payment.ProcessorPaymentId);
+                return new LedgerMove(paymentId, from, payment.Status, moved);
+            }
+            catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
+            {
+                await tx.RollbackAsync(ct);
+                log.LogDebug("Payment {PaymentId}: concurrent change, applying {Status} again (attempt {Attempt})", paymentId, verdict.Status, attempt);
+            }
+        }
+    }
+
+    private async Task MoveMoneyAsync(Payment payment, PaymentStatus from, PaymentStatus to, CancellationToken ct)
+    {
+        var heldPending = from is PaymentStatus.Submitted or PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Unknown;
+        if (heldPending && payment.HoldsPending) return; // still in flight: the money stays pending
+        var ids = payment.Allocations.Select(a => a.InvoiceId).ToList();
+        var invoices = await db.Invoices.Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        foreach (var a in payment.Allocations)
+        {
+            var invoice = invoices[a.InvoiceId];
+            switch (from, to)
+            {
+                case (_, PaymentStatus.Succeeded) when heldPending: invoice.SettlePending(a.AmountCents); break;
+                case (_, PaymentStatus.Failed or PaymentStatus.Returned) when heldPending: invoice.ReleasePending(a.AmountCents); break;
+                case (PaymentStatus.Succeeded, PaymentStatus.Returned): invoice.ReversePaid(a.AmountCents); break;
+                default: throw new InvalidOperationException($"No money movement is defined from {from} to {to}.");
+            }
+        }
+    }
+}

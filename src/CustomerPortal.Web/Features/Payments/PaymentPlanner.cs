@@ -1,0 +1,77 @@
+using CustomerPortal.Domain;
+using CustomerPortal.Domain.Allocation;
+using CustomerPortal.Domain.Invoices;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Features.Payments;
+
+/// <summary>One invoice in what a payment will charge: what it receives and what is left on it afterwards.</summary>
+public sealed record PlanLine(long InvoiceId, string InvoiceNumber, long AmountCents, long BalanceBeforeCents, long RemainingCents);
+
+/// <summary>What the current draft will charge, split by invoice, or why it cannot be paid.</summary>
+public sealed record PaymentPlan(PaymentChoice Choice, IReadOnlyList<PlanLine> Lines, string? Problem)
+{
+    public long TotalCents { get; } = Lines.Sum(l => l.AmountCents);
+    public int InvoiceCount => Lines.Count;
+    public bool IsPayable => Problem is null && Lines.Count > 0;
+
+    public static PaymentPlan Refused(PaymentChoice choice, string problem) => new(choice, [], problem);
+}
+
+/// <summary>
+/// Turns a draft into a payment plan with the domain rules: selected invoices pay their whole balance
+/// (<see cref="InvoiceSelection"/>); a custom amount is split oldest first (<see cref="PaymentAllocator"/>). The checkout
+/// page and the write-ahead transaction both use this, so what the Pay button names is what is reserved.
+/// </summary>
+public static class PaymentPlanner
+{
+    public const string NothingSelected = "Nothing is selected to pay. Choose invoices or an amount on Make a Payment first.";
+
+    /// <param name="track">Load the invoices tracked (write-ahead) or not (the page).</param>
+    public static async Task<(PaymentPlan Plan, IReadOnlyDictionary<long, Invoice> Invoices)> PlanAsync(
+        AppDbContext db, PaymentDraft draft, bool track, CancellationToken ct)
+    {
+        var customerId = draft.CustomerId;
+        var source = track ? db.Invoices.AsTracking() : db.Invoices.AsNoTracking();
+        List<Invoice> invoices;
+        if (draft.Choice == PaymentChoice.CustomAmount)
+        {
+            if (draft.CustomAmountCents is not { } amount) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
+            invoices = await source.Where(i => i.CustomerId == customerId && !i.IsVoid && i.BalanceCents > 0).ToListAsync(ct);
+            try
+            {
+                var plan = PaymentAllocator.Allocate(amount, invoices.Select(Snapshot));
+                var lines = plan.Lines.Select(l => new PlanLine(l.InvoiceId, l.InvoiceNumber, l.AmountCents, l.BalanceBeforeCents, l.RemainingCents)).ToList();
+                return (new PaymentPlan(draft.Choice, lines, null), invoices.ToDictionary(i => i.Id));
+            }
+            catch (DomainException ex)
+            {
+                return (PaymentPlan.Refused(draft.Choice, ex.Message), Empty);
+            }
+        }
+
+        var ids = draft.Items.Select(i => i.InvoiceId).ToList();
+        if (ids.Count == 0) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
+        invoices = await source.Where(i => i.CustomerId == customerId && ids.Contains(i.Id) && !i.IsVoid && i.PaidCents < i.TotalCents).ToListAsync(ct);
+        var parentIds = invoices.Where(i => i.MultiSiteInvoiceId != null).Select(i => i.MultiSiteInvoiceId!.Value).Distinct().ToList();
+        var parents = parentIds.Count == 0
+            ? []
+            : await db.MultiSiteInvoices.AsNoTracking().Where(m => m.CustomerId == customerId && parentIds.Contains(m.Id))
+                .Select(m => new OpenMultiSiteInvoice(m.Id, m.Number, m.InvoiceDate, m.DueDate)).ToListAsync(ct);
+        var snapshots = invoices.Select(Snapshot).ToList();
+        var selection = new InvoiceSelection(draft.Choice, snapshots, parents);
+        var payable = selection.Normalize(ids);
+        if (payable.Count == 0) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
+        if (payable.Count > InvoiceSelection.MaxInvoicesPerPayment)
+            return (PaymentPlan.Refused(draft.Choice, $"One payment can cover at most {InvoiceSelection.MaxInvoicesPerPayment} invoices; {payable.Count} are selected."), Empty);
+        var chosen = snapshots.Where(s => payable.Contains(s.Id)).Order(OldestFirst.Instance)
+            .Select(s => new PlanLine(s.Id, s.Number, s.BalanceCents, s.BalanceCents, 0)).ToList();
+        return (new PaymentPlan(draft.Choice, chosen, null), invoices.ToDictionary(i => i.Id));
+    }
+
+    private static readonly IReadOnlyDictionary<long, Invoice> Empty = new Dictionary<long, Invoice>();
+
+    private static OpenInvoice Snapshot(Invoice i) => new(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents);
+}

@@ -1,0 +1,147 @@
+using CustomerPortal.Domain;
+using CustomerPortal.Domain.Companies;
+using CustomerPortal.Domain.Payments;
+using CustomerPortal.Domain.Payments.Gateway;
+using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Payments.Sandbox;
+using CustomerPortal.Infrastructure.Payments.Stripe;
+using CustomerPortal.Web.Features.PaymentMethods;
+using CustomerPortal.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CustomerPortal.Web.Features.Payments;
+
+public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired, bool IsDefault);
+
+/// <summary>A method just entered in the processor's form (token only), offered with "Save for future payments".</summary>
+public sealed record NewMethodOption(string Token, PaymentMethodKind Kind, string Summary, string Detail);
+
+public sealed record CheckoutView(
+    CustomerAccess Access,
+    PaymentPlan Plan,
+    int DraftRevision,
+    IReadOnlyList<MethodOption> Methods,
+    NewMethodOption? NewMethod,
+    string? SelectedMethod,
+    string AchAuthorizationText,
+    string? StripePublishableKey,
+    string? Error = null,
+    string? ErrorField = null);
+
+public sealed record AllocationView(string InvoiceNumber, long AmountCents);
+
+public sealed record PaymentView(long Id, string ReceiptNumber, PaymentStatus Status, long AmountCents, string MethodSummary, PaymentMethodKind MethodKind,
+    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage, string? NextActionUrl, IReadOnlyList<AllocationView> Allocations);
+
+public sealed record HistoryView(IReadOnlyList<PaymentView> Payments, int Page, int PageCount, int Total);
+
+/// <summary>What the checkout, result and history pages show; everything scoped to the signed-in customer.</summary>
+public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger, TimeProvider clock, IServiceProvider services)
+{
+    public const int HistoryPageSize = 25;
+
+    public async Task<CheckoutView> CheckoutAsync(CustomerAccess access, string? newToken, string? selected, CancellationToken ct)
+    {
+        var draft = await db.PaymentDrafts.AsNoTracking().Include(d => d.Items)
+            .SingleOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct);
+        var plan = draft is null
+            ? PaymentPlan.Refused(Domain.Selection.PaymentChoice.SingleSite, PaymentPlanner.NothingSelected)
+            : (await PaymentPlanner.PlanAsync(db, draft, track: false, ct)).Plan;
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        var saved = await db.SavedPaymentMethods.AsNoTracking()
+            .Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null)
+            .OrderByDescending(m => m.IsDefault).ThenBy(m => m.Id).ToListAsync(ct);
+        var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
+            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : $"{m.BankName} · {m.AccountType}",
+            m.IsExpiredOn(today), m.IsDefault)).ToList();
+
+        NewMethodOption? newMethod = null;
+        if (!string.IsNullOrWhiteSpace(newToken) && newToken.Length <= 100 && saved.All(m => m.ProcessorMethodId != newToken))
+        {
+            var d = await gateway.GetPaymentMethodAsync(newToken, cancellationToken: ct);
+            var processorCustomer = await db.Customers.AsNoTracking().Where(c => c.Id == access.CustomerId).Select(c => c.ProcessorCustomerId).SingleAsync(ct);
+            if (d is not null && (d.ProcessorCustomerId is null || d.ProcessorCustomerId == processorCustomer))
+                newMethod = new NewMethodOption(d.Token, d.Kind, SavedMethodStore.Summary(d),
+                    d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : $"{d.BankName} · {d.AccountType}");
+        }
+        var choice = selected
+            ?? (newMethod is not null ? "new-" + newMethod.Token : null)
+            ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
+            ?? methods.Where(m => !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault();
+        var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
+        var stripeKey = gateway is SandboxProcessor ? null : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
+        return new CheckoutView(access, plan, draft?.Revision ?? 0, methods, newMethod, choice, text, stripeKey);
+    }
+
+    /// <summary>
+    /// The payment, or null when it is not this customer's. A payment waiting for 3-D Secure is first refreshed from the
+    /// processor, so a customer coming back from the challenge sees how it ended without waiting for the event.
+    /// </summary>
+    public async Task<PaymentView?> PaymentAsync(CustomerAccess access, long id, CancellationToken ct)
+    {
+        var row = await db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId)
+            .Select(p => new { p.Status, p.ProcessorPaymentId }).SingleOrDefaultAsync(ct);
+        if (row is null) return null;
+        if (row.Status == PaymentStatus.RequiresAction && row.ProcessorPaymentId is { } pid
+            && await gateway.GetPaymentAsync(pid, cancellationToken: ct) is { } current)
+        {
+            await ledger.ApplyAsync(id, PaymentReconciler.VerdictOf(current), ct: ct);
+            db.ChangeTracker.Clear();
+        }
+        return (await LoadAsync(db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId), ct)).SingleOrDefault();
+    }
+
+    public async Task<HistoryView> HistoryAsync(CustomerAccess access, int page, CancellationToken ct)
+    {
+        var query = db.Payments.AsNoTracking().Where(p => p.CustomerId == access.CustomerId);
+        var total = await query.CountAsync(ct);
+        var pages = Math.Max(1, (total + HistoryPageSize - 1) / HistoryPageSize);
+        page = Math.Clamp(page, 1, pages);
+        var list = await LoadAsync(query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+            .Skip((page - 1) * HistoryPageSize).Take(HistoryPageSize), ct);
+        return new HistoryView(list, page, pages, total);
+    }
+
+    private async Task<List<PaymentView>> LoadAsync(IQueryable<Payment> query, CancellationToken ct)
+    {
+        var payments = await query.Select(p => new
+        {
+            p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt, p.CompletedAt, p.FailureMessage, p.NextActionUrl,
+        }).ToListAsync(ct);
+        var ids = payments.Select(p => p.Id).ToList();
+        var allocations = await (from a in db.PaymentAllocations.AsNoTracking()
+                                 join i in db.Invoices.AsNoTracking() on a.InvoiceId equals i.Id
+                                 where ids.Contains(a.PaymentId)
+                                 orderby a.Id
+                                 select new { a.PaymentId, i.Number, a.AmountCents }).ToListAsync(ct);
+        var byPayment = allocations.ToLookup(a => a.PaymentId);
+        return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt,
+            p.CompletedAt, p.FailureMessage, p.NextActionUrl,
+            byPayment[p.Id].Select(a => new AllocationView(a.Number, a.AmountCents)).ToList())).ToList();
+    }
+}
+
+/// <summary>How a payment's status reads to a customer.</summary>
+public static class PaymentStatusText
+{
+    public static string Label(PaymentStatus s) => s switch
+    {
+        PaymentStatus.Succeeded => "Paid",
+        PaymentStatus.Processing => "Pending",
+        PaymentStatus.RequiresAction => "Needs authentication",
+        PaymentStatus.Unknown or PaymentStatus.Submitted => "Being checked",
+        PaymentStatus.Failed => "Declined",
+        PaymentStatus.Returned => "Returned",
+        _ => s.ToString(),
+    };
+
+    public static string Badge(PaymentStatus s) => s switch
+    {
+        PaymentStatus.Succeeded => "text-bg-success",
+        PaymentStatus.Failed or PaymentStatus.Returned => "text-bg-danger",
+        _ => "text-bg-warning",
+    };
+
+    public static string Money(long cents) => Domain.Money.FromCents(cents).Format();
+}

@@ -1,0 +1,272 @@
+using System.Globalization;
+using CustomerPortal.Domain;
+using CustomerPortal.Domain.Customers;
+using CustomerPortal.Domain.Payments;
+using CustomerPortal.Domain.Payments.Gateway;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Domain.Companies;
+using CustomerPortal.Web.Features.PaymentMethods;
+using CustomerPortal.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Features.Payments;
+
+/// <summary>The Pay button's form: which draft revision the page showed, the amount it named, and how to pay.</summary>
+public sealed record PayCommand(
+    int DraftRevision,
+    long ExpectedAmountCents,
+    long? SavedMethodId,
+    string? NewMethodToken,
+    bool SaveMethod,
+    bool AchAuthorized);
+
+/// <summary>Who is paying from where: kept with an ACH authorization, and where 3-D Secure returns to.</summary>
+public sealed record PayClient(string IpAddress, string UserAgent, string BaseUrl);
+
+/// <summary>Either the payment (new or the one this draft already made) or a refusal that changed nothing.</summary>
+public sealed record PayOutcome(long? PaymentId, int StatusCode, string? Message, string? Field = null, string? RedirectUrl = null)
+{
+    public bool IsPayment => PaymentId is not null;
+    public static PayOutcome Payment(long id) => new(id, 200, null);
+    public static PayOutcome Refused(int status, string message, string? field = null) => new(null, status, message, field);
+}
+
+/// <summary>
+/// Submits a payment (payments.md): idempotency key from the draft, write-ahead of the payment, its allocations and the
+/// invoices' pending in one transaction, then the processor, then the verdict through <see cref="PaymentLedger"/>.
+/// </summary>
+public sealed class PaymentService(
+    AppDbContext db,
+    IPaymentGateway gateway,
+    PaymentLedger ledger,
+    TimeProvider clock,
+    ILogger<PaymentService> log)
+{
+    private const int MaxWriteAheadAttempts = 6;
+
+    /// <summary>The key of one attempt at paying one revision of one draft. A decline moves the revision on.</summary>
+    public static string IdempotencyKey(long customerId, long draftId, int revision) =>
+        string.Create(CultureInfo.InvariantCulture, $"portal-{customerId}-{draftId}-{revision}");
+
+    public static PayOutcome? RefuseIfNotAllowed(CustomerAccess access)
+    {
+        if (!access.CanPayOnline) return PayOutcome.Refused(403, $"Online payment is not enabled for {access.CompanyName}.");
+        if (access.IsReadOnly) return PayOutcome.Refused(403, "You are viewing as the customer: paying and changing payment methods is not allowed.");
+        return null;
+    }
+
+    public async Task<PayOutcome> SubmitAsync(CustomerAccess access, PayCommand command, PayClient client, CancellationToken ct = default)
+    {
+        if (RefuseIfNotAllowed(access) is { } refused) return refused;
+        var customerId = access.CustomerId;
+
+        var draft = await db.PaymentDrafts.Include(d => d.Items)
+            .SingleOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == customerId, ct);
+        if (draft is null) return PayOutcome.Refused(400, PaymentPlanner.NothingSelected);
+
+        if (command.DraftRevision != draft.Revision)
+        {
+            // A re-POST of a page shown before the draft changed (double click after the first click finished, back and
+            // submit again): the payment that page made, if it made one.
+            var earlier = await FindByKeyAsync(IdempotencyKey(customerId, draft.Id, command.DraftRevision), ct);
+            return earlier is not null
+                ? PayOutcome.Payment(earlier.Value)
+                : PayOutcome.Refused(409, "Your selection changed since this page was shown. Check the amount and press Pay again.");
+        }
+
+        var key = IdempotencyKey(customerId, draft.Id, draft.Revision);
+        var existing = await db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key).Select(p => new { p.Id, p.Status }).SingleOrDefaultAsync(ct);
+        if (existing is not null)
+        {
+            if (existing.Status != PaymentStatus.Failed) return PayOutcome.Payment(existing.Id);
+            // This revision was declined (after 3-D Secure, say): a deliberate new attempt gets a new key.
+            draft.StartNewAttempt(clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+            key = IdempotencyKey(customerId, draft.Id, draft.Revision);
+        }
+
+        var method = await ResolveMethodAsync(access, command, ct);
+        if (method.Refusal is not null) return method.Refusal;
+
+        var customer = await db.Customers.SingleAsync(c => c.Id == customerId, ct);
+        var processorCustomerId = await EnsureProcessorCustomerAsync(customer, ct);
+        if (method.NewDetails is { ProcessorCustomerId: { } owner } && owner != processorCustomerId)
+            return PayOutcome.Refused(404, "That payment method is not one of yours.");
+
+        // ---- write-ahead ----
+        var written = await WriteAheadAsync(access, draft.Id, key, command, method, client, ct);
+        if (!written.IsPayment || written.PaymentId is not { } paymentId) return written;
+        if (written.StatusCode == 208) return PayOutcome.Payment(paymentId); // another request of the same click made it
+
+        // ---- the processor ----
+        var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct);
+        var request = new ChargeRequest
+        {
+            ProcessorCustomerId = processorCustomerId,
+            PaymentMethodToken = payment.ProcessorMethodToken,
+            AmountCents = payment.AmountCents,
+            IdempotencyKey = key,
+            Metadata = new ChargeMetadata(paymentId, access.CompanyId, customerId),
+            MethodKind = payment.MethodKind,
+            SetupFutureUsage = command.SaveMethod && method.Saved is null,
+            ReturnUrl = $"{client.BaseUrl}/pay/payments/{paymentId}",
+            Mandate = payment.MethodKind == PaymentMethodKind.BankAccount
+                ? new MandateAcceptance(payment.CreatedAt, client.IpAddress, client.UserAgent)
+                : null,
+        };
+        ChargeResult result;
+        try
+        {
+            result = await gateway.ChargeAsync(request, ct);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or TaskCanceledException or IOException)
+        {
+            // The processor may or may not have charged: keep the money pending, the reconciler decides.
+            log.LogWarning(ex, "Charge of payment {PaymentId} ended without an answer", paymentId);
+            result = ChargeResult.Unknown(null, "exception");
+        }
+
+        var failure = result.Outcome == ChargeOutcome.Declined
+            ? result.FailureMessage ?? FailureMessages.For(result.FailureCode, payment.MethodKind)
+            : null;
+        var move = await ledger.ApplyAsync(paymentId, new ProcessorVerdict(result.ToPaymentStatus(), result.ProcessorPaymentId,
+            result.FailureCode, failure, result.NextActionUrl), ct: CancellationToken.None);
+        log.LogInformation("Payment {PaymentId} of customer {CustomerId}: processor answered {Outcome}", paymentId, customerId, result.Outcome);
+
+        await AfterChargeAsync(access, draft.Id, key, result.Outcome, command, method, processorCustomerId, move);
+        if (move?.To == PaymentStatus.RequiresAction && result.NextActionUrl is { Length: > 0 } next)
+            return PayOutcome.Payment(paymentId) with { RedirectUrl = WithReturnUrl(next, $"/pay/payments/{paymentId}") };
+        return PayOutcome.Payment(paymentId);
+    }
+
+    /// <summary>The 3-D Secure page, told where to send the customer back to.</summary>
+    public static string WithReturnUrl(string url, string returnUrl) =>
+        url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "return_url=" + Uri.EscapeDataString(returnUrl);
+
+    private async Task<long?> FindByKeyAsync(string key, CancellationToken ct) =>
+        await db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key).Select(p => (long?)p.Id).SingleOrDefaultAsync(ct);
+
+    private async Task<PayOutcome> WriteAheadAsync(CustomerAccess access, long draftId, string key, PayCommand command, ResolvedMethod method,
+        PayClient client, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            db.ChangeTracker.Clear();
+            // On SQLite this is BEGIN IMMEDIATE: writers queue here (busy timeout), so balances read below cannot change
+            // before the commit. On SQL Server the Version tokens catch a concurrent change and we re-read.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            try
+            {
+                if (await FindByKeyAsync(key, ct) is { } made) return new PayOutcome(made, 208, null);
+                var draft = await db.PaymentDrafts.AsNoTracking().Include(d => d.Items).SingleAsync(d => d.Id == draftId, ct);
+                var (plan, invoices) = await PaymentPlanner.PlanAsync(db, draft, track: true, ct);
+                if (!plan.IsPayable) return PayOutcome.Refused(400, plan.Problem ?? PaymentPlanner.NothingSelected);
+                if (plan.TotalCents != command.ExpectedAmountCents)
+                    return PayOutcome.Refused(409,
+                        $"The amount to pay is now {Money.FromCents(plan.TotalCents).Format()} (an invoice changed since this page was shown). Check it and press Pay again.");
+
+                var now = clock.GetUtcNow();
+                foreach (var line in plan.Lines) invoices[line.InvoiceId].ReservePending(line.AmountCents);
+                var payment = new Payment(access.CompanyId, access.CustomerId, key, method.Kind, method.Summary, method.Saved?.Id, method.Token,
+                    PaymentSource.Portal, access.ActorUserId, now, plan.Lines.Select(l => new PaymentAllocation(l.InvoiceId, l.AmountCents)));
+                db.Payments.Add(payment);
+                if (method.Kind == PaymentMethodKind.BankAccount)
+                {
+                    var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, Company.TodayIn(access.CompanyTimeZone, clock));
+                    db.AchMandates.Add(new AchMandate(access.CustomerId, method.Saved?.Id, method.Token, AchAuthorization.Version, text, now,
+                        client.IpAddress, client.UserAgent));
+                }
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                log.LogInformation("Payment {PaymentId} written ahead: {AmountCents} cents over {InvoiceCount} invoices for customer {CustomerId}",
+                    payment.Id, payment.AmountCents, plan.InvoiceCount, access.CustomerId);
+                return PayOutcome.Payment(payment.Id);
+            }
+            catch (DomainException ex)
+            {
+                return PayOutcome.Refused(400, ex.Message);
+            }
+            catch (DbUpdateException ex) when (attempt < MaxWriteAheadAttempts)
+            {
+                // Another request changed one of these invoices (Version), or made this payment (unique key): re-read.
+                await tx.RollbackAsync(CancellationToken.None);
+                log.LogDebug("Write-ahead of {Key} met a concurrent change ({Error}); attempt {Attempt}", key, ex.GetType().Name, attempt);
+            }
+        }
+    }
+
+    private async Task AfterChargeAsync(CustomerAccess access, long draftId, string key, ChargeOutcome outcome, PayCommand command,
+        ResolvedMethod method, string processorCustomerId, LedgerMove? move)
+    {
+        db.ChangeTracker.Clear();
+        var now = clock.GetUtcNow();
+        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.Id == draftId);
+        if (draft is not null && IdempotencyKey(access.CustomerId, draft.Id, draft.Revision) == key)
+        {
+            if (outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing) draft.Reset(now);
+            else if (move?.To == PaymentStatus.Failed) draft.StartNewAttempt(now); // selection kept; the next try is a new payment
+        }
+        if (command.SaveMethod && method.Saved is null && method.NewDetails is { } details
+            && outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing)
+        {
+            await SavedMethodStore.SaveAsync(db, access.CustomerId, details with { ProcessorCustomerId = processorCustomerId }, now, CancellationToken.None);
+        }
+        await db.SaveChangesAsync();
+    }
+
+    private async Task<string> EnsureProcessorCustomerAsync(Customer customer, CancellationToken ct)
+    {
+        if (customer.ProcessorCustomerId is { Length: > 0 } id) return id;
+        var created = await gateway.EnsureCustomerAsync(new GatewayCustomer(customer.CompanyId, customer.Id, customer.Name, customer.ContactEmail), ct);
+        customer.LinkProcessorCustomer(created);
+        await db.SaveChangesAsync(ct);
+        return created;
+    }
+
+    internal sealed record ResolvedMethod(PaymentMethodKind Kind, string Token, string Summary, SavedPaymentMethod? Saved, PaymentMethodDetails? NewDetails,
+        PayOutcome? Refusal)
+    {
+        public static ResolvedMethod Refuse(int status, string message, string field = "Method") =>
+            new(default, "", "", null, null, PayOutcome.Refused(status, message, field));
+    }
+
+    private async Task<ResolvedMethod> ResolveMethodAsync(CustomerAccess access, PayCommand command, CancellationToken ct)
+    {
+        ResolvedMethod method;
+        if (command.SavedMethodId is { } savedId)
+        {
+            var saved = await db.SavedPaymentMethods.AsNoTracking()
+                .SingleOrDefaultAsync(m => m.Id == savedId && m.CustomerId == access.CustomerId && m.RemovedAt == null, ct);
+            if (saved is null) return ResolvedMethod.Refuse(404, "That payment method is not one of yours.");
+            if (saved.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock)))
+                return ResolvedMethod.Refuse(400, $"That card expired at the end of {saved.ExpMonth:00}/{saved.ExpYear}. Choose another payment method.");
+            method = new ResolvedMethod(saved.Kind, saved.ProcessorMethodId, saved.Summary, saved, null, null);
+        }
+        else if (!string.IsNullOrWhiteSpace(command.NewMethodToken))
+        {
+            var token = command.NewMethodToken.Trim();
+            if (token.Length > 100) return ResolvedMethod.Refuse(400, "That payment method could not be found. Enter it again.");
+            var already = await db.SavedPaymentMethods.AsNoTracking()
+                .SingleOrDefaultAsync(m => m.ProcessorMethodId == token && m.CustomerId == access.CustomerId && m.RemovedAt == null, ct);
+            if (already is not null) return await ResolveMethodAsync(access, command with { SavedMethodId = already.Id, NewMethodToken = null }, ct);
+            var details = await gateway.GetPaymentMethodAsync(token, cancellationToken: ct);
+            if (details is null) return ResolvedMethod.Refuse(400, "That payment method could not be found. Enter it again.");
+            if (details.Kind == PaymentMethodKind.Card && details.ExpYear is { } y && details.ExpMonth is { } m)
+            {
+                var today = Company.TodayIn(access.CompanyTimeZone, clock);
+                if (y < today.Year || (y == today.Year && m < today.Month))
+                    return ResolvedMethod.Refuse(400, "That card has expired. Choose another payment method.");
+            }
+            method = new ResolvedMethod(details.Kind, details.Token, SavedMethodStore.Summary(details), null, details, null);
+        }
+        else
+        {
+            return ResolvedMethod.Refuse(400, "Choose how you will pay.");
+        }
+
+        if (method.Kind == PaymentMethodKind.BankAccount && !command.AchAuthorized)
+            return ResolvedMethod.Refuse(400, "Accept the bank debit authorization to pay from a bank account.", "AchAuthorized");
+        return method;
+    }
+}

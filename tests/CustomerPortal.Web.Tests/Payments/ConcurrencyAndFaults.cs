@@ -1,0 +1,110 @@
+using System.Net;
+using CustomerPortal.Domain.Payments;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Web.Features.Payments;
+using CustomerPortal.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerPortal.Web.Tests.Payments;
+
+/// <summary>Parallel clicks, overlapping payments and a faulty processor; the four invariants checked at the end of each.</summary>
+public sealed class ConcurrencyAndFaults
+{
+    [Fact]
+    public async Task TwentyParallelSubmitsOfOneDraftMakeOnePaymentAndOneCharge()
+    {
+        await using var kit = await PayKit.StartAsync();
+        await kit.SelectAsync((await kit.OpenInvoicesAsync(5)).Select(i => i.Id));
+        var token = await kit.CardTokenAsync(PayKit.Visa);
+        var page = await kit.Client.GetDocumentAsync("/pay/checkout?pm=" + token);
+        var fields = new Dictionary<string, string>
+        {
+            ["Method"] = "new-" + token,
+            ["DraftRevision"] = page.QuerySelector("input[name=DraftRevision]")!.GetAttribute("value")!,
+            ["ExpectedAmountCents"] = page.QuerySelector("input[name=ExpectedAmountCents]")!.GetAttribute("value")!,
+        };
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => kit.Client.PostFormAsync(page, "/pay/checkout", fields))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
+        Assert.Single(responses.Select(PayKit.PaymentIdFrom).Distinct());
+        Assert.Single(await kit.DbAsync(db => db.Payments.ToListAsync()));
+        Assert.Single(await kit.Sandbox.ListChargesAsync());
+        await kit.AssertInvariantsAsync(settled: true);
+    }
+
+    [Fact]
+    public async Task TwentyParallelPaymentsOverOverlappingInvoicesNeverOverpay()
+    {
+        await using var kit = await PayKit.StartAsync();
+        var invoices = await kit.OpenInvoicesAsync(12);
+        var token = await kit.CardTokenAsync(PayKit.Visa);
+        var access = await AccessAsync(kit);
+        // 20 people of the same customer, each with a window of 4 invoices out of 12: every invoice is wanted by several.
+        var people = Enumerable.Range(0, 20).Select(n => ($"user-{n}", invoices.Skip(n % 9).Take(4).Select(i => i.Id).ToList())).ToList();
+        foreach (var (user, ids) in people) await kit.SelectAsync(ids, userId: user);
+        var expected = people.ToDictionary(p => p.Item1, p => invoices.Where(i => p.Item2.Contains(i.Id)).Sum(i => i.BalanceCents));
+
+        var outcomes = await Task.WhenAll(people.Select(p => Task.Run(async () =>
+        {
+            await using var scope = kit.Factory.Scope();
+            var service = scope.ServiceProvider.GetRequiredService<PaymentService>();
+            var revision = await kit.DbAsync(db => db.PaymentDrafts.Where(d => d.UserId == p.Item1).Select(d => d.Revision).SingleAsync());
+            return await service.SubmitAsync(access with { ActorUserId = p.Item1 }, new PayCommand(revision, expected[p.Item1], null, token, false, false),
+                new PayClient("127.0.0.1", "test", "http://localhost"));
+        })));
+
+        var paid = outcomes.Where(o => o.IsPayment).ToList();
+        Assert.NotEmpty(paid);
+        Assert.All(outcomes.Where(o => !o.IsPayment), o => Assert.True(o.StatusCode is 409 or 400, o.Message));
+        var after = await kit.DbAsync(db => db.Invoices.AsNoTracking().Where(i => invoices.Select(x => x.Id).Contains(i.Id)).ToListAsync());
+        Assert.All(after, i => Assert.True(i.PaidCents <= i.TotalCents));
+        Assert.Equal(paid.Count, (await kit.Sandbox.ListChargesAsync()).Count);
+        await kit.AssertInvariantsAsync(settled: true);
+    }
+
+    [Theory]
+    [InlineData("DropResponseAfterCharge")]
+    [InlineData("Timeout")]
+    [InlineData("ServerError")]
+    public async Task WithOneChargeInFiveFailingEveryPaymentEndsSettledOrFailedAndNoneIsChargedTwice(string fault)
+    {
+        await using var kit = await PayKit.StartAsync(f => f.With("Payments:Sandbox:Faults", fault).With("Payments:Sandbox:FaultRate", "0.2"));
+        var invoices = await kit.OpenInvoicesAsync(200);
+        Assert.Equal(200, invoices.Count);
+        var token = await kit.CardTokenAsync(PayKit.Visa);
+        var access = await AccessAsync(kit);
+        for (var n = 0; n < invoices.Count; n++) await kit.SelectAsync([invoices[n].Id], userId: $"fault-{n}");
+
+        var outcomes = new List<PayOutcome>();
+        foreach (var batch in invoices.Select((invoice, n) => (invoice, n)).Chunk(8))
+        {
+            outcomes.AddRange(await Task.WhenAll(batch.Select(x => Task.Run(async () =>
+            {
+                await using var scope = kit.Factory.Scope();
+                var user = $"fault-{x.n}";
+                var revision = await kit.DbAsync(db => db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
+                return await scope.ServiceProvider.GetRequiredService<PaymentService>().SubmitAsync(access with { ActorUserId = user },
+                    new PayCommand(revision, x.invoice.BalanceCents, null, token, false, false), new PayClient("127.0.0.1", "test", "http://localhost"));
+            }))));
+        }
+        Assert.All(outcomes, o => Assert.True(o.IsPayment, o.Message));
+        var unknown = await kit.DbAsync(db => db.Payments.CountAsync(p => p.Status == PaymentStatus.Unknown));
+        Assert.InRange(unknown, 20, 60); // about one in five
+        await kit.AssertInvariantsAsync(); // mid-way: unknown money is still pending, nothing lost
+
+        kit.Factory.Clock.Advance(TimeSpan.FromMinutes(11));
+        await kit.RunJobsAsync();
+
+        var statuses = await kit.DbAsync(db => db.Payments.GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
+        Assert.All(statuses, s => Assert.Contains(s.Key, new[] { PaymentStatus.Succeeded, PaymentStatus.Failed }));
+        var failed = statuses.SingleOrDefault(s => s.Key == PaymentStatus.Failed)?.Count ?? 0;
+        Assert.Equal(fault == "DropResponseAfterCharge" ? 0 : unknown, failed); // a dropped answer was charged: it succeeds; a timeout never charged: it fails
+        await kit.AssertInvariantsAsync(settled: true);
+    }
+
+    private static Task<CustomerAccess> AccessAsync(PayKit kit) =>
+        kit.DbAsync(db => (from c in db.Customers join co in db.Companies on c.CompanyId equals co.Id where c.Id == kit.CustomerId
+            select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, kit.UserId, false)).SingleAsync());
+}

@@ -1,0 +1,157 @@
+using System.Net;
+using System.Web;
+using CustomerPortal.Domain.Invoices;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Payments.Sandbox;
+using CustomerPortal.Infrastructure.Seeding;
+using CustomerPortal.Web.Features.Payments;
+using CustomerPortal.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CustomerPortal.Web.Tests.Payments;
+
+/// <summary>A seeded portal, the Pro customer signed in, and the helpers payment tests share.</summary>
+public sealed class PayKit : IAsyncDisposable
+{
+    public const string Visa = "4242424242424242";
+    public const string Declined = "4000000000000002";
+    public const string NoFunds = "4000000000009995";
+    public const string ThreeDs = "4000002500003155";
+    public const string ExpiredCard = "4000000000000069";
+    public const string AchOk = "000123456789";
+    public const string AchR01 = "000111111116";
+    public const string AchR02 = "000111111113";
+    public static readonly string[] SecretNumbers = [Visa, Declined, NoFunds, ThreeDs, ExpiredCard, AchOk, AchR01, AchR02];
+
+    private PayKit(PortalFactory factory) => Factory = factory;
+
+    public PortalFactory Factory { get; }
+    public PortalClient Client { get; private set; } = null!;
+    public long CustomerId { get; private set; }
+    public long CompanyId { get; private set; }
+    public string UserId { get; private set; } = "";
+    public Dictionary<long, long> OfflinePaid { get; private set; } = [];
+
+    public static async Task<PayKit> StartAsync(Action<PortalFactory>? configure = null)
+    {
+        var factory = new PortalFactory();
+        configure?.Invoke(factory);
+        var kit = new PayKit(factory);
+        kit.Client = await PortalClient.SignedInAsync(factory, DemoAccounts.ProCustomer);
+        await factory.WithDbAsync(async db =>
+        {
+            var user = await db.Users.SingleAsync(u => u.Email == DemoAccounts.ProCustomer);
+            kit.UserId = user.Id;
+            kit.CustomerId = user.CustomerId!.Value;
+            kit.CompanyId = await db.Customers.Where(c => c.Id == kit.CustomerId).Select(c => c.CompanyId).SingleAsync();
+            kit.OfflinePaid = await PaymentInvariants.OfflinePaidAsync(db);
+            return 0;
+        });
+        return kit;
+    }
+
+    public SandboxProcessor Sandbox => Factory.Services.GetRequiredService<SandboxProcessor>();
+
+    /// <summary>The oldest open single-site invoices with nothing pending, skipping <paramref name="skip"/>.</summary>
+    public Task<List<Invoice>> OpenInvoicesAsync(int count, int skip = 0) => Factory.WithDbAsync(db =>
+        db.Invoices.AsNoTracking().Where(i => i.CustomerId == CustomerId && i.MultiSiteInvoiceId == null && !i.IsVoid && i.PendingCents == 0 && i.BalanceCents > 0)
+            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.Id).Skip(skip).Take(count).ToListAsync());
+
+    public Task SelectAsync(IEnumerable<long> invoiceIds, string? userId = null, long? customerId = null) => Factory.WithDbAsync(async db =>
+    {
+        var uid = userId ?? UserId;
+        var cid = customerId ?? CustomerId;
+        var now = Factory.Clock.GetUtcNow();
+        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.UserId == uid && d.CustomerId == cid);
+        if (draft is null) db.PaymentDrafts.Add(draft = new PaymentDraft(uid, cid, now));
+        draft.Choose(PaymentChoice.SingleSite, now);
+        draft.ReplaceInvoices(invoiceIds, now);
+        return await db.SaveChangesAsync();
+    });
+
+    public Task SetCustomAmountAsync(long cents) => Factory.WithDbAsync(async db =>
+    {
+        var now = Factory.Clock.GetUtcNow();
+        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.UserId == UserId && d.CustomerId == CustomerId);
+        if (draft is null) db.PaymentDrafts.Add(draft = new PaymentDraft(UserId, CustomerId, now));
+        draft.Choose(PaymentChoice.CustomAmount, now);
+        draft.SetCustomAmount(cents, now);
+        return await db.SaveChangesAsync();
+    });
+
+    /// <summary>Enters a card in the sandbox's own form (as the browser would) and returns the token it hands back.</summary>
+    public async Task<string> CardTokenAsync(string number, int month = 12, int year = 2030, string cvc = "123", PortalClient? client = null)
+    {
+        client ??= Client;
+        var page = await client.GetDocumentAsync("/sandbox/elements/card?return_url=%2Fpay%2Fcheckout");
+        var response = await client.PostFormAsync(page, "/sandbox/elements/card", new()
+        {
+            ["number"] = number, ["expMonth"] = month.ToString(), ["expYear"] = year.ToString(), ["cvc"] = cvc, ["return_url"] = "/pay/checkout",
+        });
+        return TokenFrom(response);
+    }
+
+    public async Task<string> BankTokenAsync(string account, string routing = SandboxInstruments.TestRoutingNumber)
+    {
+        var page = await Client.GetDocumentAsync("/sandbox/elements/bank?return_url=%2Fpay%2Fcheckout");
+        var response = await Client.PostFormAsync(page, "/sandbox/elements/bank", new()
+        {
+            ["routing"] = routing, ["account"] = account, ["accountType"] = "checking", ["return_url"] = "/pay/checkout",
+        });
+        return TokenFrom(response);
+    }
+
+    private static string TokenFrom(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.ToString();
+        Assert.StartsWith("/pay/checkout", location);
+        return HttpUtility.ParseQueryString(location[(location.IndexOf('?') + 1)..])["pm"]!;
+    }
+
+    /// <summary>Opens the checkout page and presses Pay with <paramref name="method"/> ("saved-1", "new-spm_…").</summary>
+    public async Task<HttpResponseMessage> PayAsync(string method, bool save = false, bool achAuthorized = false, PortalClient? client = null,
+        Dictionary<string, string>? overrides = null)
+    {
+        client ??= Client;
+        var pm = method.StartsWith("new-", StringComparison.Ordinal) ? "?pm=" + method[4..] : "";
+        var page = await client.GetDocumentAsync("/pay/checkout" + pm);
+        var fields = new Dictionary<string, string>
+        {
+            ["Method"] = method,
+            ["DraftRevision"] = page.QuerySelector("input[name=DraftRevision]")!.GetAttribute("value")!,
+            ["ExpectedAmountCents"] = page.QuerySelector("input[name=ExpectedAmountCents]")!.GetAttribute("value")!,
+        };
+        if (save) fields["SaveMethod"] = "true";
+        if (achAuthorized) fields["AchAuthorized"] = "true";
+        foreach (var (k, v) in overrides ?? []) fields[k] = v;
+        return await client.PostFormAsync(page, "/pay/checkout", fields);
+    }
+
+    public static long PaymentIdFrom(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        var location = response.Headers.Location!.ToString();
+        var marker = "/pay/payments/";
+        var at = location.IndexOf(marker, StringComparison.Ordinal);
+        if (at < 0) at = location.IndexOf(Uri.EscapeDataString(marker), StringComparison.Ordinal) is var e and >= 0 ? e : throw new InvalidOperationException(location);
+        var rest = location[at..].Replace(Uri.EscapeDataString(marker), marker, StringComparison.Ordinal)[marker.Length..];
+        return long.Parse(new string(rest.TakeWhile(char.IsAsciiDigit).ToArray()));
+    }
+
+    public Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> work) => Factory.WithDbAsync(work);
+
+    /// <summary>One pass of the background jobs: sandbox settlement and event delivery, then the reconciler.</summary>
+    public Task<int?> RunJobsAsync() => Factory.Services.GetRequiredService<PaymentJobs>().RunOnceAsync();
+
+    public async Task AssertInvariantsAsync(bool settled = false)
+    {
+        var charges = await Sandbox.ListChargesAsync();
+        var problems = await Factory.WithDbAsync(db => PaymentInvariants.CheckAsync(db, OfflinePaid, charges, settled));
+        Assert.True(problems.Count == 0, "Invariants broken:\n" + string.Join("\n", problems.Take(30)));
+    }
+
+    public async ValueTask DisposeAsync() => await Factory.DisposeAsync();
+}
