@@ -46,22 +46,9 @@ public sealed class ProbeController(AppDbContext db, ICustomerContext customers)
     }
 }
 
-/// <summary>Keeps log events in memory. Not disposable on purpose: Serilog disposes its sinks with the logger.</summary>
-public sealed class MemoryLogSink : ILogSinkContributor, ILogEventSink
-{
-    public ConcurrentQueue<LogEvent> Events { get; } = new();
-
-    public void Contribute(LoggerConfiguration configuration) => configuration.WriteTo.Sink(this);
-
-    public void Emit(LogEvent logEvent) => Events.Enqueue(logEvent);
-}
-
-/// <summary>The real app plus the probe endpoints and an in-memory log sink.</summary>
+/// <summary>The real app plus the probe endpoints.</summary>
 public sealed class ProbePortalFactory : PortalFactory
 {
-    private readonly MemoryLogSink _sink = new();
-
-    public ConcurrentQueue<LogEvent> Logs => _sink.Events;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -69,7 +56,6 @@ public sealed class ProbePortalFactory : PortalFactory
         builder.ConfigureServices(services =>
         {
             services.AddControllersWithViews().AddApplicationPart(typeof(ProbeController).Assembly);
-            services.AddSingleton<ILogSinkContributor>(_sink);
         });
     }
 }

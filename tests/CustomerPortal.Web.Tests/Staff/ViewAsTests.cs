@@ -201,7 +201,7 @@ public sealed class ViewAsLoggingTests
         await StaffSteps.LeaveViewAsAsync(agent);
 
         static string? Prop(LogEvent e, string name) => e.Properties.TryGetValue(name, out var v) ? (v as ScalarValue)?.Value?.ToString() : null;
-        var logs = factory.Logs.ToList();
+        var logs = factory.Logs.Raw.ToList();
         var duringViewAs = logs.Where(e => Prop(e, "ViewAsCustomerId") is not null).ToList();
         Assert.NotEmpty(duringViewAs);
         Assert.All(duringViewAs, e => Assert.False(string.IsNullOrEmpty(Prop(e, "StaffUserId")), e.RenderMessage()));
