@@ -1,3 +1,5 @@
+using CustomerPortal.Web.Features.MakeAPayment;
+
 namespace CustomerPortal.Web.Hosting;
 
 /// <summary>
@@ -9,6 +11,7 @@ public static class PortalFeatures
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration config)
     {
         _ = config;
+        services.AddMakeAPayment();
         return services;
     }
 
