@@ -137,12 +137,16 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
                         invoices.Any(i => i.MultiSiteInvoiceId == p.Id && i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0)));
         var total = await query.CountAsync(ct);
         var (pages, page) = Clamp(total, state);
-        var projected = query.Select(p => new ParentData(p.Id, p.Number, p.InvoiceDate, p.DueDate,
-            invoices.Count(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid),
-            invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.TotalCents),
-            invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PaidCents),
-            invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PendingCents),
-            invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.BalanceCents)));
+        // Ordered on an anonymous projection (EF cannot order by a record built through its constructor).
+        var projected = query.Select(p => new
+        {
+            p.Id, p.Number, p.InvoiceDate, p.DueDate,
+            Sites = invoices.Count(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid),
+            TotalCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.TotalCents),
+            PaidCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PaidCents),
+            PendingCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PendingCents),
+            BalanceCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.BalanceCents),
+        });
         var ordered = (page.Sort, page.Descending) switch
         {
             (InvoiceSort.DueDate, false) => projected.OrderBy(p => p.DueDate),
@@ -154,8 +158,9 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
             (_, true) => projected.OrderByDescending(p => p.InvoiceDate),
             _ => projected.OrderBy(p => p.InvoiceDate),
         };
-        var rows = await ordered.ThenBy(p => p.InvoiceDate).ThenBy(p => p.DueDate).ThenBy(p => p.Number).ThenBy(p => p.Id)
+        var found = await ordered.ThenBy(p => p.InvoiceDate).ThenBy(p => p.DueDate).ThenBy(p => p.Number).ThenBy(p => p.Id)
             .Skip((page.Page - 1) * page.Size).Take(page.Size).ToListAsync(ct);
+        var rows = found.Select(p => new ParentData(p.Id, p.Number, p.InvoiceDate, p.DueDate, p.Sites, p.TotalCents, p.PaidCents, p.PendingCents, p.BalanceCents)).ToList();
         return (total, pages, page, rows);
     }
 }
