@@ -61,26 +61,41 @@ internal sealed class PayPageDriver(PortalClient client)
 internal sealed class CommandCounter : DbCommandInterceptor
 {
     private int _count;
+    private int _queries;
 
+    /// <summary>Every command (reads and writes).</summary>
     public int Count => Volatile.Read(ref _count);
 
-    public void Reset() => Interlocked.Exchange(ref _count, 0);
+    /// <summary>Reads only (SELECT): what a page render and the rules cost.</summary>
+    public int Queries => Volatile.Read(ref _queries);
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _count, 0);
+        Interlocked.Exchange(ref _queries, 0);
+    }
+
+    private void Record(DbCommand command)
+    {
+        Interlocked.Increment(ref _count);
+        if (command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)) Interlocked.Increment(ref _queries);
+    }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _count);
+        Record(command);
         return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _count);
+        Record(command);
         return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
     }
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
-        Interlocked.Increment(ref _count);
+        Record(command);
         return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);
     }
 }
