@@ -163,6 +163,7 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
 
         Assert.Empty(results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})"));
         await BrowserFixture.ScreenshotAsync(page, "pay-multi-site-375");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pay-multi-site-375-top.png") });
         await page.Context.CloseAsync();
     }
 }
