@@ -34,15 +34,31 @@ public static class PaymentAllocator
     public static AllocationPlan Allocate(long amountCents, IEnumerable<OpenInvoice> openInvoices)
     {
         ArgumentNullException.ThrowIfNull(openInvoices);
+        var payable = openInvoices.Where(i => i.HasBalance).ToList();
+        return AllocateOverOldest(amountCents, payable, payable.Sum(i => i.BalanceCents));
+    }
+
+    /// <summary>
+    /// The same split when the caller knows the customer's whole balance and passes only the oldest payable invoices:
+    /// because one payment covers at most <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> invoices, the oldest
+    /// <c>MaxInvoicesPerPayment + 1</c> (or all of them, when there are fewer) decide every possible answer. This keeps a
+    /// preview over thousands of open invoices to one short query.
+    /// </summary>
+    /// <param name="oldestPayable">At least the <c>MaxInvoicesPerPayment + 1</c> oldest invoices with a balance, or all of them.</param>
+    /// <param name="balanceCents">The balance of all the customer's open invoices (the Balance figure).</param>
+    public static AllocationPlan AllocateOverOldest(long amountCents, IEnumerable<OpenInvoice> oldestPayable, long balanceCents)
+    {
+        ArgumentNullException.ThrowIfNull(oldestPayable);
         if (amountCents <= 0) throw new DomainException("Enter an amount more than zero.");
 
-        var payable = openInvoices.Where(i => i.HasBalance).Order(OldestFirst.Instance).ToList();
+        var payable = oldestPayable.Where(i => i.HasBalance).Order(OldestFirst.Instance).ToList();
         if (payable.Select(i => i.Id).Distinct().Count() != payable.Count)
-            throw new ArgumentException("An invoice was passed twice.", nameof(openInvoices));
+            throw new ArgumentException("An invoice was passed twice.", nameof(oldestPayable));
+        if (payable.Sum(i => i.BalanceCents) > balanceCents)
+            throw new ArgumentException("The invoices passed owe more than the balance given.", nameof(balanceCents));
 
-        var balance = payable.Sum(i => i.BalanceCents);
-        if (balance == 0) throw new DomainException("There is no open balance to pay.");
-        if (amountCents > balance) throw new DomainException($"The most you can pay is {Money.FromCents(balance).Format()}.");
+        if (balanceCents <= 0) throw new DomainException("There is no open balance to pay.");
+        if (amountCents > balanceCents) throw new DomainException($"The most you can pay is {Money.FromCents(balanceCents).Format()}.");
 
         var lines = new List<AllocationLine>();
         var remaining = amountCents;
@@ -55,14 +71,17 @@ public static class PaymentAllocator
         }
 
         const int max = InvoiceSelection.MaxInvoicesPerPayment;
-        if (lines.Count > max)
+        if (lines.Count > max || (remaining > 0 && payable.Count > max))
         {
             // Same cap as selecting invoices; tell the customer the largest amount that fits in one payment.
             var mostInOnePayment = payable.Take(max).Sum(i => i.BalanceCents);
+            var touched = remaining > 0 ? "more than " + max.ToString(CultureInfo.InvariantCulture) : lines.Count.ToString("N0", CultureInfo.InvariantCulture);
             throw new DomainException(
-                $"One payment can cover at most {max} invoices; this amount would be applied to {lines.Count.ToString("N0", CultureInfo.InvariantCulture)}. " +
+                $"One payment can cover at most {max} invoices; this amount would be applied to {touched}. " +
                 $"The most you can pay in one payment is {Money.FromCents(mostInOnePayment).Format()}.");
         }
+        if (remaining > 0)
+            throw new ArgumentException($"Pass at least the {max + 1} oldest payable invoices (or all of them).", nameof(oldestPayable));
 
         return new AllocationPlan(lines);
     }

@@ -131,15 +131,20 @@ public sealed class InvoiceSelection
     /// it stops at the first parent that does not fit, so an older parent is never passed over for a newer one.
     /// Refused when the oldest parent alone has more than 200 invoices to pay.
     /// </summary>
-    public SelectionResult SelectAll(IReadOnlySet<long> selected)
+    /// <param name="payableSingleSiteCount">
+    /// Single-site only: when the query passed just the oldest payable single-site invoices (at least 201 of them), how many
+    /// there are in all, for the "200 of N" notice. The 200 chosen are the same either way.
+    /// </param>
+    public SelectionResult SelectAll(IReadOnlySet<long> selected, int? payableSingleSiteCount = null)
     {
         ArgumentNullException.ThrowIfNull(selected);
         if (!MultiSite)
         {
             var payable = _invoices.Values.Where(i => !i.IsChild && i.HasBalance).Order(OldestFirst.Instance).ToList();
             var chosen = payable.Take(MaxInvoicesPerPayment).Select(i => i.Id).ToHashSet();
-            return payable.Count > MaxInvoicesPerPayment
-                ? SelectionResult.Accepted(chosen, $"{MaxInvoicesPerPayment} of {Count(payable.Count)} selected — the most one payment can cover")
+            var all = Math.Max(payable.Count, payableSingleSiteCount ?? 0);
+            return all > MaxInvoicesPerPayment
+                ? SelectionResult.Accepted(chosen, $"{MaxInvoicesPerPayment} of {Count(all)} selected — the most one payment can cover")
                 : SelectionResult.Accepted(chosen);
         }
 

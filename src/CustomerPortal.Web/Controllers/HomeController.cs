@@ -31,6 +31,6 @@ public sealed class HomeController(ICustomerContext customers) : Controller
 /// <summary>Where the landing redirects go; features set these when they arrive.</summary>
 public static class PortalRoutes
 {
-    public const string Landing = "/welcome";
+    public const string Landing = MakeAPaymentRoutes.Page;
     public const string StaffLanding = CustomerPortal.Web.Features.Staff.StaffRoutes.Customers;
 }

@@ -2,6 +2,7 @@ using CustomerPortal.Web.Features.Documents;
 using CustomerPortal.Web.Api;
 using CustomerPortal.Web.Features.Staff;
 using CustomerPortal.Web.Features.Payments;
+using CustomerPortal.Web.Features.MakeAPayment;
 
 namespace CustomerPortal.Web.Hosting;
 
@@ -18,6 +19,7 @@ public static class PortalFeatures
         services.AddBackOfficeApi(config);
         services.AddStaffFeature();
         services.AddPayments(config);
+        services.AddMakeAPayment();
         return services;
     }
 

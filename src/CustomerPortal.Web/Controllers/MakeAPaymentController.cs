@@ -1,0 +1,140 @@
+using CustomerPortal.Web.Features.MakeAPayment;
+using CustomerPortal.Web.Hosting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CustomerPortal.Web.Controllers;
+
+/// <summary>The table position every request carries (query string on GET, hidden fields on POST).</summary>
+public sealed class TableStateInput
+{
+    public int? Page { get; set; }
+    public int? Size { get; set; }
+    public string? Sort { get; set; }
+    public string? Dir { get; set; }
+    public long[]? Open { get; set; }
+
+    public TableState ToState() => TableState.From(Page, Size, Sort, Dir, Open);
+}
+
+/// <summary>
+/// Make a Payment. Every action is a small POST: a script asks for fragments (header <c>X-Fragment: 1</c>) and gets
+/// the overview and work area back with the action's status code; a plain form post is redirected back to the page
+/// (POST-redirect-GET) when accepted, or gets the whole page with the message and a 400/404 when refused.
+/// </summary>
+[Route("pay")]
+public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQuery pages, PaymentDraftService drafts) : Controller
+{
+    private const string NoticeKey = "pay.notice";
+    private const string NoticeTargetKey = "pay.notice.target";
+
+    [HttpGet("")]
+    public async Task<IActionResult> Index(TableStateInput table, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        PageMessage? notice = TempData[NoticeKey] is string text
+            ? new PageMessage(text, Enum.TryParse<MessageTarget>(TempData[NoticeTargetKey] as string, out var t) ? t : MessageTarget.Selection, false)
+            : null;
+        var page = await pages.BuildAsync(access, table.ToState(), notice, null, ct);
+        return IsFragmentRequest ? PartialView("_Fragments", page) : View(page);
+    }
+
+    [HttpPost("choice")]
+    public Task<IActionResult> Choose([FromForm] string? choice, TableStateInput table, CancellationToken ct) =>
+        Act((access, c) => drafts.ChooseAsync(access, choice, c), TableState.Default, null, ct);
+
+    [HttpPost("selection/invoice")]
+    public Task<IActionResult> SetInvoice([FromForm] string? invoiceId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
+        long.TryParse(invoiceId, out var id) && id > 0
+            ? Act((access, c) => drafts.SetInvoiceAsync(access, id, IsChecked(check), c), table.ToState(), null, ct)
+            : RefuseAsync("That invoice is not one of your open invoices.", table.ToState(), ct);
+
+    [HttpPost("selection/parent")]
+    public Task<IActionResult> SetParent([FromForm] string? parentId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
+        long.TryParse(parentId, out var id) && id > 0
+            ? Act((access, c) => drafts.SetParentAsync(access, id, IsChecked(check), c), table.ToState(), null, ct)
+            : RefuseAsync("That multi-site invoice is not one of your open invoices.", table.ToState(), ct);
+
+    [HttpPost("selection/page")]
+    public Task<IActionResult> SelectPage([FromForm(Name = "ids")] string[]? ids, TableStateInput table, CancellationToken ct)
+    {
+        var parsed = new List<long>();
+        foreach (var text in ids ?? [])
+        {
+            if (!long.TryParse(text, out var id) || id <= 0) return RefuseAsync("That invoice is not one of your open invoices.", table.ToState(), ct);
+            parsed.Add(id);
+        }
+        return Act((access, c) => drafts.SelectPageAsync(access, parsed, c), table.ToState(), null, ct);
+    }
+
+    [HttpPost("selection/all")]
+    public Task<IActionResult> SelectAll(TableStateInput table, CancellationToken ct) =>
+        Act(drafts.SelectAllAsync, table.ToState(), null, ct);
+
+    [HttpPost("selection/clear")]
+    public Task<IActionResult> Clear(TableStateInput table, CancellationToken ct) =>
+        Act(drafts.ClearAsync, table.ToState(), null, ct);
+
+    [HttpPost("amount")]
+    public Task<IActionResult> CustomAmount([FromForm] string? amount, TableStateInput table, CancellationToken ct) =>
+        Act((access, c) => drafts.SetCustomAmountAsync(access, amount, c), table.ToState(), amount ?? "", ct);
+
+    /// <summary>Hands the chosen invoices and amounts to the payment flow; until it exists, a summary page.</summary>
+    [HttpPost("continue")]
+    public async Task<IActionResult> Continue(TableStateInput table, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        var (checkout, outcome) = await drafts.CheckoutAsync(access, ct);
+        if (checkout is not null) return Redirect(MakeAPaymentRoutes.Review);
+        return await AnswerAsync(access, outcome, table.ToState(), null, ct);
+    }
+
+    [HttpGet("review")]
+    public async Task<IActionResult> Review(CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        var (checkout, outcome) = await drafts.CheckoutAsync(access, ct);
+        if (checkout is null)
+        {
+            if (outcome.Message is { } m) { TempData[NoticeKey] = m.Text; TempData[NoticeTargetKey] = m.Target.ToString(); }
+            return Redirect(MakeAPaymentRoutes.Page);
+        }
+        return View(checkout);
+    }
+
+    private bool IsFragmentRequest => Request.Headers["X-Fragment"] == "1";
+
+    private static bool IsChecked(string? check) => string.Equals(check, "true", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<IActionResult> Act(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action, TableState state, string? attemptedAmount, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        var outcome = await action(access, ct);
+        return await AnswerAsync(access, outcome, state, attemptedAmount, ct);
+    }
+
+    private async Task<IActionResult> RefuseAsync(string message, TableState state, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        return await AnswerAsync(access, new ActionOutcome(ActionStatus.Refused, new PageMessage(message, MessageTarget.Selection, true)), state, null, ct);
+    }
+
+    private async Task<IActionResult> AnswerAsync(CustomerAccess access, ActionOutcome outcome, TableState state, string? attemptedAmount, CancellationToken ct)
+    {
+        var refused = outcome.Status != ActionStatus.Done;
+        if (!refused && !IsFragmentRequest)
+        {
+            if (outcome.Message is { } notice) { TempData[NoticeKey] = notice.Text; TempData[NoticeTargetKey] = notice.Target.ToString(); }
+            return Redirect(MakeAPaymentRoutes.Page + state.Query());
+        }
+        // A refused amount is shown as typed; an accepted one is shown as stored.
+        var page = await pages.BuildAsync(access, state, outcome.Message, refused ? attemptedAmount : null, ct);
+        Response.StatusCode = outcome.StatusCode;
+        return IsFragmentRequest ? PartialView("_Fragments", page) : View("Index", page);
+    }
+}
+
+public static class MakeAPaymentRoutes
+{
+    public const string Page = "/pay";
+    public const string Review = "/pay/review";
+}

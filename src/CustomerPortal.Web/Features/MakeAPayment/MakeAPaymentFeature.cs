@@ -1,0 +1,7 @@
+namespace CustomerPortal.Web.Features.MakeAPayment;
+
+public static class MakeAPaymentFeature
+{
+    public static IServiceCollection AddMakeAPayment(this IServiceCollection services) =>
+        services.AddScoped<PayPageQuery>().AddScoped<PaymentDraftService>();
+}

@@ -1,0 +1,128 @@
+using System.Globalization;
+using CustomerPortal.Domain.Allocation;
+using CustomerPortal.Domain.Invoices;
+using CustomerPortal.Domain.Overview;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Web.Hosting;
+
+namespace CustomerPortal.Web.Features.MakeAPayment;
+
+/// <summary>The columns the Open Invoices table sorts by (a whitelist: anything else is the default, invoice date).</summary>
+public enum InvoiceSort
+{
+    InvoiceDate = 0,
+    DueDate = 1,
+    Number = 2,
+    Balance = 3,
+}
+
+/// <summary>
+/// Where the customer is in the Open Invoices table: page, page size, sort and which multi-site invoices are expanded.
+/// Carried in the query string and in a hidden field of every form, so every action comes back to the same view.
+/// </summary>
+public sealed record TableState(int Page, int Size, InvoiceSort Sort, bool Descending, IReadOnlyList<long> Open)
+{
+    public static IReadOnlyList<int> Sizes { get; } = [10, 25, 50, 100];
+    public const int DefaultSize = 25;
+
+    /// <summary>At most this many expanded parents are remembered (a page holds at most 100 rows).</summary>
+    private const int MaxOpen = 100;
+
+    public static TableState Default { get; } = new(1, DefaultSize, InvoiceSort.InvoiceDate, false, []);
+
+    /// <summary>Reads the state leniently: an unknown size is 25, an unknown sort is invoice date, a bad page is 1.</summary>
+    public static TableState From(int? page, int? size, string? sort, string? dir, IEnumerable<long>? open) => new(
+        page is > 0 ? page.Value : 1,
+        size is { } s && Sizes.Contains(s) ? s : DefaultSize,
+        SortFrom(sort),
+        string.Equals(dir, "desc", StringComparison.OrdinalIgnoreCase),
+        (open ?? []).Where(id => id > 0).Distinct().Take(MaxOpen).ToList());
+
+    public static string KeyOf(InvoiceSort sort) => sort switch
+    {
+        InvoiceSort.DueDate => "due",
+        InvoiceSort.Number => "number",
+        InvoiceSort.Balance => "balance",
+        _ => "date",
+    };
+
+    private static InvoiceSort SortFrom(string? key) => key?.ToLowerInvariant() switch
+    {
+        "due" => InvoiceSort.DueDate,
+        "number" => InvoiceSort.Number,
+        "balance" => InvoiceSort.Balance,
+        _ => InvoiceSort.InvoiceDate,
+    };
+
+    public string SortKey => KeyOf(Sort);
+    public string Direction => Descending ? "desc" : "asc";
+
+    public TableState WithPage(int page) => this with { Page = page };
+
+    /// <summary>The query string for this state ("?page=2&amp;size=25&amp;sort=date&amp;dir=asc").</summary>
+    public string Query()
+    {
+        var q = string.Create(CultureInfo.InvariantCulture, $"?page={Page}&size={Size}&sort={SortKey}&dir={Direction}");
+        foreach (var id in Open) q += string.Create(CultureInfo.InvariantCulture, $"&open={id}");
+        return q;
+    }
+}
+
+/// <summary>What the page shows a message about, so it can be drawn next to that control.</summary>
+public enum MessageTarget
+{
+    Choice = 0,
+    Amount = 1,
+    Selection = 2,
+    Continue = 3,
+}
+
+public sealed record PageMessage(string Text, MessageTarget Target, bool IsError);
+
+/// <summary>One invoice row: a single-site invoice, a multi-site child, or (custom amount) any open invoice.</summary>
+public sealed record InvoiceRow(
+    long Id, string Number, string Site, DateOnly InvoiceDate, DateOnly DueDate, InvoiceStatus Status,
+    long TotalCents, long BalanceCents, bool Selectable, bool Selected);
+
+/// <summary>A multi-site ("parent") row with its open children (children of the rows on this page only).</summary>
+public sealed record ParentRow(
+    long Id, string Number, int Sites, DateOnly InvoiceDate, DateOnly DueDate, InvoiceStatus Status,
+    long TotalCents, long BalanceCents, ParentCheckState Check, bool Selectable, bool Expanded, IReadOnlyList<InvoiceRow> Children);
+
+/// <summary>The custom amount as entered (or as stored) and, when it is valid, how it splits.</summary>
+public sealed record CustomAmountView(string AmountText, AllocationPlan? Plan, IReadOnlyDictionary<long, AllocationRowInfo> Invoices);
+
+public sealed record AllocationRowInfo(string Site, DateOnly InvoiceDate);
+
+/// <summary>Everything the Make a Payment page draws; every figure comes from the server.</summary>
+public sealed record PayPage(
+    CustomerAccess Access,
+    bool CanChange,
+    PaymentChoice Choice,
+    AccountOverview Overview,
+    TableState State,
+    int TotalRows,
+    int TotalPages,
+    IReadOnlyList<InvoiceRow> Rows,
+    IReadOnlyList<ParentRow> Parents,
+    CustomAmountView? Custom,
+    PageMessage? Message)
+{
+    public bool HasSelection => Overview.InvoicesToPay > 0;
+
+    public PageMessage? MessageFor(MessageTarget target) => Message?.Target == target ? Message : null;
+}
+
+/// <summary>
+/// What "Continue to payment" hands the payment flow: the draft (id + revision, so a changed draft is a new payment) and
+/// exactly which invoices get how much. Built by the server from the stored draft, never from the browser.
+/// </summary>
+public sealed record PaymentCheckout(long DraftId, int DraftRevision, PaymentChoice Choice, IReadOnlyList<CheckoutLine> Lines)
+{
+    public long TotalCents => Lines.Sum(l => l.AmountCents);
+}
+
+public sealed record CheckoutLine(long InvoiceId, string InvoiceNumber, string Site, long AmountCents, long BalanceCents)
+{
+    public long RemainingCents => BalanceCents - AmountCents;
+}

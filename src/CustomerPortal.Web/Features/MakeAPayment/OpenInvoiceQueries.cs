@@ -1,0 +1,126 @@
+using CustomerPortal.Domain.Allocation;
+using CustomerPortal.Domain.Invoices;
+using CustomerPortal.Domain.Overview;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Features.MakeAPayment;
+
+/// <summary>One open invoice as read for the rules (an <see cref="OpenInvoice"/>) plus what a row shows.</summary>
+internal sealed record SnapshotRow(
+    long Id, long? ParentId, string Number, DateOnly InvoiceDate, DateOnly DueDate, long BalanceCents, long PendingCents,
+    long TotalCents, long PaidCents, string? SiteName, string? ParentNumber, DateOnly? ParentInvoiceDate, DateOnly? ParentDueDate)
+{
+    public OpenInvoice ToOpenInvoice() => new(Id, ParentId, Number, InvoiceDate, DueDate, BalanceCents, PendingCents);
+
+    public InvoiceStatus StatusOn(DateOnly today) => InvoiceStatusRules.Of(TotalCents, PaidCents, PendingCents, DueDate, false, today);
+}
+
+/// <summary>The Overview sums of one customer, from one aggregate query.</summary>
+internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents);
+
+/// <summary>The stored selection of one user for one customer, read without tracking.</summary>
+internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, IReadOnlySet<long> Selected)
+{
+    public static DraftState None { get; } = new(0, PaymentChoice.SingleSite, null, 0, new HashSet<long>());
+}
+
+/// <summary>
+/// Every SQL the Make a Payment page runs over invoices, each always scoped by customer id. Each method is one round
+/// trip whatever the number of invoices; the rules get snapshots of only the invoices an answer can depend on.
+/// </summary>
+internal sealed class OpenInvoiceQueries(AppDbContext db)
+{
+    /// <summary>More than one payment can cover: enough to decide every custom amount and "Select all".</summary>
+    public const int Window = InvoiceSelection.MaxInvoicesPerPayment + 1;
+
+    /// <summary>Open = not void, and something left to pay or still pending (the "Payment pending" rows stay visible).</summary>
+    public IQueryable<Invoice> Open(long customerId) =>
+        db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0));
+
+    public async Task<DraftState> DraftAsync(string userId, long customerId, CancellationToken ct)
+    {
+        var draft = await db.PaymentDrafts.AsNoTracking()
+            .Where(d => d.UserId == userId && d.CustomerId == customerId)
+            .Select(d => new { d.Id, d.Choice, d.CustomAmountCents, d.Revision, Ids = d.Items.Select(i => i.InvoiceId).ToList() })
+            .FirstOrDefaultAsync(ct);
+        return draft is null ? DraftState.None : new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.Ids.ToHashSet());
+    }
+
+    /// <summary>Overdue Balance, Balance and Pending payments as one aggregate over the covering index.</summary>
+    public async Task<OverviewSums> OverviewAsync(long customerId, DateOnly today, CancellationToken ct)
+    {
+        var sums = await Open(customerId)
+            .GroupBy(i => i.CustomerId)
+            .Select(g => new OverviewSums(
+                g.Sum(i => i.DueDate < today ? i.BalanceCents : 0L),
+                g.Sum(i => i.BalanceCents),
+                g.Sum(i => i.PendingCents)))
+            .FirstOrDefaultAsync(ct);
+        return sums ?? new OverviewSums(0, 0, 0);
+    }
+
+    /// <summary>
+    /// Snapshots of the open invoices among <paramref name="invoiceIds"/> and of every open child of
+    /// <paramref name="parentIds"/>, each with its parent's number and dates. An id that is not this customer's open
+    /// invoice simply does not come back, which the rules answer with "not found".
+    /// </summary>
+    public Task<List<SnapshotRow>> SnapshotsAsync(long customerId, IReadOnlyCollection<long> invoiceIds, IReadOnlyCollection<long> parentIds, CancellationToken ct)
+    {
+        if (invoiceIds.Count == 0 && parentIds.Count == 0) return Task.FromResult(new List<SnapshotRow>());
+        var ids = invoiceIds.ToList();
+        var parents = parentIds.ToList();
+        var query = Open(customerId);
+        query = parents.Count == 0
+            ? query.Where(i => ids.Contains(i.Id))
+            : ids.Count == 0
+                ? query.Where(i => i.MultiSiteInvoiceId != null && parents.Contains(i.MultiSiteInvoiceId.Value))
+                : query.Where(i => ids.Contains(i.Id) || (i.MultiSiteInvoiceId != null && parents.Contains(i.MultiSiteInvoiceId.Value)));
+        return Project(query).ToListAsync(ct);
+    }
+
+    /// <summary>Every open multi-site child of the customer (for "Select all" under multi-site).</summary>
+    public Task<List<SnapshotRow>> AllChildrenAsync(long customerId, CancellationToken ct) =>
+        Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct);
+
+    /// <summary>The oldest <see cref="Window"/> invoices with a balance (single-site only, or all kinds), oldest first.</summary>
+    public Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
+    {
+        var query = Open(customerId).Where(i => i.BalanceCents > 0);
+        if (singleSiteOnly) query = query.Where(i => i.MultiSiteInvoiceId == null);
+        return Project(OrderOldestFirst(query).Take(Window)).ToListAsync(ct);
+    }
+
+    public Task<int> PayableSingleSiteCountAsync(long customerId, CancellationToken ct) =>
+        Open(customerId).CountAsync(i => i.MultiSiteInvoiceId == null && i.BalanceCents > 0, ct);
+
+    /// <summary>The same order as <see cref="Domain.Allocation.OldestFirst"/> (numbers compare ordinally, as SQL's binary collation does).</summary>
+    public static IOrderedQueryable<Invoice> OrderOldestFirst(IQueryable<Invoice> query) =>
+        query.OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id);
+
+    private IQueryable<SnapshotRow> Project(IQueryable<Invoice> query) =>
+        from i in query
+        join p in db.MultiSiteInvoices.AsNoTracking() on i.MultiSiteInvoiceId equals (long?)p.Id into parents
+        from p in parents.DefaultIfEmpty()
+        select new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
+            i.TotalCents, i.PaidCents,
+            db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+            p == null ? null : p.Number, p == null ? null : p.InvoiceDate, p == null ? null : p.DueDate);
+
+    /// <summary>The rules over exactly these snapshots (their parents come from the rows themselves).</summary>
+    public static InvoiceSelection SelectionOver(PaymentChoice choice, IEnumerable<SnapshotRow> rows)
+    {
+        var list = rows.DistinctBy(r => r.Id).ToList();
+        var parents = list.Where(r => r.ParentId is not null).DistinctBy(r => r.ParentId)
+            .Select(r => new OpenMultiSiteInvoice(r.ParentId!.Value, r.ParentNumber ?? "", r.ParentInvoiceDate ?? r.InvoiceDate, r.ParentDueDate ?? r.DueDate));
+        return new InvoiceSelection(choice, list.Select(r => r.ToOpenInvoice()), parents);
+    }
+
+    public static AccountOverview Overview(OverviewSums sums, long amountSelectedCents, int invoicesToPay) =>
+        new(sums.OverdueCents, sums.BalanceCents, sums.PendingCents, amountSelectedCents, invoicesToPay);
+
+    /// <summary>The custom amount split over the oldest window and the whole balance (see <see cref="PaymentAllocator.AllocateOverOldest"/>).</summary>
+    public static AllocationPlan Allocate(long amountCents, IEnumerable<SnapshotRow> oldest, OverviewSums sums) =>
+        PaymentAllocator.AllocateOverOldest(amountCents, oldest.Select(r => r.ToOpenInvoice()), sums.BalanceCents);
+}

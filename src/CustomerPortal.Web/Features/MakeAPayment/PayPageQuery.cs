@@ -1,0 +1,175 @@
+using CustomerPortal.Domain;
+using CustomerPortal.Domain.Allocation;
+using CustomerPortal.Domain.Companies;
+using CustomerPortal.Domain.Invoices;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Features.MakeAPayment;
+
+/// <summary>
+/// Builds the Make a Payment page. A fixed number of queries whatever the number of invoices: the draft, the overview
+/// aggregate, a count and a page of rows, then one query for the snapshots the rules need (the selection and the
+/// children of the parents on the page, or the oldest 201 invoices for a custom amount).
+/// </summary>
+public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
+{
+    private readonly OpenInvoiceQueries _q = new(db);
+
+    public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message, string? attemptedAmount, CancellationToken ct)
+    {
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        var draft = await _q.DraftAsync(access.ActorUserId, access.CustomerId, ct);
+        var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
+        var canChange = MakeAPaymentRules.CanChange(access);
+
+        switch (draft.Choice)
+        {
+            case PaymentChoice.CustomAmount:
+            {
+                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: false, state, ct);
+                var custom = await CustomAmountAsync(access.CustomerId, draft, sums, attemptedAmount, ct);
+                var overview = OpenInvoiceQueries.Overview(sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
+                var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message);
+            }
+            case PaymentChoice.MultiSite:
+            {
+                var (total, pages, page, parents) = await ParentRowsAsync(access.CustomerId, state, ct);
+                var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, parents.Select(p => p.Id).ToList(), ct);
+                var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.MultiSite, snapshots);
+                var selected = rules.Normalize(draft.Selected);
+                var totals = rules.Totals(selected);
+                var children = snapshots.Where(s => s.ParentId is not null).ToLookup(s => s.ParentId!.Value);
+                var open = page.Open.ToHashSet();
+                var shown = parents.Select(p =>
+                {
+                    var kids = children[p.Id].OrderBy(c => c.ToOpenInvoice(), OldestFirst.Instance)
+                        .Select(c => Row(c, today, selectable: c.BalanceCents > 0, selected: selected.Contains(c.Id))).ToList();
+                    var status = InvoiceStatusRules.Of(p.TotalCents, p.PaidCents, p.PendingCents, p.DueDate, false, today);
+                    return new ParentRow(p.Id, p.Number, p.Sites, p.InvoiceDate, p.DueDate, status, p.TotalCents, p.BalanceCents,
+                        rules.StateOf(p.Id, selected), kids.Any(k => k.Selectable), open.Contains(p.Id), kids);
+                }).ToList();
+                var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message);
+            }
+            default:
+            {
+                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, state, ct);
+                var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, [], ct);
+                var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.SingleSite, snapshots);
+                var selected = rules.Normalize(draft.Selected);
+                var totals = rules.Totals(selected);
+                var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0, selected: selected.Contains(r.Id))).ToList();
+                var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
+                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message);
+            }
+        }
+    }
+
+    private async Task<CustomAmountView> CustomAmountAsync(long customerId, DraftState draft, OverviewSums sums, string? attempted, CancellationToken ct)
+    {
+        // A refused amount is shown as typed, next to its message; the stored amount (and its split) stays as it was.
+        var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
+        if (draft.CustomAmountCents is not { } cents) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
+        var oldest = await _q.OldestPayableAsync(customerId, singleSiteOnly: false, ct);
+        var info = oldest.ToDictionary(r => r.Id, r => new AllocationRowInfo(r.SiteName ?? "", r.InvoiceDate));
+        try
+        {
+            return new CustomAmountView(text, OpenInvoiceQueries.Allocate(cents, oldest, sums), info);
+        }
+        catch (DomainException)
+        {
+            // The stored amount no longer fits (invoices were paid since): nothing is selected until a new preview says why.
+            return new CustomAmountView(text, null, info);
+        }
+    }
+
+    private sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
+
+    private sealed record ParentData(long Id, string Number, DateOnly InvoiceDate, DateOnly DueDate, int Sites, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
+
+    private static InvoiceRow Row(RowData r, DateOnly today, bool selectable, bool selected) =>
+        new(r.Id, r.Number, r.Site ?? "", r.InvoiceDate, r.DueDate, InvoiceStatusRules.Of(r.TotalCents, r.PaidCents, r.PendingCents, r.DueDate, false, today),
+            r.TotalCents, r.BalanceCents, selectable, selected);
+
+    private static InvoiceRow Row(SnapshotRow r, DateOnly today, bool selectable, bool selected) =>
+        new(r.Id, r.Number, r.SiteName ?? "", r.InvoiceDate, r.DueDate, r.StatusOn(today), r.TotalCents, r.BalanceCents, selectable, selected);
+
+    private static (int Pages, TableState State) Clamp(int total, TableState state)
+    {
+        var pages = Math.Max(1, (total + state.Size - 1) / state.Size);
+        return (pages, state.Page > pages ? state.WithPage(pages) : state);
+    }
+
+    private async Task<(int Total, int Pages, TableState State, List<RowData> Rows)> InvoiceRowsAsync(long customerId, bool singleSiteOnly, TableState state, CancellationToken ct)
+    {
+        var query = _q.Open(customerId);
+        if (singleSiteOnly) query = query.Where(i => i.MultiSiteInvoiceId == null);
+        var total = await query.CountAsync(ct);
+        var (pages, page) = Clamp(total, state);
+        var ordered = (page.Sort, page.Descending) switch
+        {
+            (InvoiceSort.DueDate, false) => query.OrderBy(i => i.DueDate),
+            (InvoiceSort.DueDate, true) => query.OrderByDescending(i => i.DueDate),
+            (InvoiceSort.Number, false) => query.OrderBy(i => i.Number),
+            (InvoiceSort.Number, true) => query.OrderByDescending(i => i.Number),
+            (InvoiceSort.Balance, false) => query.OrderBy(i => i.BalanceCents),
+            (InvoiceSort.Balance, true) => query.OrderByDescending(i => i.BalanceCents),
+            (_, true) => query.OrderByDescending(i => i.InvoiceDate),
+            _ => query.OrderBy(i => i.InvoiceDate),
+        };
+        var rows = await ordered.ThenBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+            .Skip((page.Page - 1) * page.Size).Take(page.Size)
+            .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))
+            .ToListAsync(ct);
+        return (total, pages, page, rows);
+    }
+
+    private async Task<(int Total, int Pages, TableState State, List<ParentData> Rows)> ParentRowsAsync(long customerId, TableState state, CancellationToken ct)
+    {
+        var invoices = db.Invoices.AsNoTracking();
+        var query = db.MultiSiteInvoices.AsNoTracking()
+            .Where(p => p.CustomerId == customerId && !p.IsVoid &&
+                        invoices.Any(i => i.MultiSiteInvoiceId == p.Id && i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0)));
+        var total = await query.CountAsync(ct);
+        var (pages, page) = Clamp(total, state);
+        // Ordered on an anonymous projection (EF cannot order by a record built through its constructor).
+        var projected = query.Select(p => new
+        {
+            p.Id, p.Number, p.InvoiceDate, p.DueDate,
+            Sites = invoices.Count(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid),
+            TotalCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.TotalCents),
+            PaidCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PaidCents),
+            PendingCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PendingCents),
+            BalanceCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.BalanceCents),
+        });
+        var ordered = (page.Sort, page.Descending) switch
+        {
+            (InvoiceSort.DueDate, false) => projected.OrderBy(p => p.DueDate),
+            (InvoiceSort.DueDate, true) => projected.OrderByDescending(p => p.DueDate),
+            (InvoiceSort.Number, false) => projected.OrderBy(p => p.Number),
+            (InvoiceSort.Number, true) => projected.OrderByDescending(p => p.Number),
+            (InvoiceSort.Balance, false) => projected.OrderBy(p => p.BalanceCents),
+            (InvoiceSort.Balance, true) => projected.OrderByDescending(p => p.BalanceCents),
+            (_, true) => projected.OrderByDescending(p => p.InvoiceDate),
+            _ => projected.OrderBy(p => p.InvoiceDate),
+        };
+        var found = await ordered.ThenBy(p => p.InvoiceDate).ThenBy(p => p.DueDate).ThenBy(p => p.Number).ThenBy(p => p.Id)
+            .Skip((page.Page - 1) * page.Size).Take(page.Size).ToListAsync(ct);
+        var rows = found.Select(p => new ParentData(p.Id, p.Number, p.InvoiceDate, p.DueDate, p.Sites, p.TotalCents, p.PaidCents, p.PendingCents, p.BalanceCents)).ToList();
+        return (total, pages, page, rows);
+    }
+}
+
+/// <summary>Who may change a selection or pay: one place, used by the page, the actions and Continue.</summary>
+public static class MakeAPaymentRules
+{
+    /// <summary>A Pro-plan customer's own contact; not a Standard-plan customer, not a support agent viewing as.</summary>
+    public static bool CanChange(CustomerAccess access) => access.CanPayOnline && !access.IsReadOnly;
+
+    public static string NotEnabledMessage(CustomerAccess access) => $"Online payment is not enabled for {access.CompanyName}.";
+}

@@ -1,0 +1,232 @@
+using System.Globalization;
+using CustomerPortal.Domain;
+using CustomerPortal.Domain.Companies;
+using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Web.Hosting;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Features.MakeAPayment;
+
+/// <summary>How an action ended, as the controller answers it: 200/redirect, 400, 404 or 403.</summary>
+public enum ActionStatus
+{
+    Done = 0,
+    Refused = 1,
+    NotFound = 2,
+    NotAllowed = 3,
+}
+
+public sealed record ActionOutcome(ActionStatus Status, PageMessage? Message)
+{
+    public int StatusCode => Status switch
+    {
+        ActionStatus.Refused => StatusCodes.Status400BadRequest,
+        ActionStatus.NotFound => StatusCodes.Status404NotFound,
+        ActionStatus.NotAllowed => StatusCodes.Status403Forbidden,
+        _ => StatusCodes.Status200OK,
+    };
+}
+
+/// <summary>
+/// Changes the signed-in user's stored selection for the customer (the <see cref="PaymentDraft"/>, keyed by user and
+/// customer). The rules decide (<see cref="InvoiceSelection"/>, <see cref="Domain.Allocation.PaymentAllocator"/>); this
+/// loads the snapshots they need in one query and saves only what they accepted, so a refusal changes nothing.
+/// </summary>
+public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
+{
+    /// <summary>A page holds at most 100 rows; "Select page" with more ids than that is not a page.</summary>
+    public const int MaxIdsPerRequest = 100;
+
+    private readonly OpenInvoiceQueries _q = new(db);
+
+    public async Task<ActionOutcome> ChooseAsync(CustomerAccess access, string? choiceText, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return denied;
+        if (!TryParseChoice(choiceText, out var choice))
+            return Refused("Choose what you are paying today: Custom Amount, Single-Site Invoices or Multi-Site Invoices.", MessageTarget.Choice);
+        var draft = await TrackedDraftAsync(access, ct);
+        draft.Choose(choice, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return Done();
+    }
+
+    public Task<ActionOutcome> SetInvoiceAsync(CustomerAccess access, long invoiceId, bool check, CancellationToken ct) =>
+        SelectAsync(access, (draft, ct2) => _q.SnapshotsAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, invoiceId], [], ct2),
+            (rules, selected) => rules.SetInvoice(selected, invoiceId, check), ct);
+
+    public Task<ActionOutcome> SetParentAsync(CustomerAccess access, long multiSiteInvoiceId, bool check, CancellationToken ct) =>
+        SelectAsync(access, (draft, ct2) => _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), [multiSiteInvoiceId], ct2),
+            (rules, selected) => rules.SetParent(selected, multiSiteInvoiceId, check), ct);
+
+    public Task<ActionOutcome> SelectPageAsync(CustomerAccess access, IReadOnlyList<long> pageIds, CancellationToken ct)
+    {
+        if (pageIds.Count == 0) return Task.FromResult(Refused("There are no invoices on this page to select.", MessageTarget.Selection));
+        if (pageIds.Count > MaxIdsPerRequest)
+            return Task.FromResult(Refused($"A page has at most {MaxIdsPerRequest} invoices; this asked for {pageIds.Count}.", MessageTarget.Selection));
+        return SelectAsync(access, (draft, ct2) => draft.Choice == PaymentChoice.MultiSite
+                ? _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2)
+                : _q.SnapshotsAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, .. pageIds], [], ct2),
+            (rules, selected) => rules.SelectPage(selected, pageIds), ct);
+    }
+
+    public async Task<ActionOutcome> SelectAllAsync(CustomerAccess access, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return denied;
+        var draft = await TrackedDraftAsync(access, ct);
+        if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
+        SelectionResult result;
+        if (draft.Choice == PaymentChoice.SingleSite)
+        {
+            // The 201 oldest decide which 200 are taken; the count is only for the "200 of N" notice.
+            var count = await _q.PayableSingleSiteCountAsync(access.CustomerId, ct);
+            var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: true, ct);
+            result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest).SelectAll(draft.SelectedInvoiceIds, count);
+        }
+        else
+        {
+            var children = await _q.AllChildrenAsync(access.CustomerId, ct);
+            result = OpenInvoiceQueries.SelectionOver(draft.Choice, children).SelectAll(draft.SelectedInvoiceIds);
+        }
+        return await ApplyAsync(draft, result, ct);
+    }
+
+    public async Task<ActionOutcome> ClearAsync(CustomerAccess access, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return denied;
+        var draft = await TrackedDraftAsync(access, ct);
+        if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
+        return await ApplyAsync(draft, InvoiceSelection.Clear(), ct);
+    }
+
+    /// <summary>Checks the amount text and its split; stores the amount only when both are accepted.</summary>
+    public async Task<ActionOutcome> SetCustomAmountAsync(CustomerAccess access, string? amountText, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return denied;
+        if (!Money.TryParse(amountText, out var money, out var error)) return Refused(error, MessageTarget.Amount);
+        var draft = await TrackedDraftAsync(access, ct);
+        if (draft.Choice != PaymentChoice.CustomAmount) return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
+        var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: false, ct);
+        try
+        {
+            _ = OpenInvoiceQueries.Allocate(money.Cents, oldest, sums);
+        }
+        catch (DomainException ex)
+        {
+            return Refused(ex.Message, MessageTarget.Amount);
+        }
+        draft.SetCustomAmount(money.Cents, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        return Done();
+    }
+
+    /// <summary>
+    /// What the payment flow receives on "Continue to payment": the invoices and amounts worked out again from the
+    /// stored draft and today's balances. Null with a message when there is nothing to pay.
+    /// </summary>
+    public async Task<(PaymentCheckout? Checkout, ActionOutcome Outcome)> CheckoutAsync(CustomerAccess access, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return (null, denied);
+        var draft = await _q.DraftAsync(access.ActorUserId, access.CustomerId, ct);
+        List<CheckoutLine> lines;
+        if (draft.Choice == PaymentChoice.CustomAmount)
+        {
+            if (draft.CustomAmountCents is not { } cents) return (null, Refused("Enter an amount and preview it before you continue.", MessageTarget.Continue));
+            var sums = await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
+            var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: false, ct);
+            var sites = oldest.ToDictionary(r => r.Id, r => r.SiteName ?? "");
+            try
+            {
+                lines = OpenInvoiceQueries.Allocate(cents, oldest, sums).Lines
+                    .Select(l => new CheckoutLine(l.InvoiceId, l.InvoiceNumber, sites[l.InvoiceId], l.AmountCents, l.BalanceBeforeCents)).ToList();
+            }
+            catch (DomainException ex)
+            {
+                return (null, Refused(ex.Message, MessageTarget.Continue));
+            }
+        }
+        else
+        {
+            var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, [], ct);
+            var selected = OpenInvoiceQueries.SelectionOver(draft.Choice, snapshots).Normalize(draft.Selected);
+            lines = snapshots.Where(s => selected.Contains(s.Id)).OrderBy(s => s.ToOpenInvoice(), Domain.Allocation.OldestFirst.Instance)
+                .Select(s => new CheckoutLine(s.Id, s.Number, s.SiteName ?? "", s.BalanceCents, s.BalanceCents)).ToList();
+            if (lines.Count == 0) return (null, Refused("Select at least one invoice before you continue.", MessageTarget.Continue));
+        }
+        return (new PaymentCheckout(draft.Id, draft.Revision, draft.Choice, lines), Done());
+    }
+
+    private async Task<ActionOutcome> SelectAsync(CustomerAccess access, Func<PaymentDraft, CancellationToken, Task<List<SnapshotRow>>> load,
+        Func<InvoiceSelection, IReadOnlySet<long>, SelectionResult> act, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return denied;
+        var draft = await TrackedDraftAsync(access, ct);
+        if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
+        var rules = OpenInvoiceQueries.SelectionOver(draft.Choice, await load(draft, ct));
+        return await ApplyAsync(draft, act(rules, draft.SelectedInvoiceIds), ct);
+    }
+
+    private async Task<ActionOutcome> ApplyAsync(PaymentDraft draft, SelectionResult result, CancellationToken ct)
+    {
+        switch (result.Outcome)
+        {
+            case SelectionOutcome.NotFound:
+                return new ActionOutcome(ActionStatus.NotFound, new PageMessage(result.Message ?? "Not found.", MessageTarget.Selection, true));
+            case SelectionOutcome.Refused:
+                return Refused(result.Message ?? "That selection is not possible.", MessageTarget.Selection);
+            default:
+                draft.ReplaceInvoices(result.Selected, clock.GetUtcNow());
+                await db.SaveChangesAsync(ct);
+                return new ActionOutcome(ActionStatus.Done, result.Message is { } notice ? new PageMessage(notice, MessageTarget.Selection, false) : null);
+        }
+    }
+
+    private async Task<PaymentDraft> TrackedDraftAsync(CustomerAccess access, CancellationToken ct)
+    {
+        var draft = await db.PaymentDrafts.Include(d => d.Items)
+            .FirstOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct);
+        if (draft is not null) return draft;
+        draft = new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
+        db.PaymentDrafts.Add(draft);
+        return draft;
+    }
+
+    private static ActionOutcome? NotAnInvoiceChoice(PaymentDraft draft) =>
+        draft.Choice == PaymentChoice.CustomAmount
+            ? Refused("Choose “Select Single-Site Invoices” or “Select Multi-Site Invoices” to select invoices.", MessageTarget.Selection)
+            : null;
+
+    private static ActionOutcome? Denied(CustomerAccess access) =>
+        MakeAPaymentRules.CanChange(access)
+            ? null
+            : new ActionOutcome(ActionStatus.NotAllowed, new PageMessage(
+                access.IsReadOnly ? "You are viewing as the customer; nothing can be changed." : MakeAPaymentRules.NotEnabledMessage(access),
+                MessageTarget.Selection, true));
+
+    private static ActionOutcome Done() => new(ActionStatus.Done, null);
+
+    private static ActionOutcome Refused(string message, MessageTarget target) => new(ActionStatus.Refused, new PageMessage(message, target, true));
+
+    public static bool TryParseChoice(string? text, out PaymentChoice choice)
+    {
+        choice = text?.Trim().ToLowerInvariant() switch
+        {
+            "custom" => PaymentChoice.CustomAmount,
+            "single" => PaymentChoice.SingleSite,
+            "multi" => PaymentChoice.MultiSite,
+            _ => (PaymentChoice)(-1),
+        };
+        return Enum.IsDefined(choice);
+    }
+
+    public static string KeyOf(PaymentChoice choice) => choice switch
+    {
+        PaymentChoice.CustomAmount => "custom",
+        PaymentChoice.MultiSite => "multi",
+        _ => "single",
+    };
+
+    internal static string Count(int n) => n.ToString("N0", CultureInfo.InvariantCulture);
+}

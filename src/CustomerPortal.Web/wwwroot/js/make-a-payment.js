@@ -1,0 +1,103 @@
+// Make a Payment: progressive enhancement. Without this file every control is a plain form post (POST-redirect-GET).
+// With it, selection forms are posted with fetch and the server's overview and work-area fragments are swapped in;
+// every figure on screen is the server's.
+(() => {
+  "use strict";
+  const overview = document.getElementById("pay-overview");
+  const workarea = document.getElementById("pay-workarea");
+  if (!overview || !workarea) return;
+
+  let queue = Promise.resolve();
+
+  function expandedIds() {
+    return Array.from(document.querySelectorAll("[data-expand][aria-expanded='true']")).map(a => a.dataset.expand);
+  }
+
+  function markIndeterminate(root) {
+    root.querySelectorAll("input[data-indeterminate]").forEach(box => {
+      box.indeterminate = box.dataset.indeterminate === "true";
+    });
+  }
+
+  function showExpanded(link, open) {
+    link.setAttribute("aria-expanded", open ? "true" : "false");
+    const group = document.getElementById(link.getAttribute("aria-controls"));
+    if (group) group.hidden = !open;
+  }
+
+  function rememberExpanded() {
+    // Keep the expanded rows in the address (reload, paging) and in every form's hidden fields.
+    const ids = expandedIds();
+    const url = new URL(window.location.href);
+    url.searchParams.delete("open");
+    ids.forEach(id => url.searchParams.append("open", id));
+    history.replaceState(null, "", url);
+    document.querySelectorAll("form[data-fetch], form[action='/pay/continue']").forEach(form => {
+      form.querySelectorAll("input[name='open']").forEach(i => i.remove());
+      ids.forEach(id => {
+        const input = document.createElement("input");
+        input.type = "hidden"; input.name = "open"; input.value = id;
+        form.appendChild(input);
+      });
+    });
+  }
+
+  function swap(html) {
+    const focusedId = document.activeElement && document.activeElement.id;
+    const doc = new DOMParser().parseFromString(html, "text/html");
+    doc.querySelectorAll("template[data-fragment]").forEach(t => {
+      const target = document.getElementById(t.dataset.fragment);
+      if (target) target.innerHTML = t.innerHTML;
+    });
+    markIndeterminate(workarea);
+    if (focusedId) {
+      const again = document.getElementById(focusedId);
+      if (again) again.focus();
+    }
+  }
+
+  function send(form) {
+    const body = new FormData(form);
+    body.delete("open");
+    expandedIds().forEach(id => body.append("open", id));
+    workarea.setAttribute("aria-busy", "true");
+    queue = queue.then(() => fetch(form.action, {
+      method: "POST",
+      body,
+      headers: { "X-Fragment": "1" },
+      credentials: "same-origin",
+    }).then(response => {
+      const type = response.headers.get("Content-Type") || "";
+      if (!type.includes("text/html")) throw new Error("Unexpected answer " + response.status);
+      return response.text().then(swap);
+    }).catch(() => {
+      form.submit(); // fall back to a plain post: the server answers with the whole page
+    }).finally(() => workarea.removeAttribute("aria-busy")));
+  }
+
+  document.addEventListener("submit", event => {
+    const form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-fetch")) return;
+    event.preventDefault();
+    send(form);
+  });
+
+  document.addEventListener("change", event => {
+    const el = event.target;
+    if (el.matches("input[data-submit-on-change]")) {
+      send(el.form);
+    } else if (el.closest("form[data-auto-submit]")) {
+      el.closest("form").submit();
+    }
+  });
+
+  document.addEventListener("click", event => {
+    const link = event.target.closest("a[data-expand]");
+    if (!link) return;
+    event.preventDefault();
+    showExpanded(link, link.getAttribute("aria-expanded") !== "true");
+    rememberExpanded();
+  });
+
+  markIndeterminate(document);
+})();

@@ -1,0 +1,169 @@
+using System.Text.RegularExpressions;
+using CustomerPortal.Infrastructure.Seeding;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace CustomerPortal.Browser.Tests;
+
+/// <summary>
+/// Make a Payment as a person uses it, with the mouse and with the keyboard only. Each test signs in a contact of its
+/// own customer choice and ends with Clear or a fresh choice, since the stored selection belongs to the user.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
+{
+    private static ILocator Figure(IPage page, string testId) => page.GetByTestId(testId);
+
+    /// <summary>Picks a choice; the choice form posts itself (a full page load) when the radio changes.</summary>
+    private static async Task ChooseAsync(IPage page, string label)
+    {
+        var radio = page.GetByRole(AriaRole.Radio, new() { Name = label, Exact = true });
+        if (!await radio.IsCheckedAsync()) await ReloadedByAsync(page, () => radio.CheckAsync());
+        await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = label, Exact = true })).ToBeCheckedAsync();
+    }
+
+    /// <summary>Runs an action that posts a plain form, and waits until the page it redirects to has loaded.</summary>
+    private static async Task ReloadedByAsync(IPage page, Func<Task> action)
+    {
+        await page.RunAndWaitForResponseAsync(action, r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == "/pay");
+        await page.WaitForLoadStateAsync(LoadState.Load);
+    }
+
+    [Fact]
+    public async Task SelectPageThenSelectAllWithTheNoticeThenClear()
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Select Single-Site Invoices");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Select page" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("25");
+        await Assertions.Expect(page.Locator("input[name=check]:checked")).ToHaveCountAsync(25);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Select all" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "selection-message")).ToHaveTextAsync(new Regex("^200 of 2\\d\\d selected — the most one payment can cover$"));
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("200");
+        await BrowserFixture.ScreenshotAsync(page, "pay-select-all-1280");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
+        await Assertions.Expect(Figure(page, "amount-selected")).ToHaveTextAsync("$0.00");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ExpandAParentAndPickTwoChildrenThenTheParentIsIndeterminate()
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Select Multi-Site Invoices");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+
+        var expand = page.Locator("a[data-expand]").First;
+        var parentId = await expand.GetAttributeAsync("data-expand");
+        await expand.ClickAsync();
+        await Assertions.Expect(expand).ToHaveAttributeAsync("aria-expanded", "true");
+        var children = page.Locator($"#children-{parentId} input[name=check]");
+        await children.Nth(0).CheckAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
+        await page.Locator($"#children-{parentId} input[name=check]").Nth(1).CheckAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("2");
+
+        await Assertions.Expect(Figure(page, "amount-selected")).Not.ToHaveTextAsync("$0.00");
+        var parentBox = page.Locator($"#par-{parentId}");
+        Assert.True(await parentBox.EvaluateAsync<bool>("b => b.indeterminate"));
+        await Assertions.Expect(page.Locator($"#children-{parentId}")).ToBeVisibleAsync();
+        await BrowserFixture.ScreenshotAsync(page, "pay-multi-site-1280");
+
+        await parentBox.CheckAsync();
+        await Assertions.Expect(page.Locator($"#par-{parentId}")).ToBeCheckedAsync();
+        Assert.False(await page.Locator($"#par-{parentId}").EvaluateAsync<bool>("b => b.indeterminate"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task ACustomAmountShowsItsSplitAndARefusalNextToTheField()
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Custom Amount");
+
+        await page.GetByLabel("Amount to pay").FillAsync("10.005");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("amount-message")).ToHaveTextAsync("Enter the amount with at most two decimals (cents).");
+
+        await page.GetByLabel("Amount to pay").FillAsync("2500");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "amount-selected")).ToHaveTextAsync("$2,500.00");
+        await Assertions.Expect(page.GetByTestId("allocation-preview")).ToBeVisibleAsync();
+        Assert.True(await page.Locator("[data-testid=allocation-preview] tbody tr").CountAsync() >= 2);
+        await BrowserFixture.ScreenshotAsync(page, "pay-custom-amount-1280");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task WithTheKeyboardOnlyAnInvoiceIsSelectedAndACustomAmountPreviewed()
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Select Single-Site Invoices");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
+
+        // Tab from the Clear button to the first row's checkbox, past the sortable column headers.
+        var first = page.Locator("input[name=check]").First;
+        var firstId = await first.GetAttributeAsync("id");
+        for (var i = 0; i < 20 && await page.EvaluateAsync<string>("() => document.activeElement.id") != firstId; i++)
+            await page.Keyboard.PressAsync("Tab");
+        Assert.Equal(firstId, await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        await page.Keyboard.PressAsync("Space");
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
+        Assert.Equal(firstId, await page.EvaluateAsync<string>("() => document.activeElement.id")); // focus survives the swap
+
+        await page.GetByRole(AriaRole.Radio, new() { Name = "Custom Amount", Exact = true }).FocusAsync();
+        await ReloadedByAsync(page, () => page.Keyboard.PressAsync("Space"));
+        await page.GetByLabel("Amount to pay").FocusAsync();
+        await page.Keyboard.TypeAsync("250.50");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(Figure(page, "amount-selected")).ToHaveTextAsync("$250.50");
+        await Assertions.Expect(page.GetByTestId("allocation-preview")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(375)]
+    public async Task ThePageHasNoSeriousAccessibilityViolations(int width)
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.SecondCustomer, width: width);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Select Multi-Site Invoices");
+        await ChooseAsync(page, "Select Single-Site Invoices");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Select page" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).Not.ToHaveTextAsync("0");
+
+        var results = await page.RunAxe();
+
+        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        await File.WriteAllLinesAsync(Path.Combine(BrowserFixture.ScreenshotFolder, $"axe-pay-{width}.txt"), serious);
+        Assert.Empty(serious);
+        await BrowserFixture.ScreenshotAsync(page, $"pay-single-site-{width}");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task TheMultiSiteTableIsReadableAt375AndPassesAxe()
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer, width: 375);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Select Multi-Site Invoices");
+        await page.Locator("a[data-expand]").Nth(1).ClickAsync();
+
+        var results = await page.RunAxe();
+
+        Assert.Empty(results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})"));
+        await BrowserFixture.ScreenshotAsync(page, "pay-multi-site-375");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pay-multi-site-375-top.png") });
+        await page.Context.CloseAsync();
+    }
+}
