@@ -78,27 +78,14 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     public Task<IActionResult> CustomAmount([FromForm] string? amount, TableStateInput table, CancellationToken ct) =>
         Act((access, c) => drafts.SetCustomAmountAsync(access, amount, c), table.ToState(), amount ?? "", ct);
 
-    /// <summary>Hands the chosen invoices and amounts to the payment flow; until it exists, a summary page.</summary>
+    /// <summary>Hands the draft to the payment flow (checkout), once the planner agrees it can be paid.</summary>
     [HttpPost("continue")]
     public async Task<IActionResult> Continue(TableStateInput table, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
-        var (checkout, outcome) = await drafts.CheckoutAsync(access, ct);
-        if (checkout is not null) return Redirect(MakeAPaymentRoutes.Review);
+        var outcome = await drafts.ContinueAsync(access, ct);
+        if (outcome.Status == ActionStatus.Done) return Redirect(MakeAPaymentRoutes.Checkout);
         return await AnswerAsync(access, outcome, table.ToState(), null, ct);
-    }
-
-    [HttpGet("review")]
-    public async Task<IActionResult> Review(CancellationToken ct)
-    {
-        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
-        var (checkout, outcome) = await drafts.CheckoutAsync(access, ct);
-        if (checkout is null)
-        {
-            if (outcome.Message is { } m) { TempData[NoticeKey] = m.Text; TempData[NoticeTargetKey] = m.Target.ToString(); }
-            return Redirect(MakeAPaymentRoutes.Page);
-        }
-        return View(checkout);
     }
 
     private bool IsFragmentRequest => Request.Headers["X-Fragment"] == "1";
@@ -136,5 +123,5 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
 public static class MakeAPaymentRoutes
 {
     public const string Page = "/pay";
-    public const string Review = "/pay/review";
+    public const string Checkout = "/pay/checkout";
 }

@@ -247,7 +247,7 @@ public sealed class SelectionEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task ContinueHandsTheSelectedInvoicesToTheReviewAndRefusesAnEmptySelection()
+    public async Task ContinueHandsTheSelectedInvoicesToCheckoutAndRefusesAnEmptySelection()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.SecondCustomer);
         var empty = await pay.PostAsync("/pay/continue");
@@ -257,10 +257,10 @@ public sealed class SelectionEndpointTests : IDisposable
         await pay.PostFragmentAsync("/pay/selection/all");
         var response = await pay.PostAsync("/pay/continue");
 
-        Assert.Equal("/pay/review", response.Headers.Location!.ToString());
-        var review = await pay.Client.GetDocumentAsync("/pay/review");
-        Assert.Equal(Usd((await OpenInvoicesAsync("1002")).Sum(i => i.Balance)), PayPageDriver.Figure(review, "checkout-total"));
-        Assert.Equal(6, review.QuerySelectorAll("[data-testid=checkout-lines] tbody tr").Length);
+        Assert.Equal("/pay/checkout", response.Headers.Location!.ToString());
+        var checkout = await pay.Client.GetDocumentAsync("/pay/checkout");
+        Assert.Equal(Usd((await OpenInvoicesAsync("1002")).Sum(i => i.Balance)), PayPageDriver.Figure(checkout, "plan-total"));
+        Assert.Equal(6, checkout.QuerySelectorAll("[data-testid=split] tbody tr").Length);
     }
 
     [Fact]

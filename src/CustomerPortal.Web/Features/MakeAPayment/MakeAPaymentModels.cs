@@ -112,17 +112,3 @@ public sealed record PayPage(
 
     public PageMessage? MessageFor(MessageTarget target) => Message?.Target == target ? Message : null;
 }
-
-/// <summary>
-/// What "Continue to payment" hands the payment flow: the draft (id + revision, so a changed draft is a new payment) and
-/// exactly which invoices get how much. Built by the server from the stored draft, never from the browser.
-/// </summary>
-public sealed record PaymentCheckout(long DraftId, int DraftRevision, PaymentChoice Choice, IReadOnlyList<CheckoutLine> Lines)
-{
-    public long TotalCents => Lines.Sum(l => l.AmountCents);
-}
-
-public sealed record CheckoutLine(long InvoiceId, string InvoiceNumber, string Site, long AmountCents, long BalanceCents)
-{
-    public long RemainingCents => BalanceCents - AmountCents;
-}

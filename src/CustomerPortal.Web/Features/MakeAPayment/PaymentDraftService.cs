@@ -123,39 +123,22 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// What the payment flow receives on "Continue to payment": the invoices and amounts worked out again from the
-    /// stored draft and today's balances. Null with a message when there is nothing to pay.
+    /// "Continue to payment": checks that the stored draft can be paid today, with the same planner the checkout and the
+    /// write-ahead use (<see cref="Payments.PaymentPlanner"/>), so the page never sends on what checkout would refuse.
     /// </summary>
-    public async Task<(PaymentCheckout? Checkout, ActionOutcome Outcome)> CheckoutAsync(CustomerAccess access, CancellationToken ct)
+    public async Task<ActionOutcome> ContinueAsync(CustomerAccess access, CancellationToken ct)
     {
-        if (Denied(access) is { } denied) return (null, denied);
-        var draft = await _q.DraftAsync(access.ActorUserId, access.CustomerId, ct);
-        List<CheckoutLine> lines;
-        if (draft.Choice == PaymentChoice.CustomAmount)
+        if (Denied(access) is { } denied) return denied;
+        var draft = await db.PaymentDrafts.AsNoTracking().Include(d => d.Items)
+            .FirstOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct);
+        if (draft is null || (draft.Choice == PaymentChoice.CustomAmount ? draft.CustomAmountCents is null : draft.Items.Count == 0))
         {
-            if (draft.CustomAmountCents is not { } cents) return (null, Refused("Enter an amount and preview it before you continue.", MessageTarget.Continue));
-            var sums = await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
-            var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: false, ct);
-            var sites = oldest.ToDictionary(r => r.Id, r => r.SiteName ?? "");
-            try
-            {
-                lines = OpenInvoiceQueries.Allocate(cents, oldest, sums).Lines
-                    .Select(l => new CheckoutLine(l.InvoiceId, l.InvoiceNumber, sites[l.InvoiceId], l.AmountCents, l.BalanceBeforeCents)).ToList();
-            }
-            catch (DomainException ex)
-            {
-                return (null, Refused(ex.Message, MessageTarget.Continue));
-            }
+            return Refused(draft?.Choice == PaymentChoice.CustomAmount
+                ? "Enter an amount and preview it before you continue."
+                : "Select at least one invoice before you continue.", MessageTarget.Continue);
         }
-        else
-        {
-            var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, [], ct);
-            var selected = OpenInvoiceQueries.SelectionOver(draft.Choice, snapshots).Normalize(draft.Selected);
-            lines = snapshots.Where(s => selected.Contains(s.Id)).OrderBy(s => s.ToOpenInvoice(), Domain.Allocation.OldestFirst.Instance)
-                .Select(s => new CheckoutLine(s.Id, s.Number, s.SiteName ?? "", s.BalanceCents, s.BalanceCents)).ToList();
-            if (lines.Count == 0) return (null, Refused("Select at least one invoice before you continue.", MessageTarget.Continue));
-        }
-        return (new PaymentCheckout(draft.Id, draft.Revision, draft.Choice, lines), Done());
+        var (plan, _) = await Payments.PaymentPlanner.PlanAsync(db, draft, track: false, ct);
+        return plan.IsPayable ? Done() : Refused(plan.Problem ?? Payments.PaymentPlanner.NothingSelected, MessageTarget.Continue);
     }
 
     private async Task<ActionOutcome> SelectAsync(CustomerAccess access, Func<PaymentDraft, CancellationToken, Task<List<SnapshotRow>>> load,

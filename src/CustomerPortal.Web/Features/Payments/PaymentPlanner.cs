@@ -39,10 +39,15 @@ public static class PaymentPlanner
         if (draft.Choice == PaymentChoice.CustomAmount)
         {
             if (draft.CustomAmountCents is not { } amount) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
-            invoices = await source.Where(i => i.CustomerId == customerId && !i.IsVoid && i.BalanceCents > 0).ToListAsync(ct);
+            // One payment covers at most 200 invoices, so the oldest 201 payable invoices and the whole balance decide
+            // the split (PaymentAllocator.AllocateOverOldest): no need to load thousands of invoices.
+            var open = source.Where(i => i.CustomerId == customerId && !i.IsVoid && i.BalanceCents > 0);
+            var balance = await open.SumAsync(i => (long?)i.BalanceCents, ct) ?? 0;
+            invoices = await open.OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Take(InvoiceSelection.MaxInvoicesPerPayment + 1).ToListAsync(ct);
             try
             {
-                var plan = PaymentAllocator.Allocate(amount, invoices.Select(Snapshot));
+                var plan = PaymentAllocator.AllocateOverOldest(amount, invoices.Select(Snapshot), balance);
                 var lines = plan.Lines.Select(l => new PlanLine(l.InvoiceId, l.InvoiceNumber, l.AmountCents, l.BalanceBeforeCents, l.RemainingCents)).ToList();
                 return (new PaymentPlan(draft.Choice, lines, null), invoices.ToDictionary(i => i.Id));
             }
