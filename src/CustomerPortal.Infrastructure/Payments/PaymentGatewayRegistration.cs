@@ -43,7 +43,11 @@ public static class PaymentGatewayRegistration
         }
         else
         {
-            services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.SectionName)).ValidateOnStart();
+            services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.SectionName))
+                // A relative path lives beside the portal's own data (content root/data), wherever the process starts.
+                .PostConfigure<Microsoft.Extensions.Hosting.IHostEnvironment>((o, env) =>
+                    o.DatabasePath = Path.IsPathRooted(o.DatabasePath) ? o.DatabasePath : Path.Combine(env.ContentRootPath, o.DatabasePath))
+                .ValidateOnStart();
             services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
             services.AddSingleton<SandboxProcessor>();
             services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SandboxProcessor>());

@@ -20,7 +20,7 @@ public sealed class SandboxOptions
     public const string SectionName = "Payments:Sandbox";
 
     /// <summary>The sandbox's own SQLite file, apart from the portal's database: it plays the processor's servers.</summary>
-    public string DatabasePath { get; set; } = Path.Combine("App_Data", "sandbox-processor.db");
+    public string DatabasePath { get; set; } = Path.Combine("data", "sandbox-processor.db");
     /// <summary>Signs the sandbox's webhook events; the same value verifies them on the portal's webhook path.</summary>
     public string WebhookSecret { get; set; } = "whsec_sandbox_local_development_only";
     /// <summary>How long an ACH debit stays processing before <see cref="SandboxProcessor.SettleDueAsync"/> settles it.</summary>
