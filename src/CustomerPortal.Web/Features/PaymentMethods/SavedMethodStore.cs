@@ -22,7 +22,7 @@ public static class SavedMethodStore
             ? SavedPaymentMethod.Card(customerId, d.Token, d.Brand ?? "Card", d.Last4, d.ExpMonth ?? 0, d.ExpYear ?? 0, now)
             : SavedPaymentMethod.BankAccount(customerId, d.Token, d.BankName ?? "Bank", d.AccountType ?? "checking", d.Last4, now);
         var hasDefault = await db.SavedPaymentMethods.AnyAsync(m => m.CustomerId == customerId && m.RemovedAt == null && m.IsDefault, ct);
-        if (!hasDefault) method.MakeDefault(true);
+        if (!hasDefault && !method.IsExpiredOn(DateOnly.FromDateTime(now.UtcDateTime))) method.MakeDefault(true);
         db.SavedPaymentMethods.Add(method);
         return method;
     }
