@@ -8,6 +8,9 @@ namespace CustomerPortal.Web.Features.PaymentMethods;
 /// <summary>Saving a processor's payment method on the customer: one place for the checkout and the methods page.</summary>
 public static class SavedMethodStore
 {
+    /// <summary>The line under a bank account's summary (which already names the bank and account type).</summary>
+    public const string BankDetail = "Bank transfer (ACH) · clears in a few business days";
+
     public static string Summary(PaymentMethodDetails d) => d.Kind == PaymentMethodKind.Card
         ? $"{d.Brand ?? "Card"} •••• {d.Last4}"
         : $"{d.BankName ?? "Bank"} {d.AccountType ?? "account"} •••• {d.Last4}";

@@ -62,7 +62,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             .Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null)
             .OrderByDescending(m => m.IsDefault).ThenBy(m => m.Id).ToListAsync(ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
-            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : $"{m.BankName} · {m.AccountType}",
+            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
             m.IsExpiredOn(today), m.IsDefault)).ToList();
 
         NewMethodOption? newMethod = null;
@@ -72,7 +72,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             var processorCustomer = await db.Customers.AsNoTracking().Where(c => c.Id == access.CustomerId).Select(c => c.ProcessorCustomerId).SingleAsync(ct);
             if (d is not null && (d.ProcessorCustomerId is null || d.ProcessorCustomerId == processorCustomer))
                 newMethod = new NewMethodOption(d.Token, d.Kind, SavedMethodStore.Summary(d),
-                    d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : $"{d.BankName} · {d.AccountType}");
+                    d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : SavedMethodStore.BankDetail);
         }
         var choice = selected
             ?? (newMethod is not null ? "new-" + newMethod.Token : null)
