@@ -20,6 +20,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        Factory.With("Payments:SeedDemoMethods", "true"); // the demo as a new user sees it: saved card and bank account
         Factory.UseKestrel(0);
         Factory.StartServer();
         BaseUrl = Factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');

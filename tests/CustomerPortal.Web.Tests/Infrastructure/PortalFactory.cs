@@ -49,6 +49,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "1000");
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(_folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
+        builder.UseSetting("Payments:SeedDemoMethods", "false"); // tests start with no saved methods; With(...) turns it on
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {

@@ -156,7 +156,7 @@ public sealed class SavedMethodFlows : IAsyncLifetime
         }
     }
 
-    private static async Task<byte[]> ReadSharedAsync(string path)
+    internal static async Task<byte[]> ReadSharedAsync(string path)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         using var memory = new MemoryStream();
@@ -164,5 +164,5 @@ public sealed class SavedMethodFlows : IAsyncLifetime
         return memory.ToArray();
     }
 
-    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
+    internal static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }

@@ -60,12 +60,20 @@ public sealed class SandboxProcessor : IPaymentGateway
 
     // ---- the sandbox's own client-side entry form calls these; the portal never sees the numbers ----
 
-    public Task<TokenizeResult> TokenizeCardAsync(string number, int expMonth, int expYear, string cvc, CancellationToken cancellationToken = default)
+    public Task<TokenizeResult> TokenizeCardAsync(string number, int expMonth, int expYear, string cvc, CancellationToken cancellationToken = default) =>
+        TokenizeCardAsOfAsync(number, expMonth, expYear, cvc, _time.GetUtcNow(), cancellationToken);
+
+    /// <summary>
+    /// As <see cref="TokenizeCardAsync"/>, with the expiry checked as if the card had been entered at <paramref name="enteredAt"/>.
+    /// Demo data uses it for a card that was saved before it expired; the entry form never does.
+    /// </summary>
+    public Task<TokenizeResult> TokenizeCardAsOfAsync(string number, int expMonth, int expYear, string cvc, DateTimeOffset enteredAt,
+        CancellationToken cancellationToken = default)
     {
         var digits = new string((number ?? "").Where(c => c != ' ' && c != '-').ToArray());
         if (!PassesLuhn(digits)) return Task.FromResult(TokenizeResult.Refused("invalid_number", FailureMessages.For("invalid_number")));
         if (expYear < 100) expYear += 2000;
-        var today = _time.GetUtcNow();
+        var today = enteredAt;
         if (expMonth is < 1 or > 12) return Task.FromResult(TokenizeResult.Refused("invalid_expiry_month", FailureMessages.For("invalid_expiry_month")));
         if (expYear < today.Year || (expYear == today.Year && expMonth < today.Month) || expYear > today.Year + 50)
             return Task.FromResult(TokenizeResult.Refused("invalid_expiry_year", FailureMessages.For("invalid_expiry_year")));

@@ -20,7 +20,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var m = await db.SavedPaymentMethods.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.CustomerId == access.CustomerId && x.RemovedAt == null, ct);
         return m is null ? null : new MethodOption(m.Id, m.Kind, m.Summary,
-            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : $"{m.BankName} · {m.AccountType}", m.IsExpiredOn(today), m.IsDefault);
+            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail, m.IsExpiredOn(today), m.IsDefault);
     }
 
     /// <summary>Saves a method entered in the processor's form without paying (setup, off-session use later).</summary>

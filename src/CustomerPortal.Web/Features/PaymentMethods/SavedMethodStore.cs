@@ -8,6 +8,9 @@ namespace CustomerPortal.Web.Features.PaymentMethods;
 /// <summary>Saving a processor's payment method on the customer: one place for the checkout and the methods page.</summary>
 public static class SavedMethodStore
 {
+    /// <summary>The line under a bank account's summary (which already names the bank and account type).</summary>
+    public const string BankDetail = "Bank transfer (ACH) · clears in a few business days";
+
     public static string Summary(PaymentMethodDetails d) => d.Kind == PaymentMethodKind.Card
         ? $"{d.Brand ?? "Card"} •••• {d.Last4}"
         : $"{d.BankName ?? "Bank"} {d.AccountType ?? "account"} •••• {d.Last4}";
@@ -22,7 +25,7 @@ public static class SavedMethodStore
             ? SavedPaymentMethod.Card(customerId, d.Token, d.Brand ?? "Card", d.Last4, d.ExpMonth ?? 0, d.ExpYear ?? 0, now)
             : SavedPaymentMethod.BankAccount(customerId, d.Token, d.BankName ?? "Bank", d.AccountType ?? "checking", d.Last4, now);
         var hasDefault = await db.SavedPaymentMethods.AnyAsync(m => m.CustomerId == customerId && m.RemovedAt == null && m.IsDefault, ct);
-        if (!hasDefault) method.MakeDefault(true);
+        if (!hasDefault && !method.IsExpiredOn(DateOnly.FromDateTime(now.UtcDateTime))) method.MakeDefault(true);
         db.SavedPaymentMethods.Add(method);
         return method;
     }

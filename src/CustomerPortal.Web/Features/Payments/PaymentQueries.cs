@@ -29,10 +29,19 @@ public sealed record CheckoutView(
     string? Error = null,
     string? ErrorField = null);
 
-public sealed record AllocationView(string InvoiceNumber, long AmountCents);
+public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long AmountCents)
+{
+    public string PdfUrl => $"/invoices/{InvoiceId}/pdf";
+}
 
 public sealed record PaymentView(long Id, string ReceiptNumber, PaymentStatus Status, long AmountCents, string MethodSummary, PaymentMethodKind MethodKind,
-    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage, string? NextActionUrl, IReadOnlyList<AllocationView> Allocations);
+    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage, string? NextActionUrl, IReadOnlyList<AllocationView> Allocations)
+{
+    /// <summary>A receipt is offered for money that moved or is moving: paid, pending (ACH) and returned; not for a decline.</summary>
+    public bool HasReceipt => Status is PaymentStatus.Succeeded or PaymentStatus.Processing or PaymentStatus.Returned;
+
+    public string ReceiptPdfUrl => $"/payments/{Id}/receipt.pdf";
+}
 
 public sealed record HistoryView(IReadOnlyList<PaymentView> Payments, int Page, int PageCount, int Total);
 
@@ -53,7 +62,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             .Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null)
             .OrderByDescending(m => m.IsDefault).ThenBy(m => m.Id).ToListAsync(ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
-            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : $"{m.BankName} · {m.AccountType}",
+            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
             m.IsExpiredOn(today), m.IsDefault)).ToList();
 
         NewMethodOption? newMethod = null;
@@ -63,7 +72,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             var processorCustomer = await db.Customers.AsNoTracking().Where(c => c.Id == access.CustomerId).Select(c => c.ProcessorCustomerId).SingleAsync(ct);
             if (d is not null && (d.ProcessorCustomerId is null || d.ProcessorCustomerId == processorCustomer))
                 newMethod = new NewMethodOption(d.Token, d.Kind, SavedMethodStore.Summary(d),
-                    d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : $"{d.BankName} · {d.AccountType}");
+                    d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : SavedMethodStore.BankDetail);
         }
         var choice = selected
             ?? (newMethod is not null ? "new-" + newMethod.Token : null)
@@ -114,11 +123,11 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                                  join i in db.Invoices.AsNoTracking() on a.InvoiceId equals i.Id
                                  where ids.Contains(a.PaymentId)
                                  orderby a.Id
-                                 select new { a.PaymentId, i.Number, a.AmountCents }).ToListAsync(ct);
+                                 select new { a.PaymentId, InvoiceId = i.Id, i.Number, a.AmountCents }).ToListAsync(ct);
         var byPayment = allocations.ToLookup(a => a.PaymentId);
         return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt,
             p.CompletedAt, p.FailureMessage, p.NextActionUrl,
-            byPayment[p.Id].Select(a => new AllocationView(a.Number, a.AmountCents)).ToList())).ToList();
+            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())).ToList();
     }
 }
 

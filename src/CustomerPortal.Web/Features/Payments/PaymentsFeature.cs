@@ -19,12 +19,14 @@ public static class PaymentsFeature
         services.AddScoped<PaymentService>();
         services.AddScoped<PaymentQueries>();
         services.AddScoped<PaymentMethodService>();
+        services.AddScoped<DemoPaymentMethodSeeder>();
         services.AddScoped<WebhookProcessor>();
         services.AddScoped<PaymentReconciler>();
         services.AddScoped<JobLeases>();
         services.AddScoped<SandboxRelay>();
         services.AddSingleton<PaymentJobs>();
         services.AddHostedService<SqliteWriteAheadLog>();
+        services.AddHostedService<DemoPaymentMethodsAtStart>();
         services.AddHostedService(sp => sp.GetRequiredService<PaymentJobs>());
         return services;
     }

@@ -21,6 +21,12 @@ public sealed class PaymentsOptions
     /// <summary>Turn the timers off (tests run one pass at a time instead).</summary>
     public bool RunBackgroundJobs { get; set; } = true;
 
+    /// <summary>
+    /// With demo data on and the sandbox as processor, give the demo customers their saved card and bank account at start
+    /// (<c>DemoPaymentMethodSeeder</c>). The web tests turn it off so each test starts with no saved methods.
+    /// </summary>
+    public bool SeedDemoMethods { get; set; } = true;
+
     /// <summary>How long one process keeps the reconciler lease.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
 
