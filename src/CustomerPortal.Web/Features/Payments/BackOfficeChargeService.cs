@@ -28,6 +28,21 @@ public sealed class BackOfficeChargeService(AppDbContext db, PaymentService paym
 
         var key = PaymentKey(charge.CompanyId, charge.IdempotencyKey);
         if (await ReplayAsync(key, charge, ct) is { } replay) return replay;
+        try
+        {
+            return await ChargeOnceAsync(charge, company, key, ct);
+        }
+        catch (ApiProblem)
+        {
+            // A request with the same key paid these invoices while this one was checking them (so they looked paid or
+            // pending): that payment is the answer, not a refusal.
+            if (await ReplayAsync(key, charge, ct) is { } made) return made;
+            throw;
+        }
+    }
+
+    private async Task<BackOfficeChargeResult> ChargeOnceAsync(BackOfficeCharge charge, Company company, string key, CancellationToken ct)
+    {
 
         var method = await db.SavedPaymentMethods.AsNoTracking()
             .SingleOrDefaultAsync(m => m.Id == charge.SavedPaymentMethodId && m.CustomerId == charge.CustomerId, ct)
