@@ -1,3 +1,5 @@
+using CustomerPortal.Domain.Payments;
+using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.ApiKeys;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Api.Customers;
@@ -102,6 +104,7 @@ public static class BackOfficeApi
             .WithName("InvitePortalUser").WithSummary("Invite a customer contact, or create their sign-in with a password.");
         customers.MapGet("/{id}/payment-methods", (string id, HttpContext http, PaymentApiService svc, CancellationToken ct) =>
                 svc.ListMethodsAsync(http.User.CompanyId(), id, ct))
+            .RequireProPlanForApi()
             .ProducesProblem(StatusCodes.Status404NotFound).WithName("ListSavedPaymentMethods")
             .WithSummary("The customer's saved cards and bank accounts: brand or bank, last 4, expiry. Never full numbers.");
         customers.MapPost("/{id}/payment-methods/{methodId:long}/charges",
@@ -109,14 +112,19 @@ public static class BackOfficeApi
                 {
                     var companyId = http.User.CompanyId();
                     var body = await json.ReadAsync<ChargeRequest>(http, ct);
+                    var key = ChargeKey(http, body);
                     var (customerKey, method) = await payments.MethodKeyAsync(companyId, id, methodId, ct);
-                    var charge = CheckCharge(companyId, customerKey, method, body);
-                    var paymentId = await charges.ChargeAsync(charge, ct);
-                    return Results.Created($"{Prefix}/payments/{paymentId}", await payments.GetAsync(companyId, paymentId, ct));
+                    var charge = CheckCharge(companyId, customerKey, method, key, "api:" + http.User.Identity?.Name, body);
+                    var made = await charges.ChargeAsync(charge, ct);
+                    return ChargeAnswer(await payments.GetAsync(companyId, made.PaymentId, ct), made.Replayed);
                 })
-            .Accepts<ChargeRequest>("application/json").Produces<PaymentView>(StatusCodes.Status201Created)
-            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status501NotImplemented)
-            .WithName("ChargeSavedPaymentMethod").WithSummary("Charge a saved method (provided by the payment engine; 501 until then).");
+            .RequireProPlanForApi()
+            .Accepts<ChargeRequest>("application/json").Produces<PaymentView>(StatusCodes.Status201Created).Produces<PaymentView>()
+            .Produces<PaymentView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithName("ChargeSavedPaymentMethod")
+            .WithSummary("Charge a saved method off-session (header Idempotency-Key required): invoices at their balance, or an amount oldest first.");
 
         var sites = api.MapGroup("/sites").WithTags("Sites");
         sites.MapPut("/{id}", async (string id, HttpContext http, ApiJson json, CustomerApiService svc, CancellationToken ct) =>
@@ -162,7 +170,7 @@ public static class BackOfficeApi
         multiSite.MapGet("/{id}", (string id, HttpContext http, MultiSiteInvoiceApiService svc, CancellationToken ct) => svc.GetAsync(http.User.CompanyId(), id, ct))
             .ProducesProblem(StatusCodes.Status404NotFound).WithName("GetMultiSiteInvoice").WithSummary("Read a multi-site invoice and its children.");
 
-        var payments = api.MapGroup("/payments").WithTags("Payments");
+        var payments = api.MapGroup("/payments").WithTags("Payments").RequireProPlanForApi();
         payments.MapGet("", (HttpContext http, PaymentApiService svc, long? after, int? limit, CancellationToken ct) =>
                 svc.ListAsync(http.User.CompanyId(), after, limit, ct))
             .ProducesValidationProblem().WithName("ListPayments")
@@ -188,14 +196,37 @@ public static class BackOfficeApi
     private static IResult Upserted<T>(UpsertOutcome outcome, string location, T view) =>
         outcome == UpsertOutcome.Created ? Results.Created(location, view) : Results.Ok(view);
 
-    private static BackOfficeCharge CheckCharge(long companyId, long customerKey, long methodId, ChargeRequest body)
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>The charge's key: the Idempotency-Key header, required; a key in the body, if any, must be the same.</summary>
+    private static string ChargeKey(HttpContext http, ChargeRequest body)
+    {
+        var header = http.Request.Headers[IdempotencyKeyHeader];
+        if (header.Count == 0 || string.IsNullOrWhiteSpace(header.ToString()))
+            throw ApiProblem.Invalid(IdempotencyKeyHeader, "Send an Idempotency-Key header: your own id for this charge (the same key again is the same charge).");
+        var errors = new ApiErrors();
+        var key = header.Count == 1 ? ApiValidation.ExternalId(errors, IdempotencyKeyHeader, header.ToString()) : null;
+        if (header.Count > 1) errors.Add(IdempotencyKeyHeader, "Send one Idempotency-Key header.");
+        if (key is not null && body.IdempotencyKey is not null && !string.Equals(body.IdempotencyKey, key, StringComparison.Ordinal))
+            errors.Add("idempotencyKey", "The key in the body differs from the Idempotency-Key header; send one key (the header).");
+        errors.ThrowIfAny();
+        return key!;
+    }
+
+    private static BackOfficeCharge CheckCharge(long companyId, long customerKey, long methodId, string key, string submittedBy, ChargeRequest body)
     {
         var errors = new ApiErrors();
-        var amount = ApiValidation.Cents(errors, "amountCents", body.AmountCents);
-        if (amount == 0) errors.Add("amountCents", "A charge must be more than zero.");
-        var key = ApiValidation.ExternalId(errors, "idempotencyKey", body.IdempotencyKey);
+        long? amount = null;
+        if (body.AmountCents is { } value)
+        {
+            if (value <= 0) errors.Rule("amountCents", "A charge must be more than zero cents.");
+            else if (value != decimal.Truncate(value)) errors.Rule("amountCents", "Money is a whole number of cents, written as a JSON integer (12550 for $125.50).");
+            else if (value > long.MaxValue) errors.Rule("amountCents", "The amount is beyond the largest amount of cents there can be.");
+            else amount = (long)value;
+        }
         var ids = new List<string>();
-        if (body.InvoiceIds is { Count: > 200 }) errors.Add("invoiceIds", "One payment covers at most 200 invoices.");
+        if (body.InvoiceIds is { Count: > InvoiceSelection.MaxInvoicesPerPayment })
+            errors.Rule("invoiceIds", $"One payment covers at most {InvoiceSelection.MaxInvoicesPerPayment} invoices; {body.InvoiceIds.Count} were sent.");
         else if (body.InvoiceIds is not null)
         {
             for (var i = 0; i < body.InvoiceIds.Count; i++)
@@ -206,8 +237,34 @@ public static class BackOfficeApi
                 else ids.Add(invoiceId);
             }
         }
+        if (body.AmountCents is null && body.InvoiceIds is not { Count: > 0 })
+            errors.Add("$", "Send invoiceIds (each paid its whole balance) or amountCents (applied to the oldest invoices first).");
         errors.ThrowIfAny();
-        return new BackOfficeCharge(companyId, customerKey, methodId, amount!.Value, ids, key!);
+        return new BackOfficeCharge(companyId, customerKey, methodId, amount, ids, key, submittedBy);
+    }
+
+    /// <summary>
+    /// 201 with the payment when it succeeded or is pending (ACH), 200 with it when the key had already made it; 402 with
+    /// the processor's reason when declined (nothing applied); 202 with it while the processor's answer is unknown
+    /// (the reconciler settles it; read it again by id).
+    /// </summary>
+    private static IResult ChargeAnswer(PaymentView payment, bool replayed)
+    {
+        var location = $"{Prefix}/payments/{payment.Id}";
+        switch (payment.Status)
+        {
+            case nameof(PaymentStatus.Failed) or nameof(PaymentStatus.Returned):
+                var declined = new ApiProblem(StatusCodes.Status402PaymentRequired, "The payment was declined",
+                    payment.FailureMessage ?? "The payment was declined. Nothing was charged.");
+                declined.Extensions["paymentId"] = payment.Id;
+                declined.Extensions["failureCode"] = payment.FailureCode;
+                declined.Extensions["payment"] = payment;
+                return declined.ToResult();
+            case nameof(PaymentStatus.Succeeded) or nameof(PaymentStatus.Processing):
+                return replayed ? Results.Ok(payment) : Results.Created(location, payment);
+            default: // Submitted, Unknown, RequiresAction: being checked with the processor
+                return Results.Accepted(location, payment);
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+using CustomerPortal.Web.Features.Gating;
 using CustomerPortal.Web.Features.MakeAPayment;
 using CustomerPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -39,22 +40,26 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     }
 
     [HttpPost("choice")]
+    [RequiresProPlan]
     public Task<IActionResult> Choose([FromForm] string? choice, TableStateInput table, CancellationToken ct) =>
         Act((access, c) => drafts.ChooseAsync(access, choice, c), TableState.Default, null, ct);
 
     [HttpPost("selection/invoice")]
+    [RequiresProPlan]
     public Task<IActionResult> SetInvoice([FromForm] string? invoiceId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
         long.TryParse(invoiceId, out var id) && id > 0
             ? Act((access, c) => drafts.SetInvoiceAsync(access, id, IsChecked(check), c), table.ToState(), null, ct)
             : RefuseAsync("That invoice is not one of your open invoices.", table.ToState(), ct);
 
     [HttpPost("selection/parent")]
+    [RequiresProPlan]
     public Task<IActionResult> SetParent([FromForm] string? parentId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
         long.TryParse(parentId, out var id) && id > 0
             ? Act((access, c) => drafts.SetParentAsync(access, id, IsChecked(check), c), table.ToState(), null, ct)
             : RefuseAsync("That multi-site invoice is not one of your open invoices.", table.ToState(), ct);
 
     [HttpPost("selection/page")]
+    [RequiresProPlan]
     public Task<IActionResult> SelectPage([FromForm(Name = "ids")] string[]? ids, TableStateInput table, CancellationToken ct)
     {
         var parsed = new List<long>();
@@ -67,19 +72,23 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     }
 
     [HttpPost("selection/all")]
+    [RequiresProPlan]
     public Task<IActionResult> SelectAll(TableStateInput table, CancellationToken ct) =>
         Act(drafts.SelectAllAsync, table.ToState(), null, ct);
 
     [HttpPost("selection/clear")]
+    [RequiresProPlan]
     public Task<IActionResult> Clear(TableStateInput table, CancellationToken ct) =>
         Act(drafts.ClearAsync, table.ToState(), null, ct);
 
     [HttpPost("amount")]
+    [RequiresProPlan]
     public Task<IActionResult> CustomAmount([FromForm] string? amount, TableStateInput table, CancellationToken ct) =>
         Act((access, c) => drafts.SetCustomAmountAsync(access, amount, c), table.ToState(), amount ?? "", ct);
 
     /// <summary>Hands the draft to the payment flow (checkout), once the planner agrees it can be paid.</summary>
     [HttpPost("continue")]
+    [RequiresProPlan]
     public async Task<IActionResult> Continue(TableStateInput table, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");

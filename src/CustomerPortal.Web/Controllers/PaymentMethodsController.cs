@@ -1,3 +1,4 @@
+using CustomerPortal.Web.Features.Gating;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Features.PaymentMethods;
 using CustomerPortal.Web.Hosting;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace CustomerPortal.Web.Controllers;
 
 /// <summary>Saved payment methods: add (through the processor's form), make default, remove with confirmation.</summary>
+[RequiresProPlan]
 public sealed class PaymentMethodsController(ICustomerContext customers, PaymentMethodService methods) : Controller
 {
     [HttpGet("/pay/methods/{id:long}/remove")]

@@ -1,3 +1,4 @@
+using CustomerPortal.Web.Features.Gating;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;
@@ -24,13 +25,15 @@ public sealed class PayForm
 }
 
 /// <summary>Checkout ("How will you be paying today?" and Pay), a payment's result, and payment history.</summary>
+[RequiresProPlan]
 public sealed class PaymentsController(ICustomerContext customers, PaymentQueries queries, PaymentService payments) : Controller
 {
     [HttpGet("/pay/checkout")]
     public async Task<IActionResult> Checkout(string? pm, string? method, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
-        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return Refusal(refused);
+        // An agent viewing as the customer sees the page (figures, split, saved methods) without its controls; only the plan refuses.
+        if (!access.CanPayOnline && PaymentService.RefuseIfNotAllowed(access) is { } refused) return Refusal(refused);
         return View(await queries.CheckoutAsync(access, pm, method, ct));
     }
 

@@ -24,9 +24,22 @@ public sealed class ApiPortal : IAsyncLifetime
     public long PrairieId { get; private set; }
     public string PrairieKey { get; private set; } = "";
 
+    /// <summary>A second Pro company with no customers: "another company" for the payment endpoints, which refuse Standard keys with 403 first.</summary>
+    public string OtherProKey { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         _ = Factory.Server;
+        var otherId = await Factory.WithDbAsync(async db =>
+        {
+            var company = new CustomerPortal.Domain.Companies.Company("Other Pro Rentals",
+                new CustomerPortal.Domain.Companies.Address("9 Side Road", null, "Boulder", "CO", "80301", "US"), "America/Denver", "USD",
+                CustomerPortal.Domain.Companies.Plan.Pro);
+            db.Companies.Add(company);
+            await db.SaveChangesAsync();
+            return company.Id;
+        });
+        OtherProKey = (await NewKeyAsync(otherId)).Key;
         RockyId = await Factory.WithDbAsync(db => db.Companies.Where(c => c.Name == "Rocky Mountain Site Services").Select(c => c.Id).SingleAsync());
         PrairieId = await Factory.WithDbAsync(db => db.Companies.Where(c => c.Name == "Prairie Portables").Select(c => c.Id).SingleAsync());
         RockyKey = (await NewKeyAsync(RockyId)).Key;
@@ -48,6 +61,7 @@ public sealed class ApiPortal : IAsyncLifetime
 
     public HttpClient Rocky => Client(RockyKey);
     public HttpClient Prairie => Client(PrairieKey);
+    public HttpClient OtherPro => Client(OtherProKey);
 
     public Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> work) => Factory.WithDbAsync(work);
 

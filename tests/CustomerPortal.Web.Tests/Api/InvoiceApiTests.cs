@@ -408,8 +408,8 @@ public sealed class PaymentApiTests(ApiPortal portal)
         Assert.Equal(invoiceId, payment.GetProperty("allocations")[0].GetProperty("invoiceId").GetString());
         Assert.DoesNotContain("pm_test", payment.ToString());
 
-        await (await portal.Prairie.GetAsync($"/api/v1/payments/{id}")).ProblemAsync(HttpStatusCode.NotFound);
-        var theirs = await (await portal.Prairie.GetAsync("/api/v1/payments")).JsonAsync(HttpStatusCode.OK);
+        await (await portal.OtherPro.GetAsync($"/api/v1/payments/{id}")).ProblemAsync(HttpStatusCode.NotFound);
+        var theirs = await (await portal.OtherPro.GetAsync("/api/v1/payments")).JsonAsync(HttpStatusCode.OK);
         Assert.DoesNotContain(theirs.GetProperty("items").EnumerateArray(), p => p.GetProperty("id").GetInt64() == id);
     }
 
@@ -447,7 +447,9 @@ public sealed class PaymentApiTests(ApiPortal portal)
         Assert.Equal("Chase", methods.Single(m => m.GetProperty("kind").GetString() == "BankAccount").GetProperty("bankName").GetString());
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("pm_", text);
-        await (await portal.Prairie.GetAsync($"/api/v1/customers/{customer}/payment-methods")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await portal.OtherPro.GetAsync($"/api/v1/customers/{customer}/payment-methods")).ProblemAsync(HttpStatusCode.NotFound);
+        // A Standard-plan company's key is refused before anything is looked up.
+        await (await portal.Prairie.GetAsync($"/api/v1/customers/{customer}/payment-methods")).ProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -463,14 +465,22 @@ public sealed class PaymentApiTests(ApiPortal portal)
             return method.Id;
         });
         var url = $"/api/v1/customers/{customer}/payment-methods/{methodId}/charges";
+        HttpRequestMessage Charge(object body, string? key = "charge-1")
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+            if (key is not null) request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
 
-        var bad = await portal.Rocky.PostAsJsonAsync(url, new { amountCents = 0, idempotencyKey = "charge-1" });
-        Assert.NotEmpty((await bad.ProblemAsync(HttpStatusCode.BadRequest)).ErrorsOf("amountCents"));
+        var noKey = await portal.Rocky.SendAsync(Charge(new { amountCents = 5000 }, key: null));
+        Assert.NotEmpty((await noKey.ProblemAsync(HttpStatusCode.BadRequest)).ErrorsOf("Idempotency-Key"));
+        var zero = await portal.Rocky.SendAsync(Charge(new { amountCents = 0 }));
+        Assert.NotEmpty((await zero.ProblemAsync(HttpStatusCode.UnprocessableEntity)).ErrorsOf("amountCents"));
+        // The customer has no invoices: the engine's planner refuses (nothing was charged).
+        var nothingOpen = await portal.Rocky.SendAsync(Charge(new { amountCents = 5000 }));
+        Assert.NotEmpty((await nothingOpen.ProblemAsync(HttpStatusCode.UnprocessableEntity)).ErrorsOf("amountCents"));
 
-        var notYet = await portal.Rocky.PostAsJsonAsync(url, new { amountCents = 5000, idempotencyKey = "charge-1" });
-        await notYet.ProblemAsync(HttpStatusCode.NotImplemented);
-
-        var otherCompany = await portal.Prairie.PostAsJsonAsync(url, new { amountCents = 5000, idempotencyKey = "charge-1" });
-        await otherCompany.ProblemAsync(HttpStatusCode.NotFound);
+        await (await portal.OtherPro.SendAsync(Charge(new { amountCents = 5000 }))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await portal.Prairie.SendAsync(Charge(new { amountCents = 5000 }))).ProblemAsync(HttpStatusCode.Forbidden);
     }
 }

@@ -16,7 +16,12 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
     /// The customer pages an agent must see exactly as the customer does. Features add their pages here
     /// (Make a Payment, payment history, …) and the comparison covers them.
     /// </summary>
-    public static TheoryData<string> CustomerPages => new() { "/welcome" };
+    /// <remarks>
+    /// Pages with controls (Make a Payment, checkout) cannot have the same &lt;main&gt;: the agent's has no controls.
+    /// <see cref="ViewAsPaymentPagesTests"/> compares their figures, rows, selection and methods instead, and a payment's
+    /// result page (which needs a payment) with the whole &lt;main&gt;.
+    /// </remarks>
+    public static TheoryData<string> CustomerPages => new() { "/welcome", "/pay/history" };
 
     [Fact]
     public async Task AnAgentLandsOnTheSearchAndFindsCustomersByNameAccountNumberAndEmail()

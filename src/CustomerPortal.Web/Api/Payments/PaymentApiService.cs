@@ -61,11 +61,14 @@ public sealed class PaymentApiService(AppDbContext db, CustomerApiService custom
             m.ExpMonth, m.ExpYear, m.IsExpiredOn(today), m.IsDefault, m.CreatedAt)).ToList();
     }
 
-    /// <summary>The portal's id of a live saved method of a customer of the company, or 404.</summary>
+    /// <summary>
+    /// The portal's id of a saved method of a customer of the company, or 404. A method the customer removed is still found
+    /// here, so that charging it is answered as a broken rule (422, "removed") rather than as an unknown id.
+    /// </summary>
     public async Task<(long CustomerKey, long MethodId)> MethodKeyAsync(long companyId, string customerRouteId, long methodId, CancellationToken ct)
     {
         var customerKey = await customers.CustomerKeyAsync(companyId, customerRouteId, ct);
-        var exists = await db.SavedPaymentMethods.AsNoTracking().AnyAsync(m => m.Id == methodId && m.CustomerId == customerKey && m.RemovedAt == null, ct);
+        var exists = await db.SavedPaymentMethods.AsNoTracking().AnyAsync(m => m.Id == methodId && m.CustomerId == customerKey, ct);
         return exists ? (customerKey, methodId) : throw ApiProblem.NotFound($"No saved payment method {methodId} for customer '{customerRouteId}'.");
     }
 

@@ -1,3 +1,4 @@
+using CustomerPortal.Web.Hosting;
 using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
@@ -39,14 +40,22 @@ internal sealed class OpenInvoiceQueries(AppDbContext db)
     public IQueryable<Invoice> Open(long customerId) =>
         db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0));
 
-    public async Task<DraftState> DraftAsync(string userId, long customerId, CancellationToken ct)
+    public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
-        var draft = await db.PaymentDrafts.AsNoTracking()
-            .Where(d => d.UserId == userId && d.CustomerId == customerId)
+        var draft = await DraftsOf(db, access)
             .Select(d => new { d.Id, d.Choice, d.CustomAmountCents, d.Revision, Ids = d.Items.Select(i => i.InvoiceId).ToList() })
             .FirstOrDefaultAsync(ct);
         return draft is null ? DraftState.None : new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.Ids.ToHashSet());
     }
+
+    /// <summary>
+    /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft the
+    /// customer's contacts changed last (the agent has none and can make none), so the agent sees what the customer sees.
+    /// </summary>
+    public static IQueryable<PaymentDraft> DraftsOf(AppDbContext db, CustomerAccess access) =>
+        access.IsViewAs
+            ? db.PaymentDrafts.AsNoTracking().Where(d => d.CustomerId == access.CustomerId).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id)
+            : db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId).OrderBy(d => d.Id);
 
     /// <summary>Overdue Balance, Balance and Pending payments as one aggregate over the covering index.</summary>
     public async Task<OverviewSums> OverviewAsync(long customerId, DateOnly today, CancellationToken ct)

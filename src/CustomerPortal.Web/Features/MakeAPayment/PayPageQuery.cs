@@ -21,7 +21,7 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
     public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message, string? attemptedAmount, CancellationToken ct)
     {
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
-        var draft = await _q.DraftAsync(access.ActorUserId, access.CustomerId, ct);
+        var draft = await _q.DraftAsync(access, ct);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
         var canChange = MakeAPaymentRules.CanChange(access);
 

@@ -21,6 +21,22 @@ public sealed record PaymentPlan(PaymentChoice Choice, IReadOnlyList<PlanLine> L
 }
 
 /// <summary>
+/// What to plan: a custom amount (oldest first) or named invoices (each its whole balance). The portal's draft says it
+/// with a choice; the back office names invoices of either kind (<see cref="EitherKind"/>: single-site invoices and
+/// multi-site children together).
+/// </summary>
+public sealed record PlanRequest(long CustomerId, PaymentChoice Choice, long? CustomAmountCents, IReadOnlyList<long> InvoiceIds, bool EitherKind = false)
+{
+    public static PlanRequest Of(PaymentDraft draft) =>
+        new(draft.CustomerId, draft.Choice, draft.CustomAmountCents, draft.Items.Select(i => i.InvoiceId).ToList());
+
+    public static PlanRequest Amount(long customerId, long cents) => new(customerId, PaymentChoice.CustomAmount, cents, []);
+
+    public static PlanRequest Invoices(long customerId, IReadOnlyList<long> invoiceIds) =>
+        new(customerId, PaymentChoice.SingleSite, null, invoiceIds, EitherKind: true);
+}
+
+/// <summary>
 /// Turns a draft into a payment plan with the domain rules: selected invoices pay their whole balance
 /// (<see cref="InvoiceSelection"/>); a custom amount is split oldest first (<see cref="PaymentAllocator"/>). The checkout
 /// page and the write-ahead transaction both use this, so what the Pay button names is what is reserved.
@@ -30,8 +46,13 @@ public static class PaymentPlanner
     public const string NothingSelected = "Nothing is selected to pay. Choose invoices or an amount on Make a Payment first.";
 
     /// <param name="track">Load the invoices tracked (write-ahead) or not (the page).</param>
+    public static Task<(PaymentPlan Plan, IReadOnlyDictionary<long, Invoice> Invoices)> PlanAsync(
+        AppDbContext db, PaymentDraft draft, bool track, CancellationToken ct) =>
+        PlanAsync(db, PlanRequest.Of(draft), track, ct);
+
+    /// <summary>The same rules for any request: a draft (portal) or what the back office asked to charge (API).</summary>
     public static async Task<(PaymentPlan Plan, IReadOnlyDictionary<long, Invoice> Invoices)> PlanAsync(
-        AppDbContext db, PaymentDraft draft, bool track, CancellationToken ct)
+        AppDbContext db, PlanRequest draft, bool track, CancellationToken ct)
     {
         var customerId = draft.CustomerId;
         var source = track ? db.Invoices.AsTracking() : db.Invoices.AsNoTracking();
@@ -57,7 +78,7 @@ public static class PaymentPlanner
             }
         }
 
-        var ids = draft.Items.Select(i => i.InvoiceId).ToList();
+        var ids = draft.InvoiceIds.ToList();
         if (ids.Count == 0) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
         invoices = await source.Where(i => i.CustomerId == customerId && ids.Contains(i.Id) && !i.IsVoid && i.PaidCents < i.TotalCents).ToListAsync(ct);
         var parentIds = invoices.Where(i => i.MultiSiteInvoiceId != null).Select(i => i.MultiSiteInvoiceId!.Value).Distinct().ToList();
@@ -66,8 +87,11 @@ public static class PaymentPlanner
             : await db.MultiSiteInvoices.AsNoTracking().Where(m => m.CustomerId == customerId && parentIds.Contains(m.Id))
                 .Select(m => new OpenMultiSiteInvoice(m.Id, m.Number, m.InvoiceDate, m.DueDate)).ToListAsync(ct);
         var snapshots = invoices.Select(Snapshot).ToList();
-        var selection = new InvoiceSelection(draft.Choice, snapshots, parents);
-        var payable = selection.Normalize(ids);
+        var payable = draft.EitherKind
+            // Named invoices of both kinds (the back office): each kind under its own rules, then together.
+            ? new InvoiceSelection(PaymentChoice.SingleSite, snapshots, parents).Normalize(ids)
+                .Union(new InvoiceSelection(PaymentChoice.MultiSite, snapshots, parents).Normalize(ids)).ToHashSet()
+            : new InvoiceSelection(draft.Choice, snapshots, parents).Normalize(ids);
         if (payable.Count == 0) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
         if (payable.Count > InvoiceSelection.MaxInvoicesPerPayment)
             return (PaymentPlan.Refused(draft.Choice, $"One payment can cover at most {InvoiceSelection.MaxInvoicesPerPayment} invoices; {payable.Count} are selected."), Empty);

@@ -52,8 +52,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
 
     public async Task<CheckoutView> CheckoutAsync(CustomerAccess access, string? newToken, string? selected, CancellationToken ct)
     {
-        var draft = await db.PaymentDrafts.AsNoTracking().Include(d => d.Items)
-            .SingleOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct);
+        var draft = await MakeAPayment.OpenInvoiceQueries.DraftsOf(db, access).Include(d => d.Items).FirstOrDefaultAsync(ct);
         var plan = draft is null
             ? PaymentPlan.Refused(Domain.Selection.PaymentChoice.SingleSite, PaymentPlanner.NothingSelected)
             : (await PaymentPlanner.PlanAsync(db, draft, track: false, ct)).Plan;
@@ -92,7 +91,9 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var row = await db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId)
             .Select(p => new { p.Status, p.ProcessorPaymentId }).SingleOrDefaultAsync(ct);
         if (row is null) return null;
-        if (row.Status == PaymentStatus.RequiresAction && row.ProcessorPaymentId is { } pid
+        // Only for the customer: an agent viewing as the customer changes nothing, not even by reading (the event or the
+        // reconciler brings the same answer).
+        if (row.Status == PaymentStatus.RequiresAction && !access.IsReadOnly && row.ProcessorPaymentId is { } pid
             && await gateway.GetPaymentAsync(pid, cancellationToken: ct) is { } current)
         {
             await ledger.ApplyAsync(id, PaymentReconciler.VerdictOf(current), ct: ct);

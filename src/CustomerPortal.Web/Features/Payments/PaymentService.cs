@@ -33,6 +33,34 @@ public sealed record PayOutcome(long? PaymentId, int StatusCode, string? Message
 }
 
 /// <summary>
+/// One charge as the engine submits it, whoever asks (the portal's Pay button, the back office): whose, what to plan, the
+/// amount the asker expects (null: whatever the plan says), the idempotency key (already namespaced by the asker), where
+/// it comes from and who submitted it, and whether the customer is present (on-session) or not (off-session).
+/// </summary>
+public sealed record ChargeOrder(
+    long CompanyId,
+    long CustomerId,
+    string CompanyName,
+    string CompanyTimeZone,
+    PlanRequest Plan,
+    long? ExpectedAmountCents,
+    string IdempotencyKey,
+    PaymentSource Source,
+    string SubmittedBy,
+    bool OffSession,
+    bool SetupFutureUsage,
+    PayClient? Client);
+
+/// <summary>
+/// What the submit path did: the payment (or a refusal that changed nothing); <see cref="Existing"/> when the key already
+/// had a payment (nothing was charged); otherwise the processor's answer and the ledger's move.
+/// </summary>
+public sealed record ChargeSubmission(PayOutcome Outcome, bool Existing, ChargeOutcome? ProcessorOutcome, LedgerMove? Move, string? NextActionUrl)
+{
+    public string? ProcessorCustomerId { get; init; }
+}
+
+/// <summary>
 /// Submits a payment (payments.md): idempotency key from the draft, write-ahead of the payment, its allocations and the
 /// invoices' pending in one transaction, then the processor, then the verdict through <see cref="PaymentLedger"/>.
 /// </summary>
@@ -94,10 +122,34 @@ public sealed class PaymentService(
         if (method.NewDetails is { ProcessorCustomerId: { } owner } && owner != processorCustomerId)
             return PayOutcome.Refused(404, "That payment method is not one of yours.");
 
+        var order = new ChargeOrder(access.CompanyId, customerId, access.CompanyName, access.CompanyTimeZone, PlanRequest.Of(draft),
+            command.ExpectedAmountCents, key, PaymentSource.Portal, access.ActorUserId, OffSession: false,
+            SetupFutureUsage: command.SaveMethod && method.Saved is null, client);
+        var submitted = await SubmitChargeAsync(order, method, ct);
+        if (submitted.Outcome.PaymentId is not { } paymentId) return submitted.Outcome;
+        if (submitted.Existing) return PayOutcome.Payment(paymentId); // another request of the same click made it
+
+        await AfterChargeAsync(access, draft.Id, key, submitted.ProcessorOutcome!.Value, command, method, processorCustomerId, submitted.Move);
+        if (submitted.Move?.To == PaymentStatus.RequiresAction && submitted.NextActionUrl is { Length: > 0 } next)
+            return PayOutcome.Payment(paymentId) with { RedirectUrl = WithReturnUrl(next, $"/pay/payments/{paymentId}") };
+        return PayOutcome.Payment(paymentId);
+    }
+
+    /// <summary>
+    /// The one submit path of the engine, for the portal's Pay button and the back office's charge alike: the write-ahead
+    /// (plan from the database, reserve pending, payment and allocation rows, in one transaction), then the processor with
+    /// the same key, then the verdict through the ledger. A key that already has a payment answers that payment
+    /// (<see cref="ChargeSubmission.Existing"/>) and charges nothing.
+    /// </summary>
+    internal async Task<ChargeSubmission> SubmitChargeAsync(ChargeOrder order, ResolvedMethod method, CancellationToken ct)
+    {
+        var customer = await db.Customers.SingleAsync(c => c.Id == order.CustomerId, ct);
+        var processorCustomerId = await EnsureProcessorCustomerAsync(customer, ct);
+
         // ---- write-ahead ----
-        var written = await WriteAheadAsync(access, draft.Id, key, command, method, client, ct);
-        if (!written.IsPayment || written.PaymentId is not { } paymentId) return written;
-        if (written.StatusCode == 208) return PayOutcome.Payment(paymentId); // another request of the same click made it
+        var written = await WriteAheadAsync(order, method, ct);
+        if (!written.IsPayment || written.PaymentId is not { } paymentId) return new ChargeSubmission(written, false, null, null, null);
+        if (written.StatusCode == 208) return new ChargeSubmission(PayOutcome.Payment(paymentId), true, null, null, null);
 
         // ---- the processor ----
         var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct);
@@ -106,13 +158,14 @@ public sealed class PaymentService(
             ProcessorCustomerId = processorCustomerId,
             PaymentMethodToken = payment.ProcessorMethodToken,
             AmountCents = payment.AmountCents,
-            IdempotencyKey = key,
-            Metadata = new ChargeMetadata(paymentId, access.CompanyId, customerId),
+            IdempotencyKey = order.IdempotencyKey,
+            Metadata = new ChargeMetadata(paymentId, order.CompanyId, order.CustomerId),
             MethodKind = payment.MethodKind,
-            SetupFutureUsage = command.SaveMethod && method.Saved is null,
-            ReturnUrl = $"{client.BaseUrl}/pay/payments/{paymentId}",
-            Mandate = payment.MethodKind == PaymentMethodKind.BankAccount
-                ? new MandateAcceptance(payment.CreatedAt, client.IpAddress, client.UserAgent)
+            SetupFutureUsage = order.SetupFutureUsage,
+            OffSession = order.OffSession,
+            ReturnUrl = order.OffSession || order.Client is null ? null : $"{order.Client.BaseUrl}/pay/payments/{paymentId}",
+            Mandate = payment.MethodKind == PaymentMethodKind.BankAccount && !order.OffSession && order.Client is { } c
+                ? new MandateAcceptance(payment.CreatedAt, c.IpAddress, c.UserAgent)
                 : null,
         };
         ChargeResult result;
@@ -132,12 +185,9 @@ public sealed class PaymentService(
             : null;
         var move = await ledger.ApplyAsync(paymentId, new ProcessorVerdict(result.ToPaymentStatus(), result.ProcessorPaymentId,
             result.FailureCode, failure, result.NextActionUrl), ct: CancellationToken.None);
-        log.LogInformation("Payment {PaymentId} of customer {CustomerId}: processor answered {Outcome}", paymentId, customerId, result.Outcome);
-
-        await AfterChargeAsync(access, draft.Id, key, result.Outcome, command, method, processorCustomerId, move);
-        if (move?.To == PaymentStatus.RequiresAction && result.NextActionUrl is { Length: > 0 } next)
-            return PayOutcome.Payment(paymentId) with { RedirectUrl = WithReturnUrl(next, $"/pay/payments/{paymentId}") };
-        return PayOutcome.Payment(paymentId);
+        log.LogInformation("Payment {PaymentId} of customer {CustomerId} ({Source}): processor answered {Outcome}",
+            paymentId, order.CustomerId, order.Source, result.Outcome);
+        return new ChargeSubmission(PayOutcome.Payment(paymentId), false, result.Outcome, move, result.NextActionUrl) { ProcessorCustomerId = processorCustomerId };
     }
 
     /// <summary>The 3-D Secure page, told where to send the customer back to.</summary>
@@ -147,9 +197,9 @@ public sealed class PaymentService(
     private async Task<long?> FindByKeyAsync(string key, CancellationToken ct) =>
         await db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key).Select(p => (long?)p.Id).SingleOrDefaultAsync(ct);
 
-    private async Task<PayOutcome> WriteAheadAsync(CustomerAccess access, long draftId, string key, PayCommand command, ResolvedMethod method,
-        PayClient client, CancellationToken ct)
+    private async Task<PayOutcome> WriteAheadAsync(ChargeOrder order, ResolvedMethod method, CancellationToken ct)
     {
+        var key = order.IdempotencyKey;
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
@@ -159,28 +209,30 @@ public sealed class PaymentService(
             try
             {
                 if (await FindByKeyAsync(key, ct) is { } made) return new PayOutcome(made, 208, null);
-                var draft = await db.PaymentDrafts.AsNoTracking().Include(d => d.Items).SingleAsync(d => d.Id == draftId, ct);
-                var (plan, invoices) = await PaymentPlanner.PlanAsync(db, draft, track: true, ct);
+                var (plan, invoices) = await PaymentPlanner.PlanAsync(db, order.Plan, track: true, ct);
                 if (!plan.IsPayable) return PayOutcome.Refused(400, plan.Problem ?? PaymentPlanner.NothingSelected);
-                if (plan.TotalCents != command.ExpectedAmountCents)
+                if (order.ExpectedAmountCents is { } expected && plan.TotalCents != expected)
                     return PayOutcome.Refused(409,
                         $"The amount to pay is now {Money.FromCents(plan.TotalCents).Format()} (an invoice changed since this page was shown). Check it and press Pay again.");
+                if (order.Plan.EitherKind && plan.InvoiceCount != order.Plan.InvoiceIds.Count)
+                    return PayOutcome.Refused(409, "An invoice was paid or changed at the same time. Read the invoices again and send a new charge.");
 
                 var now = clock.GetUtcNow();
                 foreach (var line in plan.Lines) invoices[line.InvoiceId].ReservePending(line.AmountCents);
-                var payment = new Payment(access.CompanyId, access.CustomerId, key, method.Kind, method.Summary, method.Saved?.Id, method.Token,
-                    PaymentSource.Portal, access.ActorUserId, now, plan.Lines.Select(l => new PaymentAllocation(l.InvoiceId, l.AmountCents)));
+                var payment = new Payment(order.CompanyId, order.CustomerId, key, method.Kind, method.Summary, method.Saved?.Id, method.Token,
+                    order.Source, order.SubmittedBy, now, plan.Lines.Select(l => new PaymentAllocation(l.InvoiceId, l.AmountCents)));
                 db.Payments.Add(payment);
-                if (method.Kind == PaymentMethodKind.BankAccount)
+                if (method.Kind == PaymentMethodKind.BankAccount && !order.OffSession && order.Client is { } client)
                 {
-                    var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, Company.TodayIn(access.CompanyTimeZone, clock));
-                    db.AchMandates.Add(new AchMandate(access.CustomerId, method.Saved?.Id, method.Token, AchAuthorization.Version, text, now,
+                    // The customer, present, accepts this debit. Off-session debits rely on the authorization stored with the saved method.
+                    var text = AchAuthorization.Text(order.CompanyName, plan.TotalCents, Company.TodayIn(order.CompanyTimeZone, clock));
+                    db.AchMandates.Add(new AchMandate(order.CustomerId, method.Saved?.Id, method.Token, AchAuthorization.Version, text, now,
                         client.IpAddress, client.UserAgent));
                 }
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 log.LogInformation("Payment {PaymentId} written ahead: {AmountCents} cents over {InvoiceCount} invoices for customer {CustomerId}",
-                    payment.Id, payment.AmountCents, plan.InvoiceCount, access.CustomerId);
+                    payment.Id, payment.AmountCents, plan.InvoiceCount, order.CustomerId);
                 return PayOutcome.Payment(payment.Id);
             }
             catch (DomainException ex)
@@ -227,6 +279,8 @@ public sealed class PaymentService(
     internal sealed record ResolvedMethod(PaymentMethodKind Kind, string Token, string Summary, SavedPaymentMethod? Saved, PaymentMethodDetails? NewDetails,
         PayOutcome? Refusal)
     {
+        public static ResolvedMethod FromSaved(SavedPaymentMethod saved) => new(saved.Kind, saved.ProcessorMethodId, saved.Summary, saved, null, null);
+
         public static ResolvedMethod Refuse(int status, string message, string field = "Method") =>
             new(default, "", "", null, null, PayOutcome.Refused(status, message, field));
     }
@@ -241,7 +295,7 @@ public sealed class PaymentService(
             if (saved is null) return ResolvedMethod.Refuse(404, "That payment method is not one of yours.");
             if (saved.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock)))
                 return ResolvedMethod.Refuse(400, $"That card expired at the end of {saved.ExpMonth:00}/{saved.ExpYear}. Choose another payment method.");
-            method = new ResolvedMethod(saved.Kind, saved.ProcessorMethodId, saved.Summary, saved, null, null);
+            method = ResolvedMethod.FromSaved(saved);
         }
         else if (!string.IsNullOrWhiteSpace(command.NewMethodToken))
         {

@@ -17,6 +17,7 @@ public static class PaymentsFeature
             .ValidateOnStart();
         services.AddScoped<PaymentLedger>();
         services.AddScoped<PaymentService>();
+        services.AddScoped<CustomerPortal.Web.Api.Payments.IBackOfficeCharges, BackOfficeChargeService>();
         services.AddScoped<PaymentQueries>();
         services.AddScoped<PaymentMethodService>();
         services.AddScoped<DemoPaymentMethodSeeder>();
