@@ -22,6 +22,10 @@ public sealed record CustomerAccess(
 {
     public bool CanPayOnline => Plan == Plan.Pro;
 
+    /// <summary>A moment as the company's clock shows it (pages show times where the customer is served).</summary>
+    public DateTimeOffset ToCompanyTime(DateTimeOffset moment) =>
+        TimeZoneInfo.ConvertTime(moment, TimeZoneInfo.FindSystemTimeZoneById(CompanyTimeZone));
+
     /// <summary>A support agent viewing as the customer sees everything and changes nothing.</summary>
     public bool IsReadOnly => IsViewAs;
 }
