@@ -29,6 +29,8 @@ public sealed class DatabaseOptions
 
 public static class DatabaseSetup
 {
+    private static readonly SqliteConnectionSettings SqliteSettings = new();
+
     /// <summary>Registers the provider's context as <see cref="AppDbContext"/>.</summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options, string contentRoot)
     {
@@ -36,7 +38,7 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(sqlite));
+                services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(SqliteSettings));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
@@ -56,7 +58,9 @@ public static class DatabaseSetup
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
         var folder = Path.Combine(contentRoot, "data");
         Directory.CreateDirectory(folder);
-        return $"Data Source={Path.Combine(folder, "customerportal.db")};Cache=Shared;Pooling=True";
+        // Private cache (the default), not Cache=Shared: a shared cache locks whole tables between connections and
+        // answers SQLITE_LOCKED, which the busy timeout does not cover (Microsoft.Data.Sqlite retries every 150 ms).
+        return $"Data Source={Path.Combine(folder, "customerportal.db")};Pooling=True";
     }
 }
 

@@ -37,7 +37,20 @@ internal sealed class OpenInvoiceQueries(AppDbContext db)
 
     /// <summary>Open = not void, and something left to pay or still pending (the "Payment pending" rows stay visible).</summary>
     public IQueryable<Invoice> Open(long customerId) =>
-        db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0));
+        NotVoid(db.Invoices.AsNoTracking(), customerId).Where(i => i.BalanceCents > 0 || i.PendingCents > 0);
+
+    /// <summary>
+    /// The customer's invoices that are not void, as <c>IsVoid = @p</c>. EF writes <c>!i.IsVoid</c> as
+    /// <c>NOT ("IsVoid")</c>, which SQLite cannot match to an index column, so IX_Invoices_OpenByCustomer stopped at
+    /// CustomerId and the planner preferred other indexes (for the single-site count: every invoice of every customer
+    /// without a parent). An equality with a parameter lets it use (CustomerId, IsVoid, MultiSiteInvoiceId) and read
+    /// the rows in InvoiceDate, DueDate order.
+    /// </summary>
+    public static IQueryable<Invoice> NotVoid(IQueryable<Invoice> invoices, long customerId)
+    {
+        var isVoid = false; // a parameter, not a constant: EF simplifies "== false" back to NOT
+        return invoices.Where(i => i.CustomerId == customerId && i.IsVoid == isVoid);
+    }
 
     public async Task<DraftState> DraftAsync(string userId, long customerId, CancellationToken ct)
     {
