@@ -130,11 +130,13 @@ public sealed class PaymentService(
         var failure = result.Outcome == ChargeOutcome.Declined
             ? result.FailureMessage ?? FailureMessages.For(result.FailureCode, payment.MethodKind)
             : null;
+        // The verdict and the draft's reset (or new attempt) commit together: one write transaction, not two.
         var move = await ledger.ApplyAsync(paymentId, new ProcessorVerdict(result.ToPaymentStatus(), result.ProcessorPaymentId,
-            result.FailureCode, failure, result.NextActionUrl), ct: CancellationToken.None);
+            result.FailureCode, failure, result.NextActionUrl), ct: CancellationToken.None,
+            thenInTransaction: (m, c) => MoveDraftOnAsync(access.CustomerId, draft.Id, key, result.Outcome, m, c));
         log.LogInformation("Payment {PaymentId} of customer {CustomerId}: processor answered {Outcome}", paymentId, customerId, result.Outcome);
 
-        await AfterChargeAsync(access, draft.Id, key, result.Outcome, command, method, processorCustomerId, move);
+        await SaveNewMethodAsync(access, result.Outcome, command, method, processorCustomerId);
         if (move?.To == PaymentStatus.RequiresAction && result.NextActionUrl is { Length: > 0 } next)
             return PayOutcome.Payment(paymentId) with { RedirectUrl = WithReturnUrl(next, $"/pay/payments/{paymentId}") };
         return PayOutcome.Payment(paymentId);
@@ -196,22 +198,24 @@ public sealed class PaymentService(
         }
     }
 
-    private async Task AfterChargeAsync(CustomerAccess access, long draftId, string key, ChargeOutcome outcome, PayCommand command,
-        ResolvedMethod method, string processorCustomerId, LedgerMove? move)
+    /// <summary>After the processor's answer, inside the verdict's transaction: the draft that made this payment starts over.</summary>
+    private async Task MoveDraftOnAsync(long customerId, long draftId, string key, ChargeOutcome outcome, LedgerMove move, CancellationToken ct)
     {
-        db.ChangeTracker.Clear();
+        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.Id == draftId, ct);
+        if (draft is null || IdempotencyKey(customerId, draft.Id, draft.Revision) != key) return;
         var now = clock.GetUtcNow();
-        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.Id == draftId);
-        if (draft is not null && IdempotencyKey(access.CustomerId, draft.Id, draft.Revision) == key)
-        {
-            if (outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing) draft.Reset(now);
-            else if (move?.To == PaymentStatus.Failed) draft.StartNewAttempt(now); // selection kept; the next try is a new payment
-        }
-        if (command.SaveMethod && method.Saved is null && method.NewDetails is { } details
-            && outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing)
-        {
-            await SavedMethodStore.SaveAsync(db, access.CustomerId, details with { ProcessorCustomerId = processorCustomerId }, now, CancellationToken.None);
-        }
+        if (outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing) draft.Reset(now);
+        else if (move.To == PaymentStatus.Failed) draft.StartNewAttempt(now); // selection kept; the next try is a new payment
+    }
+
+    /// <summary>"Save this method": kept out of the verdict's transaction, so a problem here never undoes the verdict.</summary>
+    private async Task SaveNewMethodAsync(CustomerAccess access, ChargeOutcome outcome, PayCommand command, ResolvedMethod method, string processorCustomerId)
+    {
+        if (!command.SaveMethod || method.Saved is not null || method.NewDetails is not { } details
+            || outcome is not (ChargeOutcome.Succeeded or ChargeOutcome.Processing))
+            return;
+        db.ChangeTracker.Clear();
+        await SavedMethodStore.SaveAsync(db, access.CustomerId, details with { ProcessorCustomerId = processorCustomerId }, clock.GetUtcNow(), CancellationToken.None);
         await db.SaveChangesAsync();
     }
 
