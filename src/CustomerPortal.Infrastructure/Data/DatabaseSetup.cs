@@ -25,12 +25,17 @@ public sealed class DatabaseOptions
 
     /// <summary>Seed the demo data set on an empty database.</summary>
     public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>
+    /// SQLite only: <c>true</c> keeps <c>synchronous=FULL</c> (an fsync per commit: a commit survives a power loss or
+    /// OS crash). The default, <c>false</c>, uses <c>synchronous=NORMAL</c> in WAL: commits survive a crash of the
+    /// process, but the last ones before a power loss can be lost. See docs/benchmarks.md, "Payments".
+    /// </summary>
+    public bool SqliteSyncEveryCommit { get; set; }
 }
 
 public static class DatabaseSetup
 {
-    private static readonly SqliteConnectionSettings SqliteSettings = new();
-
     /// <summary>Registers the provider's context as <see cref="AppDbContext"/>.</summary>
     public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options, string contentRoot)
     {
@@ -38,7 +43,8 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(SqliteSettings));
+                var settings = new SqliteConnectionSettings(options.SqliteSyncEveryCommit);
+                services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(settings));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:

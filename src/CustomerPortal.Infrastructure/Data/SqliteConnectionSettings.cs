@@ -15,19 +15,20 @@ namespace CustomerPortal.Infrastructure.Data;
 /// <item><c>synchronous=NORMAL</c> (the file is in WAL, see <c>SqliteWriteAheadLog</c>): a commit appends to the WAL
 /// without an fsync; the WAL is synced at checkpoints. Committed transactions survive a crash of the process; after a
 /// power loss or OS crash the last commits before the failure can be lost (the file stays consistent). Production
-/// runs on SQL Server; see docs/benchmarks.md, "Payments". Only once the file is in WAL.</item>
+/// runs on SQL Server; see docs/benchmarks.md, "Payments". Only once the file is in WAL; <c>Database:SqliteSyncEveryCommit</c>
+/// keeps FULL (an fsync per commit).</item>
 /// </list>
 /// </summary>
-public sealed class SqliteConnectionSettings : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings(bool syncEveryCommit = false) : DbConnectionInterceptor
 {
     private const string BusyTimeout = "PRAGMA busy_timeout = 30000;";
     private const string JournalMode = "PRAGMA journal_mode;";
-    private const string Normal = "PRAGMA synchronous = NORMAL;";
+    private readonly string _synchronous = syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
     // The native handle is what the pool reuses; a new handle (new physical connection) gets the settings again. A
     // handle opened before the file is in WAL (migrations at start) keeps the default FULL and is looked at again on
     // its next open.
-    private static readonly ConditionalWeakTable<object, object> Applied = new();
+    private readonly ConditionalWeakTable<object, object> _applied = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
@@ -37,9 +38,9 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
         cmd.ExecuteNonQuery();
         cmd.CommandText = JournalMode;
         if (!IsWal(cmd.ExecuteScalar())) return;
-        cmd.CommandText = Normal;
+        cmd.CommandText = _synchronous;
         cmd.ExecuteNonQuery();
-        Applied.AddOrUpdate(handle, handle);
+        _applied.AddOrUpdate(handle, handle);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
@@ -50,15 +51,15 @@ public sealed class SqliteConnectionSettings : DbConnectionInterceptor
         await cmd.ExecuteNonQueryAsync(cancellationToken);
         cmd.CommandText = JournalMode;
         if (!IsWal(await cmd.ExecuteScalarAsync(cancellationToken))) return;
-        cmd.CommandText = Normal;
+        cmd.CommandText = _synchronous;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
-        Applied.AddOrUpdate(handle, handle);
+        _applied.AddOrUpdate(handle, handle);
     }
 
-    private static bool Needs(DbConnection connection, out object handle)
+    private bool Needs(DbConnection connection, out object handle)
     {
         handle = (connection as SqliteConnection)?.Handle ?? (object)connection;
-        return !Applied.TryGetValue(handle, out _);
+        return !_applied.TryGetValue(handle, out _);
     }
 
     private static bool IsWal(object? journalMode) => string.Equals(journalMode as string, "wal", StringComparison.OrdinalIgnoreCase);
