@@ -2,6 +2,8 @@
 // the demo, adds 5,000 open single-site invoices and 100 multi-site invoices of 20 children to the demo customer, gives
 // each worker its own sign-in (a selection belongs to one user), then runs each scenario with 16 concurrent workers.
 //   dotnet run -c Release --project bench/CustomerPortal.Bench.Page -- [requestsPerScenario=4000] [workers=16]
+// Optional environment: BENCH_SERVER_CPUS=1 runs the server under `taskset -c 1` (pin the client with taskset on the
+// command line, e.g. `taskset -c 0 dotnet …`); BENCH_KEEP=1 keeps the SQLite file and prints its folder (for profiling).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -82,12 +84,14 @@ finally
     server.Kill(entireProcessTree: true);
     await server.WaitForExitAsync();
     SqliteConnection.ClearAllPools();
-    try { Directory.Delete(folder, true); } catch (IOException) { }
+    if (Environment.GetEnvironmentVariable("BENCH_KEEP") == "1") Console.WriteLine($"kept {folder}");
+    else try { Directory.Delete(folder, true); } catch (IOException) { }
 }
 
 Process StartServer()
 {
-    var psi = new ProcessStartInfo("dotnet", $"\"{webDll}\"")
+    var cpus = Environment.GetEnvironmentVariable("BENCH_SERVER_CPUS");
+    var psi = new ProcessStartInfo(cpus is { Length: > 0 } ? "taskset" : "dotnet", (cpus is { Length: > 0 } ? $"-c {cpus} dotnet " : "") + $"\"{webDll}\"")
     {
         WorkingDirectory = Path.GetDirectoryName(webDll)!,
         RedirectStandardOutput = true,

@@ -25,6 +25,13 @@ public sealed class DatabaseOptions
 
     /// <summary>Seed the demo data set on an empty database.</summary>
     public bool SeedDemoData { get; set; } = true;
+
+    /// <summary>
+    /// SQLite only: <c>true</c> keeps <c>synchronous=FULL</c> (an fsync per commit: a commit survives a power loss or
+    /// OS crash). The default, <c>false</c>, uses <c>synchronous=NORMAL</c> in WAL: commits survive a crash of the
+    /// process, but the last ones before a power loss can be lost. See docs/benchmarks.md, "Payments".
+    /// </summary>
+    public bool SqliteSyncEveryCommit { get; set; }
 }
 
 public static class DatabaseSetup
@@ -36,7 +43,8 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(sqlite));
+                var settings = new SqliteConnectionSettings(options.SqliteSyncEveryCommit);
+                services.AddDbContext<SqliteAppDbContext>(o => o.UseSqlite(sqlite).AddInterceptors(settings));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
@@ -56,7 +64,9 @@ public static class DatabaseSetup
         if (!string.IsNullOrWhiteSpace(configured)) return configured;
         var folder = Path.Combine(contentRoot, "data");
         Directory.CreateDirectory(folder);
-        return $"Data Source={Path.Combine(folder, "customerportal.db")};Cache=Shared;Pooling=True";
+        // Private cache (the default), not Cache=Shared: a shared cache locks whole tables between connections and
+        // answers SQLITE_LOCKED, which the busy timeout does not cover (Microsoft.Data.Sqlite retries every 150 ms).
+        return $"Data Source={Path.Combine(folder, "customerportal.db")};Pooling=True";
     }
 }
 

@@ -74,6 +74,10 @@ public sealed class CustomerContext(IHttpContextAccessor http, AppDbContext db, 
 
         if (customerId is { } cid)
         {
+            // Keep one connection for the rest of the request (the context closes it when the request ends) instead of
+            // EF opening and closing one around every query: on SQLite each open re-registers EF's SQL functions
+            // (ef_compare, regexp, …) with the native connection, which cost more than the page's small queries.
+            await db.Database.OpenConnectionAsync(ct);
             _resolved = await (from c in db.Customers.AsNoTracking()
                                join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
                                where c.Id == cid

@@ -50,7 +50,7 @@ public sealed class SandboxProcessor : IPaymentGateway
         _logger = logger;
         var path = Path.GetFullPath(_options.DatabasePath);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = 30 }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _lock = Locks.GetOrAdd(path, _ => new SemaphoreSlim(1, 1));
         _faults = new Random(_options.FaultSeed);
     }

@@ -4,6 +4,7 @@ using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
@@ -18,8 +19,8 @@ internal sealed record SnapshotRow(
     public InvoiceStatus StatusOn(DateOnly today) => InvoiceStatusRules.Of(TotalCents, PaidCents, PendingCents, DueDate, false, today);
 }
 
-/// <summary>The Overview sums of one customer, from one aggregate query.</summary>
-internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents);
+/// <summary>The Overview sums of one customer, and how many invoices are open (all kinds, single-site), from one aggregate query.</summary>
+internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0);
 
 /// <summary>The stored selection of one user for one customer, read without tracking.</summary>
 internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, IReadOnlySet<long> Selected)
@@ -31,14 +32,39 @@ internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmo
 /// Every SQL the Make a Payment page runs over invoices, each always scoped by customer id. Each method is one round
 /// trip whatever the number of invoices; the rules get snapshots of only the invoices an answer can depend on.
 /// </summary>
-internal sealed class OpenInvoiceQueries(AppDbContext db)
+internal sealed class OpenInvoiceQueries
 {
+    // One per context (that is, per request), shared by the action (PaymentDraftService) and the page it answers with
+    // (PayPageQuery), so the aggregate and the oldest window are read once per request, not once per use.
+    private static readonly ConditionalWeakTable<AppDbContext, OpenInvoiceQueries> PerContext = new();
+
+    private readonly AppDbContext db;
+    private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
+    private (long CustomerId, bool SingleSiteOnly, List<SnapshotRow> Rows)? _oldest;
+
+    private OpenInvoiceQueries(AppDbContext db) => this.db = db;
+
+    public static OpenInvoiceQueries For(AppDbContext db) => PerContext.GetValue(db, d => new OpenInvoiceQueries(d));
+
     /// <summary>More than one payment can cover: enough to decide every custom amount and "Select all".</summary>
     public const int Window = InvoiceSelection.MaxInvoicesPerPayment + 1;
 
     /// <summary>Open = not void, and something left to pay or still pending (the "Payment pending" rows stay visible).</summary>
     public IQueryable<Invoice> Open(long customerId) =>
-        db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0));
+        NotVoid(db.Invoices.AsNoTracking(), customerId).Where(i => i.BalanceCents > 0 || i.PendingCents > 0);
+
+    /// <summary>
+    /// The customer's invoices that are not void, as <c>IsVoid = @p</c>. EF writes <c>!i.IsVoid</c> as
+    /// <c>NOT ("IsVoid")</c>, which SQLite cannot match to an index column, so IX_Invoices_OpenByCustomer stopped at
+    /// CustomerId and the planner preferred other indexes (for the single-site count: every invoice of every customer
+    /// without a parent). An equality with a parameter lets it use (CustomerId, IsVoid, MultiSiteInvoiceId) and read
+    /// the rows in InvoiceDate, DueDate order.
+    /// </summary>
+    public static IQueryable<Invoice> NotVoid(IQueryable<Invoice> invoices, long customerId)
+    {
+        var isVoid = false; // a parameter, not a constant: EF simplifies "== false" back to NOT
+        return invoices.Where(i => i.CustomerId == customerId && i.IsVoid == isVoid);
+    }
 
     public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
@@ -58,16 +84,22 @@ internal sealed class OpenInvoiceQueries(AppDbContext db)
             : db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId).OrderBy(d => d.Id);
 
     /// <summary>Overdue Balance, Balance and Pending payments as one aggregate over the covering index.</summary>
+    /// The counts ride along (same rows, same scan), so the table needs no COUNT of its own. An action and the page it
+    /// answers with run in one request (one context): the second call reuses the first answer.
     public async Task<OverviewSums> OverviewAsync(long customerId, DateOnly today, CancellationToken ct)
     {
+        if (_overview is { } known && known.CustomerId == customerId && known.Today == today) return known.Sums;
         var sums = await Open(customerId)
             .GroupBy(i => i.CustomerId)
             .Select(g => new OverviewSums(
                 g.Sum(i => i.DueDate < today ? i.BalanceCents : 0L),
                 g.Sum(i => i.BalanceCents),
-                g.Sum(i => i.PendingCents)))
-            .FirstOrDefaultAsync(ct);
-        return sums ?? new OverviewSums(0, 0, 0);
+                g.Sum(i => i.PendingCents),
+                g.Count(),
+                g.Count(i => i.MultiSiteInvoiceId == null)))
+            .FirstOrDefaultAsync(ct) ?? new OverviewSums(0, 0, 0);
+        _overview = (customerId, today, sums);
+        return sums;
     }
 
     /// <summary>
@@ -94,11 +126,14 @@ internal sealed class OpenInvoiceQueries(AppDbContext db)
         Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct);
 
     /// <summary>The oldest <see cref="Window"/> invoices with a balance (single-site only, or all kinds), oldest first.</summary>
-    public Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
+    public async Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
     {
+        if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
         var query = Open(customerId).Where(i => i.BalanceCents > 0);
         if (singleSiteOnly) query = query.Where(i => i.MultiSiteInvoiceId == null);
-        return Project(OrderOldestFirst(query).Take(Window)).ToListAsync(ct);
+        var rows = await Project(OrderOldestFirst(query).Take(Window)).ToListAsync(ct);
+        _oldest = (customerId, singleSiteOnly, rows);
+        return rows;
     }
 
     public Task<int> PayableSingleSiteCountAsync(long customerId, CancellationToken ct) =>

@@ -16,7 +16,7 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 /// </summary>
 public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
 {
-    private readonly OpenInvoiceQueries _q = new(db);
+    private readonly OpenInvoiceQueries _q = OpenInvoiceQueries.For(db);
 
     public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message, string? attemptedAmount, CancellationToken ct)
     {
@@ -29,7 +29,7 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
         {
             case PaymentChoice.CustomAmount:
             {
-                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: false, state, ct);
+                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: false, sums.OpenCount, state, ct);
                 var custom = await CustomAmountAsync(access.CustomerId, draft, sums, attemptedAmount, ct);
                 var overview = OpenInvoiceQueries.Overview(sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
@@ -57,7 +57,7 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
             }
             default:
             {
-                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, state, ct);
+                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, sums.OpenSingleSiteCount, state, ct);
                 var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, [], ct);
                 var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.SingleSite, snapshots);
                 var selected = rules.Normalize(draft.Selected);
@@ -104,11 +104,11 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
         return (pages, state.Page > pages ? state.WithPage(pages) : state);
     }
 
-    private async Task<(int Total, int Pages, TableState State, List<RowData> Rows)> InvoiceRowsAsync(long customerId, bool singleSiteOnly, TableState state, CancellationToken ct)
+    private async Task<(int Total, int Pages, TableState State, List<RowData> Rows)> InvoiceRowsAsync(long customerId, bool singleSiteOnly, int total, TableState state, CancellationToken ct)
     {
+        // total: counted by the overview aggregate over the same open invoices.
         var query = _q.Open(customerId);
         if (singleSiteOnly) query = query.Where(i => i.MultiSiteInvoiceId == null);
-        var total = await query.CountAsync(ct);
         var (pages, page) = Clamp(total, state);
         var ordered = (page.Sort, page.Descending) switch
         {

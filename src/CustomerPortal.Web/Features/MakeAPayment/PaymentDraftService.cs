@@ -38,7 +38,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     /// <summary>A page holds at most 100 rows; "Select page" with more ids than that is not a page.</summary>
     public const int MaxIdsPerRequest = 100;
 
-    private readonly OpenInvoiceQueries _q = new(db);
+    private readonly OpenInvoiceQueries _q = OpenInvoiceQueries.For(db);
 
     public async Task<ActionOutcome> ChooseAsync(CustomerAccess access, string? choiceText, CancellationToken ct)
     {

@@ -24,8 +24,12 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
     private const int MaxAttempts = 8;
 
     /// <param name="alsoInTransaction">Extra rows committed with the move or no-move (e.g. the webhook event id).</param>
+    /// <param name="thenInTransaction">
+    /// Async work that depends on where the payment ended, committed in the same transaction (the portal's submit resets
+    /// the draft here instead of in a transaction of its own). Runs again on a retry, after the change tracker was cleared.
+    /// </param>
     public async Task<LedgerMove?> ApplyAsync(long paymentId, ProcessorVerdict verdict, Action<AppDbContext>? alsoInTransaction = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default, Func<LedgerMove, CancellationToken, Task>? thenInTransaction = null)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -41,12 +45,14 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
                 var moved = payment.TryMoveTo(verdict.Status, now, verdict.FailureCode, verdict.FailureMessage, verdict.NextActionUrl);
                 if (moved) await MoveMoneyAsync(payment, from, verdict.Status, ct);
                 alsoInTransaction?.Invoke(db);
+                var result = new LedgerMove(paymentId, from, payment.Status, moved);
+                if (thenInTransaction is not null) await thenInTransaction(result, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 if (moved)
                     log.LogInformation("Payment {PaymentId} moved from {From} to {To} (processor payment {ProcessorPaymentId})",
                         paymentId, from, verdict.Status, payment.ProcessorPaymentId);
-                return new LedgerMove(paymentId, from, payment.Status, moved);
+                return result;
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {

@@ -62,7 +62,7 @@ public static class PaymentPlanner
             if (draft.CustomAmountCents is not { } amount) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
             // One payment covers at most 200 invoices, so the oldest 201 payable invoices and the whole balance decide
             // the split (PaymentAllocator.AllocateOverOldest): no need to load thousands of invoices.
-            var open = source.Where(i => i.CustomerId == customerId && !i.IsVoid && i.BalanceCents > 0);
+            var open = MakeAPayment.OpenInvoiceQueries.NotVoid(source, customerId).Where(i => i.BalanceCents > 0);
             var balance = await open.SumAsync(i => (long?)i.BalanceCents, ct) ?? 0;
             invoices = await open.OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
                 .Take(InvoiceSelection.MaxInvoicesPerPayment + 1).ToListAsync(ct);

@@ -125,11 +125,13 @@ public sealed class PaymentService(
         var order = new ChargeOrder(access.CompanyId, customerId, access.CompanyName, access.CompanyTimeZone, PlanRequest.Of(draft),
             command.ExpectedAmountCents, key, PaymentSource.Portal, access.ActorUserId, OffSession: false,
             SetupFutureUsage: command.SaveMethod && method.Saved is null, client);
-        var submitted = await SubmitChargeAsync(order, method, ct);
+        // The draft starts over (or, after a decline, moves to a new attempt) in the verdict's own transaction.
+        var submitted = await SubmitChargeAsync(order, method, ct,
+            (outcome, move, c) => MoveDraftOnAsync(customerId, draft.Id, key, outcome, move, c));
         if (submitted.Outcome.PaymentId is not { } paymentId) return submitted.Outcome;
         if (submitted.Existing) return PayOutcome.Payment(paymentId); // another request of the same click made it
 
-        await AfterChargeAsync(access, draft.Id, key, submitted.ProcessorOutcome!.Value, command, method, processorCustomerId, submitted.Move);
+        await SaveNewMethodAsync(access, submitted.ProcessorOutcome!.Value, command, method, processorCustomerId);
         if (submitted.Move?.To == PaymentStatus.RequiresAction && submitted.NextActionUrl is { Length: > 0 } next)
             return PayOutcome.Payment(paymentId) with { RedirectUrl = WithReturnUrl(next, $"/pay/payments/{paymentId}") };
         return PayOutcome.Payment(paymentId);
@@ -141,7 +143,9 @@ public sealed class PaymentService(
     /// the same key, then the verdict through the ledger. A key that already has a payment answers that payment
     /// (<see cref="ChargeSubmission.Existing"/>) and charges nothing.
     /// </summary>
-    internal async Task<ChargeSubmission> SubmitChargeAsync(ChargeOrder order, ResolvedMethod method, CancellationToken ct)
+    /// <param name="thenInTransaction">Runs inside the verdict's transaction (the portal's draft reset), whether or not the payment moved.</param>
+    internal async Task<ChargeSubmission> SubmitChargeAsync(ChargeOrder order, ResolvedMethod method, CancellationToken ct,
+        Func<ChargeOutcome, LedgerMove, CancellationToken, Task>? thenInTransaction = null)
     {
         var customer = await db.Customers.SingleAsync(c => c.Id == order.CustomerId, ct);
         var processorCustomerId = await EnsureProcessorCustomerAsync(customer, ct);
@@ -184,7 +188,8 @@ public sealed class PaymentService(
             ? result.FailureMessage ?? FailureMessages.For(result.FailureCode, payment.MethodKind)
             : null;
         var move = await ledger.ApplyAsync(paymentId, new ProcessorVerdict(result.ToPaymentStatus(), result.ProcessorPaymentId,
-            result.FailureCode, failure, result.NextActionUrl), ct: CancellationToken.None);
+            result.FailureCode, failure, result.NextActionUrl), ct: CancellationToken.None,
+            thenInTransaction: thenInTransaction is null ? null : (m, c) => thenInTransaction(result.Outcome, m, c));
         log.LogInformation("Payment {PaymentId} of customer {CustomerId} ({Source}): processor answered {Outcome}",
             paymentId, order.CustomerId, order.Source, result.Outcome);
         return new ChargeSubmission(PayOutcome.Payment(paymentId), false, result.Outcome, move, result.NextActionUrl) { ProcessorCustomerId = processorCustomerId };
@@ -248,22 +253,24 @@ public sealed class PaymentService(
         }
     }
 
-    private async Task AfterChargeAsync(CustomerAccess access, long draftId, string key, ChargeOutcome outcome, PayCommand command,
-        ResolvedMethod method, string processorCustomerId, LedgerMove? move)
+    /// <summary>After the processor's answer, inside the verdict's transaction: the draft that made this payment starts over.</summary>
+    private async Task MoveDraftOnAsync(long customerId, long draftId, string key, ChargeOutcome outcome, LedgerMove move, CancellationToken ct)
     {
-        db.ChangeTracker.Clear();
+        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.Id == draftId, ct);
+        if (draft is null || IdempotencyKey(customerId, draft.Id, draft.Revision) != key) return;
         var now = clock.GetUtcNow();
-        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.Id == draftId);
-        if (draft is not null && IdempotencyKey(access.CustomerId, draft.Id, draft.Revision) == key)
-        {
-            if (outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing) draft.Reset(now);
-            else if (move?.To == PaymentStatus.Failed) draft.StartNewAttempt(now); // selection kept; the next try is a new payment
-        }
-        if (command.SaveMethod && method.Saved is null && method.NewDetails is { } details
-            && outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing)
-        {
-            await SavedMethodStore.SaveAsync(db, access.CustomerId, details with { ProcessorCustomerId = processorCustomerId }, now, CancellationToken.None);
-        }
+        if (outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing) draft.Reset(now);
+        else if (move.To == PaymentStatus.Failed) draft.StartNewAttempt(now); // selection kept; the next try is a new payment
+    }
+
+    /// <summary>"Save this method": kept out of the verdict's transaction, so a problem here never undoes the verdict.</summary>
+    private async Task SaveNewMethodAsync(CustomerAccess access, ChargeOutcome outcome, PayCommand command, ResolvedMethod method, string processorCustomerId)
+    {
+        if (!command.SaveMethod || method.Saved is not null || method.NewDetails is not { } details
+            || outcome is not (ChargeOutcome.Succeeded or ChargeOutcome.Processing))
+            return;
+        db.ChangeTracker.Clear();
+        await SavedMethodStore.SaveAsync(db, access.CustomerId, details with { ProcessorCustomerId = processorCustomerId }, clock.GetUtcNow(), CancellationToken.None);
         await db.SaveChangesAsync();
     }
 
