@@ -1,4 +1,3 @@
-using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Documents;
 using CustomerPortal.Web.Hosting;
@@ -87,21 +86,10 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
         var zone = TimeZoneInfo.FindSystemTimeZoneById(access.CompanyTimeZone);
         var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(payment.CreatedAt, zone).DateTime);
         var model = new ReceiptDocumentModel(company, billTo, payment.ReceiptNumber, date, payment.MethodSummary, payment.AmountCents,
-            StatusLabel(payment.Status), allocations);
+            Payments.PaymentStatusText.Label(payment.Status), allocations);
         _ = clock;
         return new PdfFile(renderer.RenderReceipt(model), InvoicePdfRenderer.ReceiptFileName(payment.ReceiptNumber));
     }
-
-    public static string StatusLabel(PaymentStatus status) => status switch
-    {
-        PaymentStatus.Succeeded => "Paid",
-        PaymentStatus.Processing => "Pending (bank transfer settling)",
-        PaymentStatus.RequiresAction => "Waiting for card authentication",
-        PaymentStatus.Submitted or PaymentStatus.Unknown => "Being checked",
-        PaymentStatus.Failed => "Failed",
-        PaymentStatus.Returned => "Returned by the bank",
-        _ => status.ToString(),
-    };
 
     private async Task<(CompanyBlock Company, BillToBlock BillTo)> BlocksAsync(CustomerAccess access, CancellationToken ct)
     {
