@@ -83,8 +83,7 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
                                  orderby i.InvoiceDate, i.Number
                                  select new ReceiptAllocationRow(i.Number, a.AmountCents, i.BalanceCents)).ToListAsync(ct);
         var (company, billTo) = await BlocksAsync(access, ct);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(access.CompanyTimeZone);
-        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(payment.CreatedAt, zone).DateTime);
+        var date = DateOnly.FromDateTime(access.ToCompanyTime(payment.CreatedAt).DateTime);
         var model = new ReceiptDocumentModel(company, billTo, payment.ReceiptNumber, date, payment.MethodSummary, payment.AmountCents,
             Payments.PaymentStatusText.Label(payment.Status), allocations);
         _ = clock;
