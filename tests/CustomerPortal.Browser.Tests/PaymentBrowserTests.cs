@@ -32,10 +32,11 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         var numbers = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var box = page.Locator("[data-testid=open-invoices] input[name=check]:not(:checked)").First;
-            var id = await box.GetAttributeAsync("id");
+            var id = await page.Locator("[data-testid=open-invoices] input[name=check]:not(:checked)").First.GetAttributeAsync("id");
             numbers.Add((await page.Locator($"label[for='{id}']").TextContentAsync())!.Replace("Select invoice ", "", StringComparison.Ordinal).Trim());
-            await box.CheckAsync();
+            // Check it by id: a ":not(:checked)" locator re-resolves to the NEXT invoice if Playwright retries the click after
+            // the server's fragment replaced the row, which would select two invoices.
+            await page.Locator($"[id='{id}']").CheckAsync();
             await Assertions.Expect(page.GetByTestId("invoices-to-pay")).ToHaveTextAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         return numbers;
