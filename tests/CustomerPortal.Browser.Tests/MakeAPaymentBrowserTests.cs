@@ -141,6 +141,9 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await ChooseAsync(page, "Select Single-Site Invoices");
         await page.GetByRole(AriaRole.Button, new() { Name = "Select page" }).ClickAsync();
         await Assertions.Expect(Figure(page, "invoices-to-pay")).Not.ToHaveTextAsync("0");
+        // Let the page's script finish swapping the fragments in before axe reads the page.
+        await Assertions.Expect(page.Locator("#pay-workarea")).Not.ToHaveAttributeAsync("aria-busy", "true");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         var results = await page.RunAxe();
 
