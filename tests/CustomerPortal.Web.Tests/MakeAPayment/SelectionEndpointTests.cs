@@ -54,6 +54,28 @@ public sealed class SelectionEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task EachSaveOfAStoredSelectionKeepsTheOtherItemsAndMovesTheRevisionOnByOne()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var single = (await OpenInvoicesAsync("1001")).Where(i => i.Parent is null).Take(3).ToList();
+        Assert.Equal(3, single.Count);
+        var customerId = await CustomerIdAsync("1001");
+        Task<int> RevisionAsync() => _factory.WithDbAsync(db => db.PaymentDrafts.Where(d => d.CustomerId == customerId).Select(d => d.Revision).SingleAsync());
+
+        foreach (var invoice in single)
+            await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
+        Assert.Equal(single.Select(i => i.Id).Order().ToList(), await StoredSelectionAsync("1001"));
+        var revision = await RevisionAsync();
+
+        var fragments = await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = single[0].Id.ToString() });
+        Assert.Equal(Usd(single[1].Balance + single[2].Balance), PayPageDriver.Figure(fragments, "amount-selected"));
+        Assert.Equal(single.Skip(1).Select(i => i.Id).Order().ToList(), await StoredSelectionAsync("1001"));
+        Assert.Equal(revision + 1, await RevisionAsync());
+        await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = single[1].Id.ToString() });
+        Assert.Equal(revision + 2, await RevisionAsync());
+    }
+
+    [Fact]
     public async Task WithoutAScriptAnActionRedirectsBackToTheSamePageSizeAndSortAndTheSelectionSurvivesAReload()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);

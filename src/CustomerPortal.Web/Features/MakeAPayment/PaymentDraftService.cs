@@ -1,10 +1,14 @@
 using System.Globalization;
+using System.Text;
 using CustomerPortal.Domain;
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
@@ -160,10 +164,91 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
             case SelectionOutcome.Refused:
                 return Refused(result.Message ?? "That selection is not possible.", MessageTarget.Selection);
             default:
-                draft.ReplaceInvoices(result.Selected, clock.GetUtcNow());
-                await db.SaveChangesAsync(ct);
+                await SaveSelectionAsync(draft, result.Selected, ct);
                 return new ActionOutcome(ActionStatus.Done, result.Message is { } notice ? new PageMessage(notice, MessageTarget.Selection, false) : null);
         }
+    }
+
+    /// <summary>Largest VALUES list per INSERT (SQL Server allows 1,000 rows and 2,100 parameters per statement).</summary>
+    private const int InsertRowsPerStatement = 500;
+
+    /// <summary>
+    /// Stores the selection the rules accepted. <see cref="PaymentDraft.ReplaceInvoices"/> decides the new item set and
+    /// bumps the revision; for a stored draft this writes the difference set-based in one transaction (EF Core does not
+    /// batch on SQLite, so the change tracker would send one INSERT/DELETE per changed invoice, up to 200):
+    /// one DELETE for the removed (and re-added) ids, one multi-row INSERT per 500 added ids and one UPDATE of the
+    /// draft's Revision (Revision + 1 in the database, so concurrent saves never reuse a revision) and UpdatedAt.
+    /// Plain parameterised SQL with names from the EF model, so it runs on SQLite and SQL Server alike.
+    /// The draft and its items are detached afterwards; the page reads the stored draft without tracking.
+    /// </summary>
+    private async Task SaveSelectionAsync(PaymentDraft draft, IReadOnlySet<long> selected, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var entry = db.Entry(draft);
+        if (entry.State == EntityState.Added)
+        {
+            // A new draft (first action of this user for this customer): the change tracker inserts it and its items.
+            draft.ReplaceInvoices(selected, now);
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+
+        var before = draft.SelectedInvoiceIds;
+        var oldItems = draft.Items.ToList();
+        draft.ReplaceInvoices(selected, now);
+        var after = draft.SelectedInvoiceIds;
+        var removed = before.Where(id => !after.Contains(id)).ToList();
+        var added = after.Where(id => !before.Contains(id)).Order().ToList();
+        var draftId = draft.Id;
+
+        var ownTransaction = db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(ct) // BEGIN IMMEDIATE on SQLite: the writes below queue as one
+            : null;
+        try
+        {
+            // Delete what was removed and, defensively, any row for an id about to be inserted (a concurrent save of
+            // the same draft may have added it since it was read): the INSERT then cannot hit the unique index.
+            var toDelete = removed.Concat(added).ToList();
+            if (toDelete.Count > 0)
+            {
+                await db.PaymentDraftItems.Where(i => i.PaymentDraftId == draftId && toDelete.Contains(i.InvoiceId))
+                    .ExecuteDeleteAsync(ct);
+            }
+            foreach (var chunk in added.Chunk(InsertRowsPerStatement)) await InsertItemsAsync(draftId, chunk, ct);
+            await db.PaymentDrafts.Where(d => d.Id == draftId)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Revision, d => d.Revision + 1).SetProperty(d => d.UpdatedAt, now), ct);
+            if (ownTransaction is not null) await ownTransaction.CommitAsync(ct);
+        }
+        finally
+        {
+            if (ownTransaction is not null) await ownTransaction.DisposeAsync();
+        }
+
+        // The rows are written; nothing is left for SaveChanges to send for this draft. (A list first: detaching an
+        // item makes EF fix up the draft's Items collection.)
+        foreach (var item in oldItems.Concat(draft.Items).Distinct().ToList()) db.Entry(item).State = EntityState.Detached;
+        entry.State = EntityState.Detached;
+    }
+
+    private Task<int> InsertItemsAsync(long draftId, long[] invoiceIds, CancellationToken ct)
+    {
+        var item = db.Model.FindEntityType(typeof(PaymentDraftItem))!;
+        var table = StoreObjectIdentifier.Table(item.GetTableName()!, item.GetSchema());
+        var sql = db.GetService<ISqlGenerationHelper>();
+        string Column(string property) => sql.DelimitIdentifier(item.FindProperty(property)!.GetColumnName(table)!);
+        var text = new StringBuilder()
+            .Append("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema))
+            .Append(" (").Append(Column(nameof(PaymentDraftItem.PaymentDraftId))).Append(", ")
+            .Append(Column(nameof(PaymentDraftItem.InvoiceId))).Append(") VALUES ");
+        var parameters = new object[invoiceIds.Length + 1];
+        parameters[0] = draftId;
+        for (var n = 0; n < invoiceIds.Length; n++)
+        {
+            if (n > 0) text.Append(", ");
+            text.Append("({0}, {").Append((n + 1).ToString(CultureInfo.InvariantCulture)).Append("})");
+            parameters[n + 1] = invoiceIds[n];
+        }
+        return db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, ct);
     }
 
     private async Task<PaymentDraft> TrackedDraftAsync(CustomerAccess access, CancellationToken ct)
