@@ -34,6 +34,7 @@ public sealed class BrowserFixture : IAsyncLifetime
                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
         });
         Directory.CreateDirectory(ScreenshotFolder);
+        Assertions.SetDefaultExpectTimeout(15000);
     }
 
     /// <summary>A fresh browser context (own cookies) with a page, signed in when <paramref name="email"/> is given.</summary>
@@ -45,7 +46,8 @@ public sealed class BrowserFixture : IAsyncLifetime
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         var page = await context.NewPageAsync();
-        page.SetDefaultTimeout(15000);
+        // Generous: CI machines are 2 shared cores; a slow step should not read as a failure.
+        page.SetDefaultTimeout(30000);
         if (email is not null) await SignInAsync(page, email);
         return page;
     }

@@ -16,6 +16,14 @@ public class PortalFactory : WebApplicationFactory<Program>
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cp-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings = new();
 
+    static PortalFactory()
+    {
+        // Many test hosts live at once; each would watch its config files with inotify and exhaust the per-user limit
+        // of inotify instances (128 on Debian), failing host start at random. Tests never edit config files: don't watch.
+        Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
+        Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
+    }
+
     public PortalFactory()
     {
         Directory.CreateDirectory(_folder);
