@@ -34,6 +34,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
+    public DbSet<CustomerInvoiceTotals> CustomerInvoiceTotals => Set<CustomerInvoiceTotals>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -50,6 +51,13 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         // SQLite cannot compare or order DateTimeOffset text; store it as a sortable 64-bit number instead.
         configurationBuilder.Properties<DateTimeOffset>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<DateTimeOffsetToUtcTicksConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Invoices has AFTER triggers (CustomerInvoiceTotals): SQLite's RETURNING clause does not go with them.
+        builder.Entity<Invoice>().ToTable(t => t.UseSqlReturningClause(false));
     }
 }
 

@@ -28,3 +28,19 @@ public sealed class JobLease
     public string Holder { get; set; } = "";
     public DateTimeOffset ExpiresAt { get; set; }
 }
+
+/// <summary>
+/// One customer's open-invoice totals, kept exact by the database: triggers on <c>Invoices</c> (see
+/// <see cref="InvoiceTotalsTriggers"/>) add and subtract every inserted, updated and deleted row's share in the same
+/// statement, whatever wrote it (payments, the back-office API, a script). The Make a Payment page reads the overview
+/// from this row instead of summing thousands of invoices per request. A row counts when it is not void and has a
+/// balance or a pending amount — the same "open" the page's queries use. Never written by the application.
+/// </summary>
+public sealed class CustomerInvoiceTotals
+{
+    public long CustomerId { get; private set; }
+    public int OpenCount { get; private set; }
+    public int OpenSingleSiteCount { get; private set; }
+    public long BalanceCents { get; private set; }
+    public long PendingCents { get; private set; }
+}

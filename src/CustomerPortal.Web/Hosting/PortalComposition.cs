@@ -28,10 +28,12 @@ public static class PortalComposition
         // hosts in one process (the tests) cannot collide on it.
         builder.Services.AddSerilog(preserveStaticLogger: true, configureLogger: (sp, lc) =>
         {
-            lc.ReadFrom.Configuration(config)
-              .Enrich.FromLogContext()
-              .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
-              .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning);
+            // Quiet framework defaults first, so configuration (Serilog:MinimumLevel:Override:…) can still raise them,
+            // e.g. Microsoft.EntityFrameworkCore.Database.Command=Information to see the SQL.
+            lc.MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+              .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
+              .ReadFrom.Configuration(config)
+              .Enrich.FromLogContext();
             if (builder.Environment.IsDevelopment()) lc.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}{Exception}");
             else lc.WriteTo.Console(new RenderedCompactJsonFormatter());
             foreach (var sink in sp.GetServices<ILogSinkContributor>()) sink.Contribute(lc);

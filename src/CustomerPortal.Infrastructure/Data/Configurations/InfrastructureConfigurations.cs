@@ -55,3 +55,13 @@ internal sealed class StaffCompanyAccessConfiguration : IEntityTypeConfiguration
         b.HasOne<Company>().WithMany().HasForeignKey(x => x.CompanyId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class CustomerInvoiceTotalsConfiguration : IEntityTypeConfiguration<CustomerInvoiceTotals>
+{
+    public void Configure(EntityTypeBuilder<CustomerInvoiceTotals> b)
+    {
+        b.HasKey(x => x.CustomerId);
+        b.Property(x => x.CustomerId).ValueGeneratedNever();
+        b.HasOne<Domain.Customers.Customer>().WithOne().HasForeignKey<CustomerInvoiceTotals>(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -23,6 +23,15 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.MultiSiteInvoiceId, x.InvoiceDate, x.DueDate, x.BalanceCents, x.PendingCents })
             .HasDatabaseName("IX_Invoices_OpenByCustomer");
         b.HasIndex(x => x.MultiSiteInvoiceId);
+        // Oldest first over every kind (custom amount table, the oldest-201 window): read in order, the open filter
+        // evaluated on the index, so a page or the window reads about as many entries as it returns.
+        b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.InvoiceDate, x.DueDate, x.Number, x.Id, x.BalanceCents, x.PendingCents, x.MultiSiteInvoiceId })
+            .HasDatabaseName("IX_Invoices_OldestFirst");
+        // Overdue Balance = Balance (CustomerInvoiceTotals) − what is not yet due: only the invoices due today or later.
+        b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.DueDate, x.BalanceCents, x.PendingCents })
+            .HasDatabaseName("IX_Invoices_NotYetDue");
+        // Triggers keep CustomerInvoiceTotals exact (migration CustomerInvoiceTotals); EF must not use OUTPUT on this table.
+        b.ToTable(t => t.HasTrigger(InvoiceTotalsTriggers.Name));
     }
 }
 

@@ -83,21 +83,28 @@ internal sealed class OpenInvoiceQueries
             ? db.PaymentDrafts.AsNoTracking().Where(d => d.CustomerId == access.CustomerId).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id)
             : db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId).OrderBy(d => d.Id);
 
-    /// <summary>Overdue Balance, Balance and Pending payments as one aggregate over the covering index.</summary>
-    /// The counts ride along (same rows, same scan), so the table needs no COUNT of its own. An action and the page it
-    /// answers with run in one request (one context): the second call reuses the first answer.
+    /// <summary>
+    /// Overdue Balance, Balance, Pending payments and the open counts in one round trip that does not grow with the
+    /// number of invoices: Balance, Pending and the counts come from the customer's <see cref="CustomerInvoiceTotals"/>
+    /// row (kept exact by triggers on Invoices); Overdue = Balance − the balance of the open invoices not yet due, read
+    /// from IX_Invoices_NotYetDue (only invoices due today or later: a few weeks of a customer's invoices).
+    /// An action and the page it answers with run in one request (one context): the second call reuses the first answer.
+    /// </summary>
     public async Task<OverviewSums> OverviewAsync(long customerId, DateOnly today, CancellationToken ct)
     {
         if (_overview is { } known && known.CustomerId == customerId && known.Today == today) return known.Sums;
-        var sums = await Open(customerId)
-            .GroupBy(i => i.CustomerId)
-            .Select(g => new OverviewSums(
-                g.Sum(i => i.DueDate < today ? i.BalanceCents : 0L),
-                g.Sum(i => i.BalanceCents),
-                g.Sum(i => i.PendingCents),
-                g.Count(),
-                g.Count(i => i.MultiSiteInvoiceId == null)))
-            .FirstOrDefaultAsync(ct) ?? new OverviewSums(0, 0, 0);
+        var notYetDue = Open(customerId).Where(i => i.DueDate >= today);
+        var row = await db.CustomerInvoiceTotals.AsNoTracking()
+            .Where(t => t.CustomerId == customerId)
+            .Select(t => new
+            {
+                t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount,
+                NotYetDueCents = notYetDue.Sum(i => (long?)i.BalanceCents) ?? 0L,
+            })
+            .FirstOrDefaultAsync(ct);
+        var sums = row is null
+            ? new OverviewSums(0, 0, 0)
+            : new OverviewSums(row.BalanceCents - row.NotYetDueCents, row.BalanceCents, row.PendingCents, row.OpenCount, row.OpenSingleSiteCount);
         _overview = (customerId, today, sums);
         return sums;
     }

@@ -49,9 +49,12 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
         if (Denied(access) is { } denied) return denied;
         if (!TryParseChoice(choiceText, out var choice))
             return Refused("Choose what you are paying today: Custom Amount, Single-Site Invoices or Multi-Site Invoices.", MessageTarget.Choice);
-        var draft = await TrackedDraftAsync(access, ct);
+        var draft = await DraftAsync(access, ct);
+        var before = draft.SelectedInvoiceIds;
+        var (wasChoice, wasAmount) = (draft.Choice, draft.CustomAmountCents);
         draft.Choose(choice, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        if (draft.Id != 0 && draft.Choice == wasChoice && draft.CustomAmountCents == wasAmount) return Done(); // nothing changed
+        await SaveAsync(draft, before, ct);
         return Done();
     }
 
@@ -77,7 +80,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     public async Task<ActionOutcome> SelectAllAsync(CustomerAccess access, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
-        var draft = await TrackedDraftAsync(access, ct);
+        var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
         SelectionResult result;
         if (draft.Choice == PaymentChoice.SingleSite)
@@ -98,7 +101,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     public async Task<ActionOutcome> ClearAsync(CustomerAccess access, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
-        var draft = await TrackedDraftAsync(access, ct);
+        var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
         return await ApplyAsync(draft, InvoiceSelection.Clear(), ct);
     }
@@ -108,7 +111,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     {
         if (Denied(access) is { } denied) return denied;
         if (!Money.TryParse(amountText, out var money, out var error)) return Refused(error, MessageTarget.Amount);
-        var draft = await TrackedDraftAsync(access, ct);
+        var draft = await DraftAsync(access, ct);
         if (draft.Choice != PaymentChoice.CustomAmount) return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
@@ -121,8 +124,9 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
         {
             return Refused(ex.Message, MessageTarget.Amount);
         }
+        var before = draft.SelectedInvoiceIds;
         draft.SetCustomAmount(money.Cents, clock.GetUtcNow());
-        await db.SaveChangesAsync(ct);
+        await SaveAsync(draft, before, ct);
         return Done();
     }
 
@@ -149,7 +153,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
         Func<InvoiceSelection, IReadOnlySet<long>, SelectionResult> act, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
-        var draft = await TrackedDraftAsync(access, ct);
+        var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
         var rules = OpenInvoiceQueries.SelectionOver(draft.Choice, await load(draft, ct));
         return await ApplyAsync(draft, act(rules, draft.SelectedInvoiceIds), ct);
@@ -164,7 +168,9 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
             case SelectionOutcome.Refused:
                 return Refused(result.Message ?? "That selection is not possible.", MessageTarget.Selection);
             default:
-                await SaveSelectionAsync(draft, result.Selected, ct);
+                var before = draft.SelectedInvoiceIds;
+                draft.ReplaceInvoices(result.Selected, clock.GetUtcNow());
+                await SaveAsync(draft, before, ct);
                 return new ActionOutcome(ActionStatus.Done, result.Message is { } notice ? new PageMessage(notice, MessageTarget.Selection, false) : null);
         }
     }
@@ -173,41 +179,36 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     private const int InsertRowsPerStatement = 500;
 
     /// <summary>
-    /// Stores the selection the rules accepted. <see cref="PaymentDraft.ReplaceInvoices"/> decides the new item set and
-    /// bumps the revision; for a stored draft this writes the difference set-based in one transaction (EF Core does not
-    /// batch on SQLite, so the change tracker would send one INSERT/DELETE per changed invoice, up to 200):
-    /// one DELETE for the removed (and re-added) ids, one multi-row INSERT per 500 added ids and one UPDATE of the
-    /// draft's Revision (Revision + 1 in the database, so concurrent saves never reuse a revision) and UpdatedAt.
-    /// Plain parameterised SQL with names from the EF model, so it runs on SQLite and SQL Server alike.
-    /// The draft and its items are detached afterwards; the page reads the stored draft without tracking.
+    /// Stores a draft the domain has just changed (<see cref="PaymentDraft.Choose"/>, <see cref="PaymentDraft.SetCustomAmount"/>,
+    /// <see cref="PaymentDraft.ReplaceInvoices"/>). A new draft (the user's first action for this customer) is inserted
+    /// with its items by the change tracker. A stored draft is read without tracking (a tracked draft with 200 items made
+    /// EF's change detection the largest cost of every selection request) and written set-based in one transaction
+    /// (BEGIN IMMEDIATE on SQLite): one DELETE for the removed ids (and, defensively, the ids about to be added, so a
+    /// concurrent save of the same draft cannot make the INSERT hit the unique index), one multi-row INSERT per 500
+    /// added ids, and one UPDATE of the draft with Revision = Revision + 1 computed by the database, so concurrent saves
+    /// never reuse a revision (the revision is part of the payment idempotency key). Plain parameterised SQL with names
+    /// from the EF model: the same on SQLite and SQL Server.
     /// </summary>
-    private async Task SaveSelectionAsync(PaymentDraft draft, IReadOnlySet<long> selected, CancellationToken ct)
+    private async Task SaveAsync(PaymentDraft draft, IReadOnlySet<long> before, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var entry = db.Entry(draft);
-        if (entry.State == EntityState.Added)
+        if (draft.Id == 0)
         {
-            // A new draft (first action of this user for this customer): the change tracker inserts it and its items.
-            draft.ReplaceInvoices(selected, now);
+            if (db.Entry(draft).State == EntityState.Detached) db.PaymentDrafts.Add(draft);
             await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear(); // the page reads the stored draft untracked
             return;
         }
 
-        var before = draft.SelectedInvoiceIds;
-        var oldItems = draft.Items.ToList();
-        draft.ReplaceInvoices(selected, now);
         var after = draft.SelectedInvoiceIds;
         var removed = before.Where(id => !after.Contains(id)).ToList();
         var added = after.Where(id => !before.Contains(id)).Order().ToList();
-        var draftId = draft.Id;
+        var (draftId, choice, amount, now) = (draft.Id, draft.Choice, draft.CustomAmountCents, draft.UpdatedAt);
 
         var ownTransaction = db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(ct) // BEGIN IMMEDIATE on SQLite: the writes below queue as one
             : null;
         try
         {
-            // Delete what was removed and, defensively, any row for an id about to be inserted (a concurrent save of
-            // the same draft may have added it since it was read): the INSERT then cannot hit the unique index.
             var toDelete = removed.Concat(added).ToList();
             if (toDelete.Count > 0)
             {
@@ -216,18 +217,17 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
             }
             foreach (var chunk in added.Chunk(InsertRowsPerStatement)) await InsertItemsAsync(draftId, chunk, ct);
             await db.PaymentDrafts.Where(d => d.Id == draftId)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.Revision, d => d.Revision + 1).SetProperty(d => d.UpdatedAt, now), ct);
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(d => d.Choice, choice)
+                    .SetProperty(d => d.CustomAmountCents, amount)
+                    .SetProperty(d => d.Revision, d => d.Revision + 1)
+                    .SetProperty(d => d.UpdatedAt, now), ct);
             if (ownTransaction is not null) await ownTransaction.CommitAsync(ct);
         }
         finally
         {
             if (ownTransaction is not null) await ownTransaction.DisposeAsync();
         }
-
-        // The rows are written; nothing is left for SaveChanges to send for this draft. (A list first: detaching an
-        // item makes EF fix up the draft's Items collection.)
-        foreach (var item in oldItems.Concat(draft.Items).Distinct().ToList()) db.Entry(item).State = EntityState.Detached;
-        entry.State = EntityState.Detached;
     }
 
     private Task<int> InsertItemsAsync(long draftId, long[] invoiceIds, CancellationToken ct)
@@ -251,15 +251,11 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
         return db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, ct);
     }
 
-    private async Task<PaymentDraft> TrackedDraftAsync(CustomerAccess access, CancellationToken ct)
-    {
-        var draft = await db.PaymentDrafts.Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct);
-        if (draft is not null) return draft;
-        draft = new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
-        db.PaymentDrafts.Add(draft);
-        return draft;
-    }
+    /// <summary>The user's draft for the customer, untracked (see <see cref="SaveAsync"/>), or a new one (Id 0, not yet stored).</summary>
+    private async Task<PaymentDraft> DraftAsync(CustomerAccess access, CancellationToken ct) =>
+        await db.PaymentDrafts.AsNoTracking().Include(d => d.Items)
+            .FirstOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct)
+        ?? new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
 
     private static ActionOutcome? NotAnInvoiceChoice(PaymentDraft draft) =>
         draft.Choice == PaymentChoice.CustomAmount

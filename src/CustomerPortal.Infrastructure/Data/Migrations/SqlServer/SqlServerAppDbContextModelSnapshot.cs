@@ -200,10 +200,21 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
 
                     b.HasIndex("CustomerId", "Number");
 
+                    b.HasIndex("CustomerId", "IsVoid", "DueDate", "BalanceCents", "PendingCents")
+                        .HasDatabaseName("IX_Invoices_NotYetDue");
+
                     b.HasIndex("CustomerId", "IsVoid", "MultiSiteInvoiceId", "InvoiceDate", "DueDate", "BalanceCents", "PendingCents")
                         .HasDatabaseName("IX_Invoices_OpenByCustomer");
 
-                    b.ToTable("Invoices");
+                    b.HasIndex("CustomerId", "IsVoid", "InvoiceDate", "DueDate", "Number", "Id", "BalanceCents", "PendingCents", "MultiSiteInvoiceId")
+                        .HasDatabaseName("IX_Invoices_OldestFirst");
+
+                    b.ToTable("Invoices", t =>
+                        {
+                            t.HasTrigger("TR_Invoices_Totals");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("CustomerPortal.Domain.Invoices.InvoiceLine", b =>
@@ -679,6 +690,28 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                         .IsUnique();
 
                     b.ToTable("ApiKeys");
+                });
+
+            modelBuilder.Entity("CustomerPortal.Infrastructure.Data.CustomerInvoiceTotals", b =>
+                {
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("BalanceCents")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("int");
+
+                    b.Property<int>("OpenSingleSiteCount")
+                        .HasColumnType("int");
+
+                    b.Property<long>("PendingCents")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("CustomerInvoiceTotals");
                 });
 
             modelBuilder.Entity("CustomerPortal.Infrastructure.Data.JobLease", b =>
@@ -1210,6 +1243,15 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.HasOne("CustomerPortal.Domain.Companies.Company", null)
                         .WithMany()
                         .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerPortal.Infrastructure.Data.CustomerInvoiceTotals", b =>
+                {
+                    b.HasOne("CustomerPortal.Domain.Customers.Customer", null)
+                        .WithOne()
+                        .HasForeignKey("CustomerPortal.Infrastructure.Data.CustomerInvoiceTotals", "CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -187,10 +187,21 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
 
                     b.HasIndex("CustomerId", "Number");
 
+                    b.HasIndex("CustomerId", "IsVoid", "DueDate", "BalanceCents", "PendingCents")
+                        .HasDatabaseName("IX_Invoices_NotYetDue");
+
                     b.HasIndex("CustomerId", "IsVoid", "MultiSiteInvoiceId", "InvoiceDate", "DueDate", "BalanceCents", "PendingCents")
                         .HasDatabaseName("IX_Invoices_OpenByCustomer");
 
-                    b.ToTable("Invoices");
+                    b.HasIndex("CustomerId", "IsVoid", "InvoiceDate", "DueDate", "Number", "Id", "BalanceCents", "PendingCents", "MultiSiteInvoiceId")
+                        .HasDatabaseName("IX_Invoices_OldestFirst");
+
+                    b.ToTable("Invoices", t =>
+                        {
+                            t.HasTrigger("TR_Invoices_Totals");
+                        });
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("CustomerPortal.Domain.Invoices.InvoiceLine", b =>
@@ -646,6 +657,28 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("ApiKeys");
+                });
+
+            modelBuilder.Entity("CustomerPortal.Infrastructure.Data.CustomerInvoiceTotals", b =>
+                {
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("BalanceCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("OpenSingleSiteCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("PendingCents")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CustomerId");
+
+                    b.ToTable("CustomerInvoiceTotals");
                 });
 
             modelBuilder.Entity("CustomerPortal.Infrastructure.Data.JobLease", b =>
@@ -1171,6 +1204,15 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("CustomerPortal.Domain.Companies.Company", null)
                         .WithMany()
                         .HasForeignKey("CompanyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerPortal.Infrastructure.Data.CustomerInvoiceTotals", b =>
+                {
+                    b.HasOne("CustomerPortal.Domain.Customers.Customer", null)
+                        .WithOne()
+                        .HasForeignKey("CustomerPortal.Infrastructure.Data.CustomerInvoiceTotals", "CustomerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,30 @@
+namespace CustomerPortal.Infrastructure.Data;
+
+/// <summary>
+/// The triggers that keep <see cref="CustomerInvoiceTotals"/> exact. The SQL lives in the migration
+/// <c>CustomerInvoiceTotals</c> of each provider (a migration must not change when this class does); this names them
+/// and holds the check the tests and the bench use: the stored totals equal a fresh aggregate over the invoices.
+/// An invoice counts when it is not void and has a balance or a pending amount (the page's "open").
+/// </summary>
+public static class InvoiceTotalsTriggers
+{
+    public const string Name = "TR_Invoices_Totals";
+
+    /// <summary>Customers whose stored totals differ from a fresh aggregate (empty when the triggers held).</summary>
+    public const string DriftQuery = """
+        SELECT c.Id
+        FROM Customers c
+        LEFT JOIN CustomerInvoiceTotals t ON t.CustomerId = c.Id
+        LEFT JOIN (
+            SELECT CustomerId, COUNT(*) AS OpenCount,
+                   SUM(CASE WHEN MultiSiteInvoiceId IS NULL THEN 1 ELSE 0 END) AS OpenSingleSiteCount,
+                   SUM(BalanceCents) AS BalanceCents, SUM(PendingCents) AS PendingCents
+            FROM Invoices
+            WHERE IsVoid = 0 AND (BalanceCents > 0 OR PendingCents > 0)
+            GROUP BY CustomerId) a ON a.CustomerId = c.Id
+        WHERE COALESCE(t.OpenCount, 0) <> COALESCE(a.OpenCount, 0)
+           OR COALESCE(t.OpenSingleSiteCount, 0) <> COALESCE(a.OpenSingleSiteCount, 0)
+           OR COALESCE(t.BalanceCents, 0) <> COALESCE(a.BalanceCents, 0)
+           OR COALESCE(t.PendingCents, 0) <> COALESCE(a.PendingCents, 0)
+        """;
+}
