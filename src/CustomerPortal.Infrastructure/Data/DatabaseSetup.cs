@@ -48,13 +48,14 @@ public static class DatabaseSetup
                 // of one parameter per id costs Microsoft.Data.Sqlite a by-name lookup per parameter over all the others.
                 services.AddDbContext<SqliteAppDbContext>(o => o
                     .UseSqlite(sqlite, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                    .AddInterceptors(settings));
+                    .AddInterceptors(settings), optionsLifetime: ServiceLifetime.Singleton);
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
                     throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
-                services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure()));
+                services.AddDbContext<SqlServerAppDbContext>(o => o.UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure()),
+                    optionsLifetime: ServiceLifetime.Singleton); // options are built once, not per request
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
                 break;
             default:

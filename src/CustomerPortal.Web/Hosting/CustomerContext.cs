@@ -49,6 +49,15 @@ public sealed class NoViewAs : IViewAsState
 
 public sealed class CustomerContext(IHttpContextAccessor http, AppDbContext db, IViewAsState viewAs) : ICustomerContext
 {
+    // Every page and action asks this first: compiled once, so a request skips EF's query cache lookup.
+    private static readonly Func<AppDbContext, long, string, bool, Task<CustomerAccess?>> AccessQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long customerId, string userId, bool isViewAs) =>
+            (from c in db.Customers.AsNoTracking()
+             join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
+             where c.Id == customerId
+             select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, userId, isViewAs))
+            .FirstOrDefault());
+
     private CustomerAccess? _resolved;
     private bool _done;
 
@@ -78,11 +87,7 @@ public sealed class CustomerContext(IHttpContextAccessor http, AppDbContext db, 
             // EF opening and closing one around every query: on SQLite each open re-registers EF's SQL functions
             // (ef_compare, regexp, …) with the native connection, which cost more than the page's small queries.
             await db.Database.OpenConnectionAsync(ct);
-            _resolved = await (from c in db.Customers.AsNoTracking()
-                               join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
-                               where c.Id == cid
-                               select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, userId, isViewAs))
-                .FirstOrDefaultAsync(ct);
+            _resolved = await AccessQuery(db, cid, userId, isViewAs);
         }
         _done = true;
         return _resolved;

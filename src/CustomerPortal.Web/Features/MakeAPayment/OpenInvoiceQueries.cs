@@ -68,11 +68,19 @@ internal sealed class OpenInvoiceQueries
 
     public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
-        var draft = await DraftsOf(db, access)
-            .Select(d => new { d.Id, d.Choice, d.CustomAmountCents, d.Revision, Ids = d.Items.Select(i => i.InvoiceId).ToList() })
-            .FirstOrDefaultAsync(ct);
-        return draft is null ? DraftState.None : new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.Ids.ToHashSet());
+        if (access.IsViewAs) return await ProjectDraft(DraftsOf(db, access)).FirstOrDefaultAsync(ct) ?? DraftState.None;
+        return await OwnDraftQuery(db, access.ActorUserId, access.CustomerId) ?? DraftState.None;
     }
+
+    // The page's first query on every request: compiled once.
+    private static readonly Func<AppDbContext, string, long, Task<DraftState?>> OwnDraftQuery =
+        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
+            db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId).OrderBy(d => d.Id)
+                .Select(d => new DraftState(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.Items.Select(i => i.InvoiceId).ToHashSet()))
+                .FirstOrDefault());
+
+    private static IQueryable<DraftState> ProjectDraft(IQueryable<PaymentDraft> drafts) =>
+        drafts.Select(d => new DraftState(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.Items.Select(i => i.InvoiceId).ToHashSet()));
 
     /// <summary>
     /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft the
@@ -126,6 +134,22 @@ internal sealed class OpenInvoiceQueries
                 ? query.Where(i => i.MultiSiteInvoiceId != null && parents.Contains(i.MultiSiteInvoiceId.Value))
                 : query.Where(i => ids.Contains(i.Id) || (i.MultiSiteInvoiceId != null && parents.Contains(i.MultiSiteInvoiceId.Value)));
         return Project(query).ToListAsync(ct);
+    }
+
+    /// <summary>
+    /// What the selection rules need of the open invoices among <paramref name="invoiceIds"/> (balance, pending, dates,
+    /// number, parent id), without the site name and the parent's number and dates that only a shown row needs
+    /// (<see cref="SnapshotsAsync"/>): the single-site page and its actions read up to 200 of these per request. A child
+    /// of a multi-site invoice comes back with its parent id but without the parent's details.
+    /// </summary>
+    public Task<List<SnapshotRow>> SelectedAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    {
+        if (invoiceIds.Count == 0) return Task.FromResult(new List<SnapshotRow>());
+        var ids = invoiceIds.ToList();
+        return Open(customerId).Where(i => ids.Contains(i.Id))
+            .Select(i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
+                i.TotalCents, i.PaidCents, null, null, null, null))
+            .ToListAsync(ct);
     }
 
     /// <summary>Every open multi-site child of the customer (for "Select all" under multi-site).</summary>

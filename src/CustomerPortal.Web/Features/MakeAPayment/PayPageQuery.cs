@@ -58,7 +58,7 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
             default:
             {
                 var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, sums.OpenSingleSiteCount, state, ct);
-                var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, [], ct);
+                var snapshots = await _q.SelectedAsync(access.CustomerId, draft.Selected, ct);
                 var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.SingleSite, snapshots);
                 var selected = rules.Normalize(draft.Selected);
                 var totals = rules.Totals(selected);
@@ -121,8 +121,10 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
             (_, true) => query.OrderByDescending(i => i.InvoiceDate),
             _ => query.OrderBy(i => i.InvoiceDate),
         };
+        // Plain locals: EF compiles an arithmetic expression inside a query into a delegate on every execution.
+        var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
         var rows = await ordered.ThenBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
-            .Skip((page.Page - 1) * page.Size).Take(page.Size)
+            .Skip(skip).Take(take)
             .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                 i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))
             .ToListAsync(ct);
@@ -158,8 +160,9 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
             (_, true) => projected.OrderByDescending(p => p.InvoiceDate),
             _ => projected.OrderBy(p => p.InvoiceDate),
         };
+        var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
         var found = await ordered.ThenBy(p => p.InvoiceDate).ThenBy(p => p.DueDate).ThenBy(p => p.Number).ThenBy(p => p.Id)
-            .Skip((page.Page - 1) * page.Size).Take(page.Size).ToListAsync(ct);
+            .Skip(skip).Take(take).ToListAsync(ct);
         var rows = found.Select(p => new ParentData(p.Id, p.Number, p.InvoiceDate, p.DueDate, p.Sites, p.TotalCents, p.PaidCents, p.PendingCents, p.BalanceCents)).ToList();
         return (total, pages, page, rows);
     }

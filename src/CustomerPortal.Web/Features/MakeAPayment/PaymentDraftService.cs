@@ -59,7 +59,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     }
 
     public Task<ActionOutcome> SetInvoiceAsync(CustomerAccess access, long invoiceId, bool check, CancellationToken ct) =>
-        SelectAsync(access, (draft, ct2) => _q.SnapshotsAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, invoiceId], [], ct2),
+        SelectAsync(access, (draft, ct2) => _q.SelectedAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
             (rules, selected) => rules.SetInvoice(selected, invoiceId, check), ct);
 
     public Task<ActionOutcome> SetParentAsync(CustomerAccess access, long multiSiteInvoiceId, bool check, CancellationToken ct) =>
@@ -73,7 +73,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
             return Task.FromResult(Refused($"A page has at most {MaxIdsPerRequest} invoices; this asked for {pageIds.Count}.", MessageTarget.Selection));
         return SelectAsync(access, (draft, ct2) => draft.Choice == PaymentChoice.MultiSite
                 ? _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2)
-                : _q.SnapshotsAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, .. pageIds], [], ct2),
+                : _q.SelectedAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, .. pageIds], ct2),
             (rules, selected) => rules.SelectPage(selected, pageIds), ct);
     }
 
