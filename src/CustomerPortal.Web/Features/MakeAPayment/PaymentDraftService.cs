@@ -253,9 +253,12 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
 
     /// <summary>The user's draft for the customer, untracked (see <see cref="SaveAsync"/>), or a new one (Id 0, not yet stored).</summary>
     private async Task<PaymentDraft> DraftAsync(CustomerAccess access, CancellationToken ct) =>
-        await db.PaymentDrafts.AsNoTracking().Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct)
+        await DraftQuery(db, access.ActorUserId, access.CustomerId)
         ?? new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
+
+    private static readonly Func<AppDbContext, string, long, Task<PaymentDraft?>> DraftQuery =
+        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
+            db.PaymentDrafts.AsNoTracking().Include(d => d.Items).FirstOrDefault(d => d.UserId == userId && d.CustomerId == customerId));
 
     private static ActionOutcome? NotAnInvoiceChoice(PaymentDraft draft) =>
         draft.Choice == PaymentChoice.CustomAmount
