@@ -12,18 +12,20 @@ public static class InvoiceTotalsTriggers
 
     /// <summary>Customers whose stored totals differ from a fresh aggregate (empty when the triggers held).</summary>
     public const string DriftQuery = """
-        SELECT c.Id
+        SELECT c.Id AS "Value"
         FROM Customers c
         LEFT JOIN CustomerInvoiceTotals t ON t.CustomerId = c.Id
         LEFT JOIN (
             SELECT CustomerId, COUNT(*) AS OpenCount,
                    SUM(CASE WHEN MultiSiteInvoiceId IS NULL THEN 1 ELSE 0 END) AS OpenSingleSiteCount,
+                   SUM(CASE WHEN MultiSiteInvoiceId IS NULL AND BalanceCents > 0 THEN 1 ELSE 0 END) AS PayableSingleSiteCount,
                    SUM(BalanceCents) AS BalanceCents, SUM(PendingCents) AS PendingCents
             FROM Invoices
             WHERE IsVoid = 0 AND (BalanceCents > 0 OR PendingCents > 0)
             GROUP BY CustomerId) a ON a.CustomerId = c.Id
         WHERE COALESCE(t.OpenCount, 0) <> COALESCE(a.OpenCount, 0)
            OR COALESCE(t.OpenSingleSiteCount, 0) <> COALESCE(a.OpenSingleSiteCount, 0)
+           OR COALESCE(t.PayableSingleSiteCount, 0) <> COALESCE(a.PayableSingleSiteCount, 0)
            OR COALESCE(t.BalanceCents, 0) <> COALESCE(a.BalanceCents, 0)
            OR COALESCE(t.PendingCents, 0) <> COALESCE(a.PendingCents, 0)
         """;

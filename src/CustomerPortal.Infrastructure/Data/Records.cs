@@ -41,6 +41,8 @@ public sealed class CustomerInvoiceTotals
     public long CustomerId { get; private set; }
     public int OpenCount { get; private set; }
     public int OpenSingleSiteCount { get; private set; }
+    /// <summary>Open single-site invoices with a balance: what "Select all" can take (the N of "200 of N selected").</summary>
+    public int PayableSingleSiteCount { get; private set; }
     public long BalanceCents { get; private set; }
     public long PendingCents { get; private set; }
 }

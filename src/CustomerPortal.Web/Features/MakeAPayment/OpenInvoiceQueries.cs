@@ -20,7 +20,7 @@ internal sealed record SnapshotRow(
 }
 
 /// <summary>The Overview sums of one customer, and how many invoices are open (all kinds, single-site), from one aggregate query.</summary>
-internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0);
+internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0);
 
 /// <summary>The stored selection of one user for one customer, read without tracking.</summary>
 internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, IReadOnlySet<long> Selected)
@@ -41,6 +41,12 @@ internal sealed class OpenInvoiceQueries
     private readonly AppDbContext db;
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
     private (long CustomerId, bool SingleSiteOnly, List<SnapshotRow> Rows)? _oldest;
+    private (string UserId, long CustomerId, DraftState Draft)? _draft;
+    // Rows read in this request, and every id some query of this request answered for (found or not): an action reads
+    // what its rules need, and the page it answers with then needs no second read of the same invoices.
+    private readonly Dictionary<long, SnapshotRow> _known = [];
+    private readonly HashSet<long> _answered = [];
+    private long _memoCustomerId;
 
     private OpenInvoiceQueries(AppDbContext db) => this.db = db;
 
@@ -68,9 +74,14 @@ internal sealed class OpenInvoiceQueries
 
     public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
+        if (!access.IsViewAs && _draft is { } known && known.UserId == access.ActorUserId && known.CustomerId == access.CustomerId) return known.Draft;
         if (access.IsViewAs) return await ProjectDraft(DraftsOf(db, access)).FirstOrDefaultAsync(ct) ?? DraftState.None;
         return await OwnDraftQuery(db, access.ActorUserId, access.CustomerId) ?? DraftState.None;
     }
+
+    /// <summary>The draft as an action of this request has just read or stored it: the page it answers with shows that.</summary>
+    public void RememberDraft(PaymentDraft draft) =>
+        _draft = (draft.UserId, draft.CustomerId, new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.SelectedInvoiceIds));
 
     // The page's first query on every request: compiled once.
     private static readonly Func<AppDbContext, string, long, Task<DraftState?>> OwnDraftQuery =
@@ -116,7 +127,7 @@ internal sealed class OpenInvoiceQueries
                     t.BalanceCents - (db.Invoices
                         .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && i.DueDate >= today)
                         .Sum(i => (long?)i.BalanceCents) ?? 0L),
-                    t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount))
+                    t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount, t.PayableSingleSiteCount))
                 .FirstOrDefault());
 
     private static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
@@ -137,10 +148,6 @@ internal sealed class OpenInvoiceQueries
                 x.i.DueDate, x.i.BalanceCents, x.i.PendingCents, x.i.TotalCents, x.i.PaidCents,
                 db.Sites.Where(s => s.Id == x.i.SiteId).Select(s => s.Name).FirstOrDefault(),
                 p == null ? null : p.Number, p == null ? null : p.InvoiceDate, p == null ? null : p.DueDate)));
-
-    private static readonly Func<AppDbContext, long, bool, Task<int>> PayableSingleSiteCountQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid) =>
-            db.Invoices.Count(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.MultiSiteInvoiceId == null && i.BalanceCents > 0));
 
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
     {
@@ -165,7 +172,13 @@ internal sealed class OpenInvoiceQueries
             : ids.Count == 0
                 ? query.Where(i => i.MultiSiteInvoiceId != null && parents.Contains(i.MultiSiteInvoiceId.Value))
                 : query.Where(i => ids.Contains(i.Id) || (i.MultiSiteInvoiceId != null && parents.Contains(i.MultiSiteInvoiceId.Value)));
-        return Project(query).ToListAsync(ct);
+        return LearnAsync(customerId, Project(query).ToListAsync(ct), ids);
+    }
+
+    private async Task<List<SnapshotRow>> LearnAsync(long customerId, Task<List<SnapshotRow>> read, IEnumerable<long> askedIds)
+    {
+        var rows = await read;
+        return Learn(customerId, rows, askedIds.Concat(rows.Select(r => r.Id)));
     }
 
     /// <summary>
@@ -174,25 +187,41 @@ internal sealed class OpenInvoiceQueries
     /// (<see cref="SnapshotsAsync"/>): the single-site page and its actions read up to 200 of these per request. A child
     /// of a multi-site invoice comes back with its parent id but without the parent's details.
     /// </summary>
-    public Task<List<SnapshotRow>> SelectedAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct) =>
-        invoiceIds.Count == 0
-            ? Task.FromResult(new List<SnapshotRow>())
-            : ListAsync(SelectedQuery(db, customerId, false, invoiceIds.ToList()), ct);
+    public async Task<List<SnapshotRow>> SelectedAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    {
+        if (invoiceIds.Count == 0) return [];
+        if (_memoCustomerId == customerId && invoiceIds.All(_answered.Contains))
+            return invoiceIds.Distinct().Where(_known.ContainsKey).Select(id => _known[id]).ToList();
+        var ids = invoiceIds.ToList();
+        return Learn(customerId, await ListAsync(SelectedQuery(db, customerId, false, ids), ct), ids);
+    }
+
+    private List<SnapshotRow> Learn(long customerId, List<SnapshotRow> rows, IEnumerable<long> askedIds)
+    {
+        if (_memoCustomerId != customerId)
+        {
+            _known.Clear();
+            _answered.Clear();
+            _memoCustomerId = customerId;
+        }
+        foreach (var row in rows) _known.TryAdd(row.Id, row);
+        _answered.UnionWith(askedIds);
+        return rows;
+    }
 
     /// <summary>Every open multi-site child of the customer (for "Select all" under multi-site).</summary>
     public Task<List<SnapshotRow>> AllChildrenAsync(long customerId, CancellationToken ct) =>
-        Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct);
+        LearnAsync(customerId, Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct), []);
 
     /// <summary>The oldest <see cref="Window"/> invoices with a balance (single-site only, or all kinds), oldest first.</summary>
     public async Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
     {
         if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
         var rows = await ListAsync(OldestQuery(db, customerId, false, singleSiteOnly), ct);
+        Learn(customerId, rows, rows.Select(r => r.Id));
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;
     }
-
-    public Task<int> PayableSingleSiteCountAsync(long customerId, CancellationToken ct) => PayableSingleSiteCountQuery(db, customerId, false);
 
     /// <summary>The same order as <see cref="Domain.Allocation.OldestFirst"/> (numbers compare ordinally, as SQL's binary collation does).</summary>
     public static IOrderedQueryable<Invoice> OrderOldestFirst(IQueryable<Invoice> query) =>

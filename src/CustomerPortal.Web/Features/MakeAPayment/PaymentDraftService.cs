@@ -85,8 +85,9 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
         SelectionResult result;
         if (draft.Choice == PaymentChoice.SingleSite)
         {
-            // The 201 oldest decide which 200 are taken; the count is only for the "200 of N" notice.
-            var count = await _q.PayableSingleSiteCountAsync(access.CustomerId, ct);
+            // The 201 oldest decide which 200 are taken; the count (kept with the customer's totals) is only for the
+            // "200 of N" notice.
+            var count = (await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct)).PayableSingleSiteCount;
             var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: true, ct);
             result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest).SelectAll(draft.SelectedInvoiceIds, count);
         }
@@ -196,6 +197,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
             if (db.Entry(draft).State == EntityState.Detached) db.PaymentDrafts.Add(draft);
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear(); // the page reads the stored draft untracked
+            _q.RememberDraft(draft);
             return;
         }
 
@@ -228,6 +230,7 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
         {
             if (ownTransaction is not null) await ownTransaction.DisposeAsync();
         }
+        _q.RememberDraft(draft); // what was just stored (its Revision in memory may trail the database's by concurrent saves)
     }
 
     private Task<int> InsertItemsAsync(long draftId, long[] invoiceIds, CancellationToken ct)
@@ -252,9 +255,13 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>The user's draft for the customer, untracked (see <see cref="SaveAsync"/>), or a new one (Id 0, not yet stored).</summary>
-    private async Task<PaymentDraft> DraftAsync(CustomerAccess access, CancellationToken ct) =>
-        await DraftQuery(db, access.ActorUserId, access.CustomerId)
-        ?? new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
+    private async Task<PaymentDraft> DraftAsync(CustomerAccess access, CancellationToken ct)
+    {
+        var draft = await DraftQuery(db, access.ActorUserId, access.CustomerId)
+            ?? new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
+        if (draft.Id != 0) _q.RememberDraft(draft); // a refused action answers with the draft as it is
+        return draft;
+    }
 
     private static readonly Func<AppDbContext, string, long, Task<PaymentDraft?>> DraftQuery =
         EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>

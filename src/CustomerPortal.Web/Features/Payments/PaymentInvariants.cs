@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerPortal.Web.Features.Payments;
 
 /// <summary>
-/// The four invariants of payments.md, checked on a whole database (tests after every money test, the benchmark after
+/// The four invariants of payments.md (and the stored per-customer invoice totals),, checked on a whole database (tests after every money test, the benchmark after
 /// its run). Money recorded on invoices outside portal payments (the back office's checks, the demo seed) is the
 /// <c>offlinePaid</c> baseline taken before the payments started.
 /// </summary>
@@ -90,6 +90,10 @@ public static class PaymentInvariants
                 foreach (var p in payments.Where(p => p.Status is PaymentStatus.Submitted or PaymentStatus.Unknown))
                     problems.Add($"Payment {p.Id} is still {p.Status}");
         }
+
+        // 5. every customer's stored open-invoice totals (kept by triggers) equal a fresh aggregate over the invoices
+        var drifted = await db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync(ct);
+        foreach (var customerId in drifted) problems.Add($"Customer {customerId}: stored invoice totals differ from the invoices");
         return problems;
     }
 }

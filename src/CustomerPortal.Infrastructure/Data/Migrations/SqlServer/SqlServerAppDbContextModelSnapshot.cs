@@ -706,6 +706,9 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.Property<int>("OpenSingleSiteCount")
                         .HasColumnType("int");
 
+                    b.Property<int>("PayableSingleSiteCount")
+                        .HasColumnType("int");
+
                     b.Property<long>("PendingCents")
                         .HasColumnType("bigint");
 

@@ -673,6 +673,9 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.Property<int>("OpenSingleSiteCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("PayableSingleSiteCount")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("PendingCents")
                         .HasColumnType("INTEGER");
 

@@ -17,6 +17,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     CustomerId = table.Column<long>(type: "bigint", nullable: false),
                     OpenCount = table.Column<int>(type: "int", nullable: false),
                     OpenSingleSiteCount = table.Column<int>(type: "int", nullable: false),
+                    PayableSingleSiteCount = table.Column<int>(type: "int", nullable: false),
                     BalanceCents = table.Column<long>(type: "bigint", nullable: false),
                     PendingCents = table.Column<long>(type: "bigint", nullable: false)
                 },
@@ -44,8 +45,9 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
             // Every open invoice (not void, a balance or a pending amount) adds its share to its customer's totals;
             // one set-based trigger keeps that exact for every write, whoever makes it. Backfill first, then the trigger.
             migrationBuilder.Sql("""
-                INSERT INTO [CustomerInvoiceTotals] ([CustomerId], [OpenCount], [OpenSingleSiteCount], [BalanceCents], [PendingCents])
-                SELECT [CustomerId], COUNT(*), SUM(CASE WHEN [MultiSiteInvoiceId] IS NULL THEN 1 ELSE 0 END), SUM([BalanceCents]), SUM([PendingCents])
+                INSERT INTO [CustomerInvoiceTotals] ([CustomerId], [OpenCount], [OpenSingleSiteCount], [PayableSingleSiteCount], [BalanceCents], [PendingCents])
+                SELECT [CustomerId], COUNT(*), SUM(CASE WHEN [MultiSiteInvoiceId] IS NULL THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN [MultiSiteInvoiceId] IS NULL AND [BalanceCents] > 0 THEN 1 ELSE 0 END), SUM([BalanceCents]), SUM([PendingCents])
                 FROM [Invoices]
                 WHERE [IsVoid] = 0 AND ([BalanceCents] > 0 OR [PendingCents] > 0)
                 GROUP BY [CustomerId];
@@ -56,14 +58,17 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     SET NOCOUNT ON;
                     WITH [Delta] AS (
                         SELECT [CustomerId], 1 AS [OpenCount], CASE WHEN [MultiSiteInvoiceId] IS NULL THEN 1 ELSE 0 END AS [OpenSingleSiteCount],
+                               CASE WHEN [MultiSiteInvoiceId] IS NULL AND [BalanceCents] > 0 THEN 1 ELSE 0 END AS [PayableSingleSiteCount],
                                [BalanceCents], [PendingCents]
                         FROM inserted WHERE [IsVoid] = 0 AND ([BalanceCents] > 0 OR [PendingCents] > 0)
                         UNION ALL
                         SELECT [CustomerId], -1, CASE WHEN [MultiSiteInvoiceId] IS NULL THEN -1 ELSE 0 END,
+                               CASE WHEN [MultiSiteInvoiceId] IS NULL AND [BalanceCents] > 0 THEN -1 ELSE 0 END,
                                -[BalanceCents], -[PendingCents]
                         FROM deleted WHERE [IsVoid] = 0 AND ([BalanceCents] > 0 OR [PendingCents] > 0)
                     ), [Sums] AS (
                         SELECT [CustomerId], SUM([OpenCount]) AS [OpenCount], SUM([OpenSingleSiteCount]) AS [OpenSingleSiteCount],
+                               SUM([PayableSingleSiteCount]) AS [PayableSingleSiteCount],
                                SUM([BalanceCents]) AS [BalanceCents], SUM([PendingCents]) AS [PendingCents]
                         FROM [Delta] GROUP BY [CustomerId]
                     )
@@ -72,10 +77,11 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     WHEN MATCHED THEN UPDATE SET
                         [OpenCount] = [t].[OpenCount] + [s].[OpenCount],
                         [OpenSingleSiteCount] = [t].[OpenSingleSiteCount] + [s].[OpenSingleSiteCount],
+                        [PayableSingleSiteCount] = [t].[PayableSingleSiteCount] + [s].[PayableSingleSiteCount],
                         [BalanceCents] = [t].[BalanceCents] + [s].[BalanceCents],
                         [PendingCents] = [t].[PendingCents] + [s].[PendingCents]
-                    WHEN NOT MATCHED THEN INSERT ([CustomerId], [OpenCount], [OpenSingleSiteCount], [BalanceCents], [PendingCents])
-                        VALUES ([s].[CustomerId], [s].[OpenCount], [s].[OpenSingleSiteCount], [s].[BalanceCents], [s].[PendingCents]);
+                    WHEN NOT MATCHED THEN INSERT ([CustomerId], [OpenCount], [OpenSingleSiteCount], [PayableSingleSiteCount], [BalanceCents], [PendingCents])
+                        VALUES ([s].[CustomerId], [s].[OpenCount], [s].[OpenSingleSiteCount], [s].[PayableSingleSiteCount], [s].[BalanceCents], [s].[PendingCents]);
                 END
                 """);
         }

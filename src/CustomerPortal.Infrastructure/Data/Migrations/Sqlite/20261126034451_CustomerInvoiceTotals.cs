@@ -17,6 +17,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     CustomerId = table.Column<long>(type: "INTEGER", nullable: false),
                     OpenCount = table.Column<int>(type: "INTEGER", nullable: false),
                     OpenSingleSiteCount = table.Column<int>(type: "INTEGER", nullable: false),
+                    PayableSingleSiteCount = table.Column<int>(type: "INTEGER", nullable: false),
                     BalanceCents = table.Column<long>(type: "INTEGER", nullable: false),
                     PendingCents = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -44,8 +45,8 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
             // Every open invoice (not void, a balance or a pending amount) adds its share to its customer's totals;
             // triggers keep that exact for every write, whoever makes it. Backfill first, then the triggers.
             migrationBuilder.Sql("""
-                INSERT INTO "CustomerInvoiceTotals" ("CustomerId", "OpenCount", "OpenSingleSiteCount", "BalanceCents", "PendingCents")
-                SELECT "CustomerId", COUNT(*), SUM("MultiSiteInvoiceId" IS NULL), SUM("BalanceCents"), SUM("PendingCents")
+                INSERT INTO "CustomerInvoiceTotals" ("CustomerId", "OpenCount", "OpenSingleSiteCount", "PayableSingleSiteCount", "BalanceCents", "PendingCents")
+                SELECT "CustomerId", COUNT(*), SUM("MultiSiteInvoiceId" IS NULL), SUM("MultiSiteInvoiceId" IS NULL AND "BalanceCents" > 0), SUM("BalanceCents"), SUM("PendingCents")
                 FROM "Invoices"
                 WHERE "IsVoid" = 0 AND ("BalanceCents" > 0 OR "PendingCents" > 0)
                 GROUP BY "CustomerId";
@@ -54,11 +55,12 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                 CREATE TRIGGER "TR_Invoices_Totals_Insert" AFTER INSERT ON "Invoices"
                 WHEN NEW."IsVoid" = 0 AND (NEW."BalanceCents" > 0 OR NEW."PendingCents" > 0)
                 BEGIN
-                    INSERT INTO "CustomerInvoiceTotals" ("CustomerId", "OpenCount", "OpenSingleSiteCount", "BalanceCents", "PendingCents")
-                    VALUES (NEW."CustomerId", 1, NEW."MultiSiteInvoiceId" IS NULL, NEW."BalanceCents", NEW."PendingCents")
+                    INSERT INTO "CustomerInvoiceTotals" ("CustomerId", "OpenCount", "OpenSingleSiteCount", "PayableSingleSiteCount", "BalanceCents", "PendingCents")
+                    VALUES (NEW."CustomerId", 1, NEW."MultiSiteInvoiceId" IS NULL, NEW."MultiSiteInvoiceId" IS NULL AND NEW."BalanceCents" > 0, NEW."BalanceCents", NEW."PendingCents")
                     ON CONFLICT ("CustomerId") DO UPDATE SET
                         "OpenCount" = "OpenCount" + 1,
                         "OpenSingleSiteCount" = "OpenSingleSiteCount" + excluded."OpenSingleSiteCount",
+                        "PayableSingleSiteCount" = "PayableSingleSiteCount" + excluded."PayableSingleSiteCount",
                         "BalanceCents" = "BalanceCents" + excluded."BalanceCents",
                         "PendingCents" = "PendingCents" + excluded."PendingCents";
                 END;
@@ -70,6 +72,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     UPDATE "CustomerInvoiceTotals" SET
                         "OpenCount" = "OpenCount" - 1,
                         "OpenSingleSiteCount" = "OpenSingleSiteCount" - (OLD."MultiSiteInvoiceId" IS NULL),
+                        "PayableSingleSiteCount" = "PayableSingleSiteCount" - (OLD."MultiSiteInvoiceId" IS NULL AND OLD."BalanceCents" > 0),
                         "BalanceCents" = "BalanceCents" - OLD."BalanceCents",
                         "PendingCents" = "PendingCents" - OLD."PendingCents"
                     WHERE "CustomerId" = OLD."CustomerId";
@@ -82,16 +85,18 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     UPDATE "CustomerInvoiceTotals" SET
                         "OpenCount" = "OpenCount" - 1,
                         "OpenSingleSiteCount" = "OpenSingleSiteCount" - (OLD."MultiSiteInvoiceId" IS NULL),
+                        "PayableSingleSiteCount" = "PayableSingleSiteCount" - (OLD."MultiSiteInvoiceId" IS NULL AND OLD."BalanceCents" > 0),
                         "BalanceCents" = "BalanceCents" - OLD."BalanceCents",
                         "PendingCents" = "PendingCents" - OLD."PendingCents"
                     WHERE "CustomerId" = OLD."CustomerId"
                       AND OLD."IsVoid" = 0 AND (OLD."BalanceCents" > 0 OR OLD."PendingCents" > 0);
-                    INSERT INTO "CustomerInvoiceTotals" ("CustomerId", "OpenCount", "OpenSingleSiteCount", "BalanceCents", "PendingCents")
-                    SELECT NEW."CustomerId", 1, NEW."MultiSiteInvoiceId" IS NULL, NEW."BalanceCents", NEW."PendingCents"
+                    INSERT INTO "CustomerInvoiceTotals" ("CustomerId", "OpenCount", "OpenSingleSiteCount", "PayableSingleSiteCount", "BalanceCents", "PendingCents")
+                    SELECT NEW."CustomerId", 1, NEW."MultiSiteInvoiceId" IS NULL, NEW."MultiSiteInvoiceId" IS NULL AND NEW."BalanceCents" > 0, NEW."BalanceCents", NEW."PendingCents"
                     WHERE NEW."IsVoid" = 0 AND (NEW."BalanceCents" > 0 OR NEW."PendingCents" > 0)
                     ON CONFLICT ("CustomerId") DO UPDATE SET
                         "OpenCount" = "OpenCount" + 1,
                         "OpenSingleSiteCount" = "OpenSingleSiteCount" + excluded."OpenSingleSiteCount",
+                        "PayableSingleSiteCount" = "PayableSingleSiteCount" + excluded."PayableSingleSiteCount",
                         "BalanceCents" = "BalanceCents" + excluded."BalanceCents",
                         "PendingCents" = "PendingCents" + excluded."PendingCents";
                 END;

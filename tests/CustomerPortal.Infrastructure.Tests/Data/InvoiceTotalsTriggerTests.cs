@@ -1,0 +1,130 @@
+using CustomerPortal.Infrastructure.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Infrastructure.Tests.Data;
+
+/// <summary>
+/// The triggers of migration CustomerInvoiceTotals keep each customer's stored open-invoice totals equal to a fresh
+/// aggregate over the invoices, whatever writes them: checked after every one of many random inserts, updates (payments,
+/// pending amounts, voids, moves between customers and parents) and deletes, on a database built by the real migrations.
+/// </summary>
+public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), "cp-totals-" + Guid.NewGuid().ToString("N") + ".db");
+    private SqliteAppDbContext _db = null!;
+
+    public async Task InitializeAsync()
+    {
+        _db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite($"Data Source={_file}").Options);
+        await _db.Database.MigrateAsync();
+        await Sql("""
+            INSERT INTO Companies (Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country, TimeZoneId, Currency, Plan)
+            VALUES ('Co', '1 Main', 'Town', 'TX', '75001', 'US', 'America/Chicago', 'USD', 'Pro');
+            INSERT INTO Customers (CompanyId, ExternalId, AccountNumber, Name, BillingAddress_Line1, BillingAddress_City, BillingAddress_Region, BillingAddress_PostalCode, BillingAddress_Country)
+            VALUES (1, 'c1', '1', 'One', '1 Main', 'Town', 'TX', '75001', 'US'), (1, 'c2', '2', 'Two', '1 Main', 'Town', 'TX', '75001', 'US');
+            INSERT INTO Sites (CustomerId, ExternalId, Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country)
+            VALUES (1, 's1', 'Site 1', '1 Main', 'Town', 'TX', '75001', 'US'), (2, 's2', 'Site 2', '1 Main', 'Town', 'TX', '75001', 'US');
+            INSERT INTO MultiSiteInvoices (CustomerId, ExternalId, Number, InvoiceDate, DueDate, IsVoid)
+            VALUES (1, 'm1', 'M-1', '2026-01-01', '2026-01-31', 0), (2, 'm2', 'M-2', '2026-01-01', '2026-01-31', 0);
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _db.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+    }
+
+    [Fact]
+    public async Task StoredTotalsFollowEveryInsertUpdateAndDelete()
+    {
+        var rng = new Random(20261126);
+        var next = 0;
+        var operations = 0;
+        for (var step = 0; step < 400; step++)
+        {
+            var ids = await _db.Database.SqlQueryRaw<long>("SELECT Id AS \"Value\" FROM Invoices").ToListAsync();
+            var id = ids.Count == 0 ? 0 : ids[rng.Next(ids.Count)];
+            var kind = ids.Count < 5 ? 0 : rng.Next(9);
+            switch (kind)
+            {
+                case 0: // insert: open or already paid, single-site or a child, either customer
+                {
+                    var customer = rng.Next(1, 3);
+                    var total = rng.Next(1, 50_000);
+                    var paid = rng.Next(4) == 0 ? total : 0;
+                    var parent = rng.Next(3) == 0 ? (object)customer : DBNull.Value;
+                    next++;
+                    await Sql($"""
+                        INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version)
+                        VALUES ({customer}, {customer}, {(parent is DBNull ? "NULL" : parent)}, 'x{next}', 'N-{next}', '2026-02-01', '2026-03-01', {total}, 0, {total}, {paid}, 0, {total - paid}, {rng.Next(6) == 0}, 1)
+                        """);
+                    break;
+                }
+                case 1: // a payment starts: part of the balance moves to pending
+                    await Sql($"UPDATE Invoices SET PendingCents = PendingCents + BalanceCents / 2, BalanceCents = BalanceCents - BalanceCents / 2 WHERE Id = {id}");
+                    break;
+                case 2: // pending settles
+                    await Sql($"UPDATE Invoices SET PaidCents = PaidCents + PendingCents, PendingCents = 0 WHERE Id = {id}");
+                    break;
+                case 3: // pending fails (ACH return): back to the balance
+                    await Sql($"UPDATE Invoices SET BalanceCents = BalanceCents + PendingCents, PendingCents = 0 WHERE Id = {id}");
+                    break;
+                case 4: // paid in full offline
+                    await Sql($"UPDATE Invoices SET PaidCents = TotalCents - PendingCents, BalanceCents = 0 WHERE Id = {id}");
+                    break;
+                case 5: // void or un-void
+                    await Sql($"UPDATE Invoices SET IsVoid = 1 - IsVoid WHERE Id = {id}");
+                    break;
+                case 6: // moved to the other customer (with that customer's site and parent, if any)
+                    await Sql($"""
+                        UPDATE Invoices SET CustomerId = 3 - CustomerId, SiteId = 3 - SiteId,
+                            MultiSiteInvoiceId = CASE WHEN MultiSiteInvoiceId IS NULL THEN NULL ELSE 3 - MultiSiteInvoiceId END
+                        WHERE Id = {id}
+                        """);
+                    break;
+                case 7: // becomes a child of a multi-site invoice, or single-site again
+                    await Sql($"UPDATE Invoices SET MultiSiteInvoiceId = CASE WHEN MultiSiteInvoiceId IS NULL THEN CustomerId ELSE NULL END WHERE Id = {id}");
+                    break;
+                default: // deleted (the back office removes a mistaken invoice), or several rows changed in one statement
+                    if (rng.Next(2) == 0) await Sql($"DELETE FROM Invoices WHERE Id = {id}");
+                    else await Sql($"UPDATE Invoices SET TotalCents = TotalCents + 100, BalanceCents = BalanceCents + 100 WHERE CustomerId = {rng.Next(1, 3)} AND IsVoid = 0");
+                    break;
+            }
+            operations++;
+            var drifted = await _db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync();
+            Assert.True(drifted.Count == 0, $"after operation {operations} (kind {kind} on invoice {id}) customers {string.Join(", ", drifted)} drifted");
+        }
+
+        // The test must be able to fail: it did something to both customers, and a hand-made drift is seen.
+        var totals = await _db.CustomerInvoiceTotals.AsNoTracking().OrderBy(t => t.CustomerId).ToListAsync();
+        Assert.Equal(2, totals.Count);
+        Assert.All(totals, t => Assert.True(t.OpenCount > 0 && t.BalanceCents > 0));
+        await Sql("UPDATE CustomerInvoiceTotals SET BalanceCents = BalanceCents + 1 WHERE CustomerId = 2");
+        Assert.Equal([2L], await _db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync());
+    }
+
+    [Fact]
+    public async Task TotalsCountOnlyOpenInvoicesAndSplitSingleSiteAndPayable()
+    {
+        await Sql("""
+            INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version) VALUES
+            (1, 1, NULL, 'a', 'A', '2026-01-01', '2026-02-01', 1000, 0, 1000, 0, 0, 1000, 0, 1),
+            (1, 1, NULL, 'b', 'B', '2026-01-01', '2026-02-01', 2000, 0, 2000, 0, 2000, 0, 0, 1),
+            (1, 1, 1, 'c', 'C', '2026-01-01', '2026-02-01', 3000, 0, 3000, 1000, 500, 1500, 0, 1),
+            (1, 1, NULL, 'd', 'D', '2026-01-01', '2026-02-01', 4000, 0, 4000, 4000, 0, 0, 0, 1),
+            (1, 1, NULL, 'e', 'E', '2026-01-01', '2026-02-01', 5000, 0, 5000, 0, 0, 5000, 1, 1)
+            """);
+        var t = await _db.CustomerInvoiceTotals.AsNoTracking().SingleAsync();
+        Assert.Equal(1, t.CustomerId);
+        Assert.Equal(3, t.OpenCount);              // A, B (pending only), C; not D (paid) or E (void)
+        Assert.Equal(2, t.OpenSingleSiteCount);    // A, B
+        Assert.Equal(1, t.PayableSingleSiteCount); // A (B has nothing left to pay)
+        Assert.Equal(2500, t.BalanceCents);
+        Assert.Equal(2500, t.PendingCents);
+    }
+
+    private Task<int> Sql(string sql) => _db.Database.ExecuteSqlRawAsync(sql);
+}
