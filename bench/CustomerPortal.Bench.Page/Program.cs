@@ -2,6 +2,11 @@
 // the demo, adds 5,000 open single-site invoices and 100 multi-site invoices of 20 children to the demo customer, gives
 // each worker its own sign-in (a selection belongs to one user), then runs each scenario with 16 concurrent workers.
 //   dotnet run -c Release --project bench/CustomerPortal.Bench.Page -- [requestsPerScenario=4000] [workers=16]
+// Load tool: wrk (apt-get install wrk) when it is on the PATH — 16 threads of one connection each, one signed-in user per
+// connection, a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
+// With wrk each scenario runs for BENCH_SECONDS (default 20) instead of a number of requests.
+// Warm-up: BENCH_WARMUP_SECONDS (default 30) of mixed load before the first scenario, then 3 s of each scenario before it
+// is measured: the server's tiered JIT needs load to reach optimised code on 2 shared cores; the figures are steady state.
 // Optional environment: BENCH_SERVER_CPUS=1 runs the server under `taskset -c 1` (pin the client with taskset on the
 // command line, e.g. `taskset -c 0 dotnet …`); BENCH_KEEP=1 keeps the SQLite file and prints its folder (for profiling).
 using System.Diagnostics;
@@ -12,6 +17,9 @@ using Microsoft.Data.Sqlite;
 
 var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4000;
 var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
+var wrk = Environment.GetEnvironmentVariable("BENCH_TOOL") != "dotnet" ? FindOnPath("wrk") : null;
+var seconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_SECONDS") ?? "20", CultureInfo.InvariantCulture);
+var warmupSeconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_SECONDS") ?? "30", CultureInfo.InvariantCulture);
 var root = FindRoot();
 var webDll = Path.Combine(root, "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
 if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
@@ -20,6 +28,7 @@ Directory.CreateDirectory(folder);
 var db = Path.Combine(folder, "portal.db");
 const string url = "http://127.0.0.1:5397";
 
+var handlers = new Dictionary<HttpClient, HttpClientHandler>();
 var server = StartServer();
 try
 {
@@ -30,29 +39,88 @@ try
     var tokens = new List<string>();
     foreach (var c in clients) tokens.Add(Token(await c.GetStringAsync("/pay")));
     var ids = InvoiceIds(customerId);
-    Console.WriteLine($"customer {customerId}: {ids.Count} open single-site invoices; {workers} workers × {requests} requests per scenario");
+    Console.WriteLine(wrk is not null
+        ? $"customer {customerId}: {ids.Count} open single-site invoices; wrk, {workers} connections (one user each) × {seconds} s per scenario"
+        : $"customer {customerId}: {ids.Count} open single-site invoices; {workers} HttpClient workers × {requests} requests per scenario");
+
+    // Each scenario as form bodies (without the antiforgery token), request i uses bodies[i % count].
+    string Ids(IEnumerable<long> list) => string.Join("&", list.Select(id => "ids=" + id.ToString(CultureInfo.InvariantCulture)));
+    var toggleBodies = Enumerable.Range(0, 400).Select(i => $"invoiceId={ids[i % ids.Count]}&check={(i % 2 == 0 ? "true" : "false")}").ToList();
+    var pageBodies = Enumerable.Range(0, 7).Select(i => Ids(ids.Skip(i * 25 % 175).Take(25))).ToList();
+    var amountBodies = Enumerable.Range(0, 500).Select(i => "amount=" + (1000 + i * 10).ToString(CultureInfo.InvariantCulture) + ".25").ToList();
+    var cookies = clients.Select(c => handlers[c].CookieContainer.GetCookieHeader(new Uri(url))).ToList();
+
+    if (warmupSeconds > 0)
+    {
+        Console.WriteLine($"warm-up: {warmupSeconds} s of mixed requests");
+        var until = DateTime.UtcNow.AddSeconds(warmupSeconds);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; DateTime.UtcNow < until; i += workers)
+            {
+                using var r = (i % 4) switch
+                {
+                    0 => await clients[w].GetAsync("/pay"),
+                    1 => await PostBody(clients[w], tokens[w], "/pay/selection/invoice", toggleBodies[i % toggleBodies.Count]),
+                    2 => await PostBody(clients[w], tokens[w], "/pay/selection/page", pageBodies[i % pageBodies.Count]),
+                    _ => await PostBody(clients[w], tokens[w], "/pay/selection/all", ""),
+                };
+                await r.Content.ReadAsByteArrayAsync();
+            }
+        })));
+    }
 
     var peak = new PeakWorkingSet(server.Id);
     var results = new List<string>();
-    results.Add(await RunAsync("GET /pay (single-site, 25 rows)", (c, t, i) => c.GetAsync("/pay")));
-    results.Add(await RunAsync("toggle one invoice", (c, t, i) => Post(c, t, "/pay/selection/invoice",
-        [new("invoiceId", ids[i % ids.Count].ToString(CultureInfo.InvariantCulture)), new("check", i % 2 == 0 ? "true" : "false")])));
-    results.Add(await RunAsync("select page (25)", (c, t, i) => Post(c, t, "/pay/selection/page",
-        ids.Skip((i * 25) % 175).Take(25).Select(id => new KeyValuePair<string, string>("ids", id.ToString(CultureInfo.InvariantCulture))).ToList())));
-    results.Add(await RunAsync("select all (200 of 5,000)", (c, t, i) => Post(c, t, "/pay/selection/all", [])));
+    results.Add(await ScenarioAsync("GET /pay (single-site, 25 rows)", "/pay", null));
+    results.Add(await ScenarioAsync("toggle one invoice", "/pay/selection/invoice", toggleBodies));
+    results.Add(await ScenarioAsync("select page (25)", "/pay/selection/page", pageBodies));
+    results.Add(await ScenarioAsync("select all (200 of 5,000)", "/pay/selection/all", [""]));
     for (var w = 0; w < workers; w++) await Post(clients[w], tokens[w], "/pay/choice", [new("choice", "custom")], fragment: false);
-    results.Add(await RunAsync("custom amount preview (7,000 invoices)", (c, t, i) => Post(c, t, "/pay/amount",
-        [new("amount", (1000 + i % 5000).ToString(CultureInfo.InvariantCulture) + ".25")])));
+    results.Add(await ScenarioAsync("custom amount preview (7,000 invoices)", "/pay/amount", amountBodies));
     Console.WriteLine();
     Console.WriteLine("| scenario | requests | errors | req/s | p50 ms | p99 ms |");
     Console.WriteLine("|---|---:|---:|---:|---:|---:|");
     foreach (var r in results) Console.WriteLine(r);
     Console.WriteLine($"\nserver peak working set (VmHWM): {peak.PeakMegabytes():0} MB");
 
+    async Task<string> ScenarioAsync(string name, string path, List<string>? bodies)
+    {
+        Func<HttpClient, string, int, Task<HttpResponseMessage>> send = bodies is null
+            ? (c, t, i) => c.GetAsync(path)
+            : (c, t, i) => PostBody(c, t, path, bodies[i % bodies.Count]);
+        // 3 s of this scenario first (JIT of its own code paths), not measured.
+        var warm = DateTime.UtcNow.AddSeconds(3);
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
+        {
+            for (var i = w; DateTime.UtcNow < warm; i += workers) (await send(clients[w], tokens[w], i)).Dispose();
+        })));
+        return wrk is not null ? await RunWrkAsync(name, path, bodies) : await RunAsync(name, send);
+    }
+
+    async Task<string> RunWrkAsync(string name, string path, List<string>? bodies)
+    {
+        var script = Path.Combine(folder, "scenario.lua");
+        await File.WriteAllTextAsync(script, WrkScript(path, bodies, cookies, tokens));
+        var psi = new ProcessStartInfo(wrk, $"-t{workers} -c{workers} -d{seconds}s --latency -s \"{script}\" {url}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var m = Regex.Match(output, @"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)");
+        if (!m.Success) throw new InvalidOperationException("wrk said: " + output + await p.StandardError.ReadToEndAsync());
+        double D(int g) => double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
+        var line = string.Create(CultureInfo.InvariantCulture, $"| {name} | {m.Groups[1].Value} | {m.Groups[2].Value} | {D(3):0} | {D(4):0.0} | {D(5):0.0} |");
+        Console.WriteLine(line);
+        return line;
+    }
+
     async Task<string> RunAsync(string name, Func<HttpClient, string, int, Task<HttpResponseMessage>> send)
     {
-        // Warm-up, then the measured run: each worker takes request numbers from a shared counter.
-        for (var w = 0; w < workers; w++) (await send(clients[w], tokens[w], w)).Dispose();
+        // The measured run: each worker takes request numbers from a shared counter.
         var latencies = new double[requests];
         var next = -1;
         var errors = 0;
@@ -181,13 +249,72 @@ List<long> InvoiceIds(long customerId)
 
 async Task<HttpClient> SignInAsync(string email, string pwd)
 {
-    var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = new Uri(url) };
+    var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true };
+    var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
+    handlers[http] = handler;
     var token = Token(await http.GetStringAsync("/account/sign-in"));
     var response = await http.PostAsync("/account/sign-in", new FormUrlEncodedContent(
         [new("Email", email), new("Password", pwd), new("__RequestVerificationToken", token)]));
     if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"Sign-in of {email}: {(int)response.StatusCode}");
     return http;
 }
+
+static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string action, string body)
+{
+    var request = new HttpRequestMessage(HttpMethod.Post, action)
+    {
+        Content = new StringContent((body.Length > 0 ? body + "&" : "") + "__RequestVerificationToken=" + Uri.EscapeDataString(token),
+            System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"),
+    };
+    request.Headers.Add("X-Fragment", "1");
+    return c.SendAsync(request);
+}
+
+// One wrk thread per connection (-t N -c N): thread k is user k, with its cookies and antiforgery token; POST bodies
+// cycle through the scenario's list. done() prints requests, non-2xx/errors, req/s, p50 and p99 in ms.
+static string WrkScript(string path, List<string>? bodies, List<string> cookies, List<string> tokens)
+{
+    static string Lua(string v) => "\"" + v.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+    var sb = new System.Text.StringBuilder();
+    sb.Append("local cookies = {").AppendJoin(", ", cookies.Select(Lua)).Append("}\n");
+    sb.Append("local tokens = {").AppendJoin(", ", tokens.Select(t => Lua(Uri.EscapeDataString(t)))).Append("}\n");
+    sb.Append("local bodies = {").AppendJoin(", ", (bodies ?? []).Select(Lua)).Append("}\n");
+    sb.Append("local path = ").Append(Lua(path)).Append('\n');
+    sb.Append("""
+        local threads = {}
+        local counter = 0
+        function setup(thread)
+          counter = counter + 1
+          thread:set("uid", counter)
+          table.insert(threads, thread)
+        end
+        function init(args)
+          n = 0
+          cookie = cookies[uid]
+          token = tokens[uid]
+        end
+        function request()
+          n = n + 1
+          if #bodies == 0 then
+            return wrk.format("GET", path, { ["Cookie"] = cookie })
+          end
+          local body = bodies[((n * 16 + uid) % #bodies) + 1]
+          if #body > 0 then body = body .. "&" end
+          return wrk.format("POST", path, { ["Cookie"] = cookie, ["X-Fragment"] = "1",
+            ["Content-Type"] = "application/x-www-form-urlencoded" }, body .. "__RequestVerificationToken=" .. token)
+        end
+        function done(summary, latency, requests)
+          local e = summary.errors
+          io.write(string.format("RESULT %d %d %.1f %.1f %.1f\n", summary.requests,
+            e.connect + e.read + e.write + e.status + e.timeout,
+            summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+        end
+        """);
+    return sb.ToString();
+}
+
+static string? FindOnPath(string name) =>
+    (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
 
 static Task<HttpResponseMessage> Post(HttpClient c, string token, string action, List<KeyValuePair<string, string>> fields, bool fragment = true)
 {
