@@ -26,6 +26,19 @@ public sealed class PaymentDraft
         UpdatedAt = now;
     }
 
+    /// <summary>A stored draft as read back from a projection (no change tracking): the same state as the stored row.</summary>
+    public static PaymentDraft Restore(long id, string userId, long customerId, PaymentChoice choice, long? customAmountCents,
+        int revision, DateTimeOffset updatedAt, IEnumerable<long> invoiceIds)
+    {
+        var draft = new PaymentDraft
+        {
+            Id = id, UserId = userId, CustomerId = customerId, Choice = choice, CustomAmountCents = customAmountCents,
+            Revision = revision, UpdatedAt = updatedAt,
+        };
+        draft._items.AddRange(invoiceIds.Order().Select(i => new PaymentDraftItem(i)));
+        return draft;
+    }
+
     public long Id { get; private set; }
     public string UserId { get; private set; } = "";
     public long CustomerId { get; private set; }

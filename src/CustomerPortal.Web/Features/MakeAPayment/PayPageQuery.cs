@@ -107,9 +107,19 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
     private async Task<(int Total, int Pages, TableState State, List<RowData> Rows)> InvoiceRowsAsync(long customerId, bool singleSiteOnly, int total, TableState state, CancellationToken ct)
     {
         // total: counted by the overview aggregate over the same open invoices.
+        var (pages, page) = Clamp(total, state);
+        // Plain locals: EF compiles an arithmetic expression inside a query into a delegate on every execution.
+        var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
+        if (page.Sort == InvoiceSort.InvoiceDate && !page.Descending)
+        {
+            // The default order (oldest first), which nearly every request uses: a compiled query.
+            var found = new List<RowData>(take);
+            await foreach (var row in (singleSiteOnly ? SingleSitePageQuery : AllKindsPageQuery)(db, customerId, false, skip, take).WithCancellation(ct))
+                found.Add(row);
+            return (total, pages, page, found);
+        }
         var query = _q.Open(customerId);
         if (singleSiteOnly) query = query.Where(i => i.MultiSiteInvoiceId == null);
-        var (pages, page) = Clamp(total, state);
         var ordered = (page.Sort, page.Descending) switch
         {
             (InvoiceSort.DueDate, false) => query.OrderBy(i => i.DueDate),
@@ -121,8 +131,6 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
             (_, true) => query.OrderByDescending(i => i.InvoiceDate),
             _ => query.OrderBy(i => i.InvoiceDate),
         };
-        // Plain locals: EF compiles an arithmetic expression inside a query into a delegate on every execution.
-        var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
         var rows = await ordered.ThenBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
             .Skip(skip).Take(take)
             .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
@@ -130,6 +138,24 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
             .ToListAsync(ct);
         return (total, pages, page, rows);
     }
+
+    private static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> SingleSitePageQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
+            db.Invoices.AsNoTracking()
+                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && i.MultiSiteInvoiceId == null)
+                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Skip(skip).Take(take)
+                .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
+
+    private static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> AllKindsPageQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
+            db.Invoices.AsNoTracking()
+                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0))
+                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Skip(skip).Take(take)
+                .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
 
     private async Task<(int Total, int Pages, TableState State, List<ParentData> Rows)> ParentRowsAsync(long customerId, TableState state, CancellationToken ct)
     {

@@ -257,15 +257,22 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     /// <summary>The user's draft for the customer, untracked (see <see cref="SaveAsync"/>), or a new one (Id 0, not yet stored).</summary>
     private async Task<PaymentDraft> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
-        var draft = await DraftQuery(db, access.ActorUserId, access.CustomerId)
-            ?? new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
+        var row = await DraftQuery(db, access.ActorUserId, access.CustomerId);
+        var draft = row is null
+            ? new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow())
+            : PaymentDraft.Restore(row.Id, access.ActorUserId, access.CustomerId, row.Choice, row.CustomAmountCents, row.Revision, row.UpdatedAt, row.InvoiceIds);
         if (draft.Id != 0) _q.RememberDraft(draft); // a refused action answers with the draft as it is
         return draft;
     }
 
-    private static readonly Func<AppDbContext, string, long, Task<PaymentDraft?>> DraftQuery =
+    // A projection, not the entity with Include: materialising 200 item entities per request cost more than the rules.
+    private static readonly Func<AppDbContext, string, long, Task<DraftRow?>> DraftQuery =
         EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            db.PaymentDrafts.AsNoTracking().Include(d => d.Items).FirstOrDefault(d => d.UserId == userId && d.CustomerId == customerId));
+            db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId)
+                .Select(d => new DraftRow(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt, d.Items.Select(i => i.InvoiceId).ToList()))
+                .FirstOrDefault());
+
+    private sealed record DraftRow(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, DateTimeOffset UpdatedAt, List<long> InvoiceIds);
 
     private static ActionOutcome? NotAnInvoiceChoice(PaymentDraft draft) =>
         draft.Choice == PaymentChoice.CustomAmount
