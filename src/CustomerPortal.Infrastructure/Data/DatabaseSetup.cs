@@ -48,7 +48,7 @@ public static class DatabaseSetup
                 // of one parameter per id costs Microsoft.Data.Sqlite a by-name lookup per parameter over all the others.
                 services.AddDbContext<SqliteAppDbContext>(o => o
                     .UseSqlite(sqlite, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-                    .AddInterceptors(settings), optionsLifetime: ServiceLifetime.Singleton);
+                    .AddInterceptors(settings, new SqliteWriteGate()), optionsLifetime: ServiceLifetime.Singleton);
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 break;
             case DatabaseProvider.SqlServer:

@@ -142,6 +142,9 @@ public static class PortalComposition
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(o =>
         {
+            // The host's own logger (configuration levels, JSON outside Development): without this the middleware writes
+            // every request through the static bootstrap logger — as text, at Information, synchronously to the console.
+            o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             o.EnrichDiagnosticContext = (diag, http) =>
             {
                 if (http.User.Identity?.IsAuthenticated == true) diag.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value);

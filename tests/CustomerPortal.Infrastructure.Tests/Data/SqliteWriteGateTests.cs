@@ -1,0 +1,79 @@
+using CustomerPortal.Infrastructure.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Infrastructure.Tests.Data;
+
+/// <summary>The write gate queues a process's write transactions in order and always gives the gate back.</summary>
+public sealed class SqliteWriteGateTests : IAsyncLifetime
+{
+    private readonly string _file = Path.Combine(Path.GetTempPath(), "cp-gate-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly SqliteWriteGate _gate = new();
+
+    public async Task InitializeAsync()
+    {
+        await using var db = Context();
+        await db.Database.MigrateAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        File.Delete(_file);
+        return Task.CompletedTask;
+    }
+
+    private SqliteAppDbContext Context() => new(new DbContextOptionsBuilder<SqliteAppDbContext>()
+        .UseSqlite($"Data Source={_file}").AddInterceptors(new SqliteConnectionSettings(), _gate).Options);
+
+    [Fact]
+    public async Task ASecondWriterWaitsForTheFirstToCommitThenGoesOn()
+    {
+        await using var first = Context();
+        await using var second = Context();
+        var tx1 = await first.Database.BeginTransactionAsync();
+        Assert.True(_gate.IsHeld);
+
+        var waiting = second.Database.BeginTransactionAsync();
+        await Task.Delay(300);
+        Assert.False(waiting.IsCompleted); // queued behind the first, not failing and not running
+
+        await first.Database.ExecuteSqlRawAsync("INSERT INTO JobLeases (Name, Holder, ExpiresAt) VALUES ('a', 'one', 0)");
+        await tx1.CommitAsync();
+        await using var tx2 = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        await second.Database.ExecuteSqlRawAsync("INSERT INTO JobLeases (Name, Holder, ExpiresAt) VALUES ('b', 'two', 0)");
+        await tx2.CommitAsync();
+        await tx1.DisposeAsync();
+
+        Assert.False(_gate.IsHeld);
+        Assert.Equal(2, await first.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM JobLeases").SingleAsync());
+    }
+
+    [Fact]
+    public async Task ARollbackGivesTheGateBack()
+    {
+        await using var db = Context();
+        await using (var tx = await db.Database.BeginTransactionAsync()) await tx.RollbackAsync();
+        Assert.False(_gate.IsHeld);
+    }
+
+    [Fact]
+    public async Task ATransactionDisposedWithoutCommitNeverBlocksItsOwnConnectionAndIsGivenBackWhenTheConnectionCloses()
+    {
+        await using (var db = Context())
+        {
+            await db.Database.OpenConnectionAsync();
+            await (await db.Database.BeginTransactionAsync()).DisposeAsync(); // neither commit nor rollback
+            await using var again = await db.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5)); // same connection: no wait
+            await again.CommitAsync();
+            await (await db.Database.BeginTransactionAsync()).DisposeAsync();
+            Assert.True(_gate.IsHeld);
+        } // the context closes its connection
+        Assert.False(_gate.IsHeld);
+
+        await using var other = Context();
+        await using var tx = await other.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        await tx.CommitAsync();
+        Assert.False(_gate.IsHeld);
+    }
+}
