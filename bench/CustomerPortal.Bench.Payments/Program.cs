@@ -1,6 +1,11 @@
-// End-to-end card payments against the real app on 127.0.0.1 (Kestrel, SQLite file, sandbox processor):
-// N clients, each its own signed-in contact of one customer, each pays one invoice per request through
-// GET /pay/checkout + POST /pay/checkout with a saved card. Prints throughput, p50, p99, then checks the invariants.
+// End-to-end card payments against the real app on 127.0.0.1 (the built CustomerPortal.Web.dll in its own process, with
+// its own runtime settings; SQLite file; sandbox processor): N clients, each its own signed-in contact of one customer,
+// each pays one invoice per request through GET /pay/checkout + POST /pay/checkout with a saved card. Prints
+// throughput, p50, p99 and the server's peak working set, then checks the invariants.
+// The data (customer, invoices, contacts, saved card, drafts) is arranged first through the app's own services in this
+// process (WebApplicationFactory, no server), which then lets go of the files before the server starts on them. Before
+// each payment the client selects the invoice on Make a Payment (one POST, not timed).
+//   dotnet build -c Release src/CustomerPortal.Web && dotnet run -c Release --project bench/CustomerPortal.Bench.Payments -- --clients 16 --payments 8000 --seconds 30
 // --warmup-seconds (default 20): payments made in the first seconds are real (they count for the invariants) but not for
 // the figures: on 2 shared cores the tiered JIT needs that long under load to reach optimised code. Throughput and
 // latency are measured over the payments that start after the warm-up, until --seconds more have passed.
@@ -8,6 +13,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using Microsoft.Data.Sqlite;
 using CustomerPortal.Domain.Customers;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Payments;
@@ -36,17 +42,29 @@ public static class PaymentsBench
         var folder = Path.Combine(Path.GetTempPath(), "cp-bench-pay-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
 
-        await using var app = new BenchFactory(folder);
-        app.UseKestrel(0);
-        app.StartServer();
-        var baseUrl = app.ClientOptions.BaseAddress;
-        Console.WriteLine($"Portal on {baseUrl} · SQLite {folder}/portal.db · {clients} clients · {payments} measured payments max · {warmupSeconds} s warm-up · {seconds} s max");
+        // Arrange: one customer with enough open invoices, one contact (and draft) per client, one saved card.
+        // Enough invoices for the warm-up as well (about 250 payments/s at most on this kind of machine).
+        var perClient = (payments + warmupSeconds * 250 + clients - 1) / clients;
+        long customerId, cardId;
+        string[] emails, userIds;
+        long[][] invoiceIds;
+        long[] draftIds;
+        Dictionary<long, long> offline;
+        await using (var arrange = new BenchFactory(folder))
+        {
+            (customerId, cardId, emails, userIds, draftIds, invoiceIds, offline) = await ArrangeAsync(arrange, clients, perClient);
+        }
+        SqliteConnection.ClearAllPools();
 
-        // Arrange: one customer with enough open invoices, one contact per client, one saved card.
-        // Enough invoices for the warm-up as well (about 150 payments/s at most on this kind of machine).
-        var perClient = (payments + warmupSeconds * 150 + clients - 1) / clients;
-        var (customerId, cardId, emails, invoiceIds, offline) = await ArrangeAsync(app, clients, perClient);
-        var sandboxPath = Path.Combine(folder, "sandbox.db");
+        var webDll = Path.Combine(FindRoot(), "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
+        if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
+        var baseUrl = new Uri("http://127.0.0.1:5398/");
+        using var server = StartServer(webDll, folder, baseUrl);
+        var peak = new PeakWorkingSet(server.Id);
+        await WaitUntilUpAsync(baseUrl);
+        var portalDb = $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
+        long selectTicks = 0;
+        Console.WriteLine($"Portal on {baseUrl} (own process) · SQLite {folder}/portal.db · {clients} clients · {payments} measured payments max · {warmupSeconds} s warm-up · {seconds} s max");
 
         var latencies = new List<double>[clients];
         var failures = 0;
@@ -58,19 +76,32 @@ public static class PaymentsBench
         var workers = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
         {
             latencies[c] = new List<double>(perClient);
-            using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() };
-            using var http = new HttpClient(handler) { BaseAddress = baseUrl };
-            await SignInAsync(http, emails[c]);
-            var userId = await UserIdAsync(app, emails[c]);
+            // Two contacts per client, taking turns: while one pays, the other's next selection is arranged (a second
+            // process writing the file meets SQLite's busy sleeps while the server writes; this keeps that wait out of
+            // the client's loop). Payments stay one at a time per client.
+            var https = new HttpClient[2];
+            for (var k = 0; k < 2; k++)
+            {
+                https[k] = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = baseUrl };
+                await SignInAsync(https[k], emails[2 * c + k]);
+            }
+            await using var selections = new SqliteConnection(portalDb);
+            await selections.OpenAsync();
+            await using (var pragma = new SqliteCommand("PRAGMA busy_timeout = 30000;", selections)) await pragma.ExecuteNonQueryAsync();
+            var nextSelection = SelectAsync(selections, draftIds[2 * c], invoiceIds[c][0]);
             for (var n = 0; n < perClient; n++)
             {
+                var http = https[n % 2];
                 var measuring = clock.Elapsed.TotalSeconds >= warmupSeconds;
                 if (measuring)
                 {
                     if (Interlocked.Exchange(ref warmedUp, 1) == 0) { measuredStart = clock.Elapsed; deadline.Start(); }
                     if (deadline.Elapsed.TotalSeconds >= seconds || Interlocked.Increment(ref done) > payments) break;
                 }
-                await SelectAsync(app, userId, customerId, invoiceIds[c][n]);
+                var waiting = Stopwatch.GetTimestamp();
+                await nextSelection;
+                if (measuring) Interlocked.Add(ref selectTicks, Stopwatch.GetElapsedTime(waiting).Ticks);
+                nextSelection = n + 1 < perClient ? SelectAsync(selections, draftIds[2 * c + (n + 1) % 2], invoiceIds[c][n + 1]) : Task.CompletedTask;
                 var sw = Stopwatch.StartNew();
                 var page = await http.GetStringAsync("/pay/checkout");
                 var form = new Dictionary<string, string>
@@ -86,6 +117,8 @@ public static class PaymentsBench
                     Interlocked.Increment(ref failures);
                 if (measuring) latencies[c].Add(sw.Elapsed.TotalMilliseconds);
             }
+            await nextSelection;
+            foreach (var h in https) h.Dispose();
         })).ToArray();
         await Task.WhenAll(workers);
         var elapsed = deadline.Elapsed.TotalSeconds;
@@ -96,7 +129,13 @@ public static class PaymentsBench
         Console.WriteLine($"payments: {all.Length} in {elapsed:F1} s → {all.Length / elapsed:F0} payments/s (checkout GET + Pay POST each)");
         Console.WriteLine($"latency of one payment (GET checkout + POST pay): p50 {P(0.50):F1} ms · p99 {P(0.99):F1} ms · max {all[^1]:F1} ms");
         Console.WriteLine($"refused or failed requests: {failures}");
+        Console.WriteLine($"waiting for the next selection to be arranged (not timed): {TimeSpan.FromTicks(selectTicks).TotalMilliseconds / Math.Max(1, all.Length):F1} ms per payment on average");
+        Console.WriteLine($"server peak working set (VmHWM): {peak.PeakMegabytes():0} MB");
+        server.Kill(entireProcessTree: true);
+        await server.WaitForExitAsync();
+        SqliteConnection.ClearAllPools();
 
+        await using var app = new BenchFactory(folder);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -107,7 +146,7 @@ public static class PaymentsBench
             Console.WriteLine(problems.Count == 0 ? "invariants: all hold, nothing lost" : "INVARIANTS BROKEN:\n" + string.Join("\n", problems.Take(20)));
             Environment.ExitCode = problems.Count == 0 && failures == 0 && succeeded == all.Length ? 0 : 1;
         }
-        _ = sandboxPath;
+        SqliteConnection.ClearAllPools();
         try { Directory.Delete(folder, true); } catch (IOException) { }
         return;
 
@@ -133,33 +172,61 @@ public static class PaymentsBench
                 ? WebUtility.HtmlDecode(m.Groups[1].Value)
                 : throw new InvalidOperationException($"No {name} on the checkout page.");
 
-        static async Task<string> UserIdAsync(WebApplicationFactory<Program> app, string email)
+        // The selection is the Make a Payment page's job (another feature): arranged in the database before each payment,
+        // outside the timing, as the page stores it (one item, the draft's revision moved on). Writing the file from this
+        // second process meets SQLite's lock and busy handler when the server is writing; the time it takes is reported.
+        static async Task SelectAsync(SqliteConnection db, long draftId, long invoiceId)
         {
-            await using var scope = app.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<AppDbContext>().Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-        }
-
-        // The selection is the Make a Payment page's job (another feature): arrange it in the database, outside the timing.
-        static async Task SelectAsync(WebApplicationFactory<Program> app, string userId, long customerId, long invoiceId)
-        {
-            await using var scope = app.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var draft = await db.PaymentDrafts.SingleOrDefaultAsync(d => d.UserId == userId && d.CustomerId == customerId);
-            if (draft is null)
-            {
-                db.PaymentDrafts.Add(draft = new PaymentDraft(userId, customerId, DateTimeOffset.UtcNow));
-                draft.ReplaceInvoices([invoiceId], DateTimeOffset.UtcNow);
-                await db.SaveChangesAsync();
-                return;
-            }
-            await using var tx = await db.Database.BeginTransactionAsync();
-            await db.PaymentDraftItems.Where(i => i.PaymentDraftId == draft.Id).ExecuteDeleteAsync();
-            await db.Database.ExecuteSqlInterpolatedAsync($"INSERT INTO PaymentDraftItems (PaymentDraftId, InvoiceId) VALUES ({draft.Id}, {invoiceId})");
-            await db.PaymentDrafts.Where(d => d.Id == draft.Id).ExecuteUpdateAsync(u => u.SetProperty(d => d.Revision, d => d.Revision + 1));
+            await using var tx = (SqliteTransaction)await db.BeginTransactionAsync();
+            await using var cmd = new SqliteCommand("""
+                DELETE FROM PaymentDraftItems WHERE PaymentDraftId = $d;
+                INSERT INTO PaymentDraftItems (PaymentDraftId, InvoiceId) VALUES ($d, $i);
+                UPDATE PaymentDrafts SET Revision = Revision + 1 WHERE Id = $d;
+                """, db, tx);
+            cmd.Parameters.AddWithValue("$d", draftId);
+            cmd.Parameters.AddWithValue("$i", invoiceId);
+            await cmd.ExecuteNonQueryAsync();
             await tx.CommitAsync();
         }
 
-        static async Task<(long, long, string[], long[][], Dictionary<long, long>)> ArrangeAsync(WebApplicationFactory<Program> app, int clients, int perClient)
+        static Process StartServer(string webDll, string folder, Uri url)
+        {
+            var psi = new ProcessStartInfo("dotnet", $"\"{webDll}\"") { WorkingDirectory = Path.GetDirectoryName(webDll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+            psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
+            psi.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
+            psi.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
+            psi.Environment["Payments__Sandbox__DatabasePath"] = Path.Combine(folder, "sandbox.db");
+            psi.Environment["Payments__RunBackgroundJobs"] = "false";
+            psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
+            psi.Environment["RateLimiting__SignInPermitsPerMinute"] = "100000";
+            var p = Process.Start(psi)!;
+            p.OutputDataReceived += (_, _) => { };
+            p.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data); };
+            p.BeginOutputReadLine();
+            p.BeginErrorReadLine();
+            return p;
+        }
+
+        static async Task WaitUntilUpAsync(Uri url)
+        {
+            using var http = new HttpClient { BaseAddress = url };
+            for (var i = 0; i < 240; i++)
+            {
+                try { if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
+                await Task.Delay(250);
+            }
+            throw new TimeoutException("The portal did not start.");
+        }
+
+        static string FindRoot()
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CustomerPortal.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+        }
+
+        static async Task<(long, long, string[], string[], long[], long[][], Dictionary<long, long>)> ArrangeAsync(WebApplicationFactory<Program> app, int clients, int perClient)
         {
             await using var scope = app.Services.CreateAsyncScope();
             var sp = scope.ServiceProvider;
@@ -183,12 +250,17 @@ public static class PaymentsBench
                 await db.SaveChangesAsync();
                 ids[c] = list.Select(i => i.Id).ToArray();
             }
-            var emails = new string[clients];
-            for (var c = 0; c < clients; c++)
+            var emails = new string[2 * clients];
+            var userIds = new string[2 * clients];
+            var drafts = new PaymentDraft[2 * clients];
+            for (var c = 0; c < 2 * clients; c++)
             {
                 emails[c] = $"bench{c}@example.test";
-                var result = await users.CreateAsync(new PortalUser { UserName = emails[c], Email = emails[c], EmailConfirmed = true, DisplayName = $"Bench {c}", CustomerId = customer.Id }, DemoAccounts.Password);
+                var user = new PortalUser { UserName = emails[c], Email = emails[c], EmailConfirmed = true, DisplayName = $"Bench {c}", CustomerId = customer.Id };
+                var result = await users.CreateAsync(user, DemoAccounts.Password);
                 if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+                userIds[c] = user.Id;
+                db.PaymentDrafts.Add(drafts[c] = new PaymentDraft(user.Id, customer.Id, DateTimeOffset.UtcNow));
             }
             var sandbox = sp.GetRequiredService<SandboxProcessor>();
             var processorCustomer = await sandbox.EnsureCustomerAsync(new CustomerPortal.Domain.Payments.Gateway.GatewayCustomer(company.Id, customer.Id, customer.Name, null));
@@ -200,7 +272,7 @@ public static class PaymentsBench
             card.MakeDefault(true);
             db.SavedPaymentMethods.Add(card);
             await db.SaveChangesAsync();
-            return (customer.Id, card.Id, emails, ids, await PaymentInvariants.OfflinePaidAsync(db));
+            return (customer.Id, card.Id, emails, userIds, drafts.Select(d => d.Id).ToArray(), ids, await PaymentInvariants.OfflinePaidAsync(db));
         }
 
     }
@@ -222,6 +294,15 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1") builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command", "Information");
-        builder.UseSetting("urls", "http://127.0.0.1:0");
+    }
+}
+
+/// <summary>Reads the server's peak resident set (VmHWM) from /proc; Linux only.</summary>
+internal sealed class PeakWorkingSet(int pid)
+{
+    public double PeakMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(Regex.Match(line, "\\d+").Value, System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
     }
 }
