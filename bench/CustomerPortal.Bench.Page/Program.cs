@@ -40,8 +40,8 @@ try
     foreach (var c in clients) tokens.Add(Token(await c.GetStringAsync("/pay")));
     var ids = InvoiceIds(customerId);
     Console.WriteLine(wrk is not null
-        ? $"customer {customerId}: {ids.Count} open single-site invoices; wrk, {workers} connections (one user each) × {seconds} s per scenario"
-        : $"customer {customerId}: {ids.Count} open single-site invoices; {workers} HttpClient workers × {requests} requests per scenario");
+        ? $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; wrk, {workers} connections (one user each) × {seconds} s per scenario"
+        : $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; {workers} HttpClient workers × {requests} requests per scenario");
 
     // Each scenario as form bodies (without the antiforgery token), request i uses bodies[i % count].
     string Ids(IEnumerable<long> list) => string.Join("&", list.Select(id => "ids=" + id.ToString(CultureInfo.InvariantCulture)));
