@@ -38,6 +38,7 @@ public sealed class SandboxProcessor : IPaymentGateway
     private readonly ILogger<SandboxProcessor> _logger;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _lock;
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _tuned = new();
     private readonly Random _faults;
     private bool _created;
 
@@ -513,7 +514,12 @@ public sealed class SandboxProcessor : IPaymentGateway
                 _created = true;
             }
             // A test processor: surviving a process crash is enough (WAL + NORMAL); an OS crash may lose its last commits.
-            await ExecAsync(db, null, "PRAGMA synchronous=NORMAL;", ct);
+            // Once per native connection (the pool hands the same ones back).
+            if (!_tuned.TryGetValue(db.Handle!, out _))
+            {
+                await ExecAsync(db, null, "PRAGMA synchronous=NORMAL;", ct);
+                _tuned.AddOrUpdate(db.Handle!, db.Handle!);
+            }
             return await work(db);
         }
         finally

@@ -147,7 +147,9 @@ public sealed class PaymentService(
     internal async Task<ChargeSubmission> SubmitChargeAsync(ChargeOrder order, ResolvedMethod method, CancellationToken ct,
         Func<ChargeOutcome, LedgerMove, CancellationToken, Task>? thenInTransaction = null)
     {
-        var customer = await db.Customers.SingleAsync(c => c.Id == order.CustomerId, ct);
+        // The portal's submit has just loaded (and tracked) the customer: no second read.
+        var customer = db.Customers.Local.FirstOrDefault(c => c.Id == order.CustomerId)
+            ?? await db.Customers.SingleAsync(c => c.Id == order.CustomerId, ct);
         var processorCustomerId = await EnsureProcessorCustomerAsync(customer, ct);
 
         // ---- write-ahead ----
@@ -156,7 +158,9 @@ public sealed class PaymentService(
         if (written.StatusCode == 208) return new ChargeSubmission(PayOutcome.Payment(paymentId), true, null, null, null);
 
         // ---- the processor ----
-        var payment = await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct);
+        // The row the write-ahead just committed (still tracked by this context), else read back.
+        var payment = db.Payments.Local.FirstOrDefault(p => p.Id == paymentId)
+            ?? await db.Payments.AsNoTracking().SingleAsync(p => p.Id == paymentId, ct);
         var request = new ChargeRequest
         {
             ProcessorCustomerId = processorCustomerId,
