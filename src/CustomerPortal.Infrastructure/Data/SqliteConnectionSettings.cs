@@ -17,11 +17,14 @@ namespace CustomerPortal.Infrastructure.Data;
 /// power loss or OS crash the last commits before the failure can be lost (the file stays consistent). Production
 /// runs on SQL Server; see docs/benchmarks.md, "Payments". Only once the file is in WAL; <c>Database:SqliteSyncEveryCommit</c>
 /// keeps FULL (an fsync per commit).</item>
+/// <item><c>cache_size = -1024</c> (1 MiB of pages per connection instead of 2 MiB): under load the pool holds one
+/// connection per concurrent request, each with its own page cache; the pages stay in the OS file cache either way. Part
+/// of keeping the server under 300 MB (docs/benchmarks.md, "Make a Payment page", Memory).</item>
 /// </list>
 /// </summary>
 public sealed class SqliteConnectionSettings(bool syncEveryCommit = false) : DbConnectionInterceptor
 {
-    private const string BusyTimeout = "PRAGMA busy_timeout = 30000;";
+    private const string BusyTimeout = "PRAGMA busy_timeout = 30000; PRAGMA cache_size = -1024;";
     private const string JournalMode = "PRAGMA journal_mode;";
     private readonly string _synchronous = syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
