@@ -13,6 +13,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
+using CustomerPortal.Bench.Shared;
 using Microsoft.Data.Sqlite;
 
 var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4000;
@@ -20,7 +21,7 @@ var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 var wrk = Environment.GetEnvironmentVariable("BENCH_TOOL") != "dotnet" ? FindOnPath("wrk") : null;
 var seconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_SECONDS") ?? "20", CultureInfo.InvariantCulture);
 var warmupSeconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_SECONDS") ?? "30", CultureInfo.InvariantCulture);
-var root = FindRoot();
+var root = PortalProcess.FindRoot();
 var webDll = Path.Combine(root, "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
 if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
 var folder = Path.Combine(Path.GetTempPath(), "cp-bench-" + Guid.NewGuid().ToString("N"));
@@ -32,7 +33,7 @@ var handlers = new Dictionary<HttpClient, HttpClientHandler>();
 var server = StartServer();
 try
 {
-    await WaitUntilUpAsync();
+    await PortalProcess.WaitUntilUpAsync(new Uri(url));
     var (customerId, password) = GenerateData();
     var clients = new List<HttpClient>();
     for (var w = 0; w < workers; w++) clients.Add(await SignInAsync($"bench{w}@summitbuilders.example", password));
@@ -179,17 +180,6 @@ Process StartServer()
     return p;
 }
 
-async Task WaitUntilUpAsync()
-{
-    using var http = new HttpClient { BaseAddress = new Uri(url) };
-    for (var i = 0; i < 240; i++)
-    {
-        try { if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
-        await Task.Delay(500);
-    }
-    throw new TimeoutException("The portal did not start.");
-}
-
 (long CustomerId, string Password) GenerateData()
 {
     using var c = new SqliteConnection($"Data Source={db}");
@@ -327,20 +317,3 @@ static Task<HttpResponseMessage> Post(HttpClient c, string token, string action,
 static string Token(string html) =>
     Regex.Match(html, "name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"").Groups[1].Value is { Length: > 0 } t
         ? t : throw new InvalidOperationException("No antiforgery token on the page.");
-
-static string FindRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CustomerPortal.sln"))) dir = dir.Parent;
-    return dir?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
-}
-
-/// <summary>Reads the server's peak resident set (VmHWM) from /proc when asked; Linux only.</summary>
-sealed class PeakWorkingSet(int pid)
-{
-    public double PeakMegabytes()
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(Regex.Match(line, "\\d+").Value, CultureInfo.InvariantCulture) / 1024.0;
-    }
-}

@@ -13,6 +13,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using CustomerPortal.Bench.Shared;
 using Microsoft.Data.Sqlite;
 using CustomerPortal.Domain.Customers;
 using CustomerPortal.Domain.Invoices;
@@ -56,12 +57,12 @@ public static class PaymentsBench
         }
         SqliteConnection.ClearAllPools();
 
-        var webDll = Path.Combine(FindRoot(), "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
+        var webDll = Path.Combine(PortalProcess.FindRoot(), "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
         if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
         var baseUrl = new Uri("http://127.0.0.1:5398/");
         using var server = StartServer(webDll, folder, baseUrl);
         var peak = new PeakWorkingSet(server.Id);
-        await WaitUntilUpAsync(baseUrl);
+        await PortalProcess.WaitUntilUpAsync(baseUrl);
         var portalDb = $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
         long selectTicks = 0;
         Console.WriteLine($"Portal on {baseUrl} (own process) · SQLite {folder}/portal.db · {clients} clients · {payments} measured payments max · {warmupSeconds} s warm-up · {seconds} s max");
@@ -208,24 +209,6 @@ public static class PaymentsBench
             return p;
         }
 
-        static async Task WaitUntilUpAsync(Uri url)
-        {
-            using var http = new HttpClient { BaseAddress = url };
-            for (var i = 0; i < 240; i++)
-            {
-                try { if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
-                await Task.Delay(250);
-            }
-            throw new TimeoutException("The portal did not start.");
-        }
-
-        static string FindRoot()
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CustomerPortal.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
-        }
-
         static async Task<(long, long, string[], string[], long[], long[][], Dictionary<long, long>)> ArrangeAsync(WebApplicationFactory<Program> app, int clients, int perClient)
         {
             await using var scope = app.Services.CreateAsyncScope();
@@ -283,9 +266,7 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "CustomerPortal.sln"))) root = root.Parent;
-        builder.UseContentRoot(Path.Combine(root?.FullName ?? ".", "src", "CustomerPortal.Web"));
+        builder.UseContentRoot(Path.Combine(PortalProcess.FindRoot(), "src", "CustomerPortal.Web"));
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True");
         builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
@@ -294,15 +275,5 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1") builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command", "Information");
-    }
-}
-
-/// <summary>Reads the server's peak resident set (VmHWM) from /proc; Linux only.</summary>
-internal sealed class PeakWorkingSet(int pid)
-{
-    public double PeakMegabytes()
-    {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(Regex.Match(line, "\\d+").Value, System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
     }
 }

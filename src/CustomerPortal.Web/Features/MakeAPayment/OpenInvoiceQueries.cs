@@ -83,15 +83,16 @@ internal sealed class OpenInvoiceQueries
     public void RememberDraft(PaymentDraft draft) =>
         _draft = (draft.UserId, draft.CustomerId, new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.SelectedInvoiceIds));
 
+    private static readonly System.Linq.Expressions.Expression<Func<PaymentDraft, DraftState>> ToDraftState =
+        d => new DraftState(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.Items.Select(i => i.InvoiceId).ToHashSet());
+
     // The page's first query on every request: compiled once.
     private static readonly Func<AppDbContext, string, long, Task<DraftState?>> OwnDraftQuery =
         EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
             db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId).OrderBy(d => d.Id)
-                .Select(d => new DraftState(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.Items.Select(i => i.InvoiceId).ToHashSet()))
-                .FirstOrDefault());
+                .Select(ToDraftState).FirstOrDefault());
 
-    private static IQueryable<DraftState> ProjectDraft(IQueryable<PaymentDraft> drafts) =>
-        drafts.Select(d => new DraftState(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.Items.Select(i => i.InvoiceId).ToHashSet()));
+    private static IQueryable<DraftState> ProjectDraft(IQueryable<PaymentDraft> drafts) => drafts.Select(ToDraftState);
 
     /// <summary>
     /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft the

@@ -139,6 +139,8 @@ public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
         return (total, pages, page, rows);
     }
 
+    // Two queries rather than one with a "single-site only" flag: the single-site page must say MultiSiteInvoiceId IS NULL
+    // outright so SQLite reads it from IX_Invoices_OpenByCustomer; the all-kinds page reads IX_Invoices_OldestFirst.
     private static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> SingleSitePageQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
             db.Invoices.AsNoTracking()

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace CustomerPortal.Bench.Shared;
+
+/// <summary>What the benches that start the built portal in its own process share (linked into each bench project).</summary>
+internal static class PortalProcess
+{
+    /// <summary>The repository root (the folder with CustomerPortal.sln) above the running bench.</summary>
+    public static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CustomerPortal.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
+    }
+
+    /// <summary>Polls /health/live until the portal answers (two minutes at most).</summary>
+    public static async Task WaitUntilUpAsync(Uri url)
+    {
+        using var http = new HttpClient { BaseAddress = url };
+        for (var i = 0; i < 480; i++)
+        {
+            try { if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException("The portal did not start.");
+    }
+}
+
+/// <summary>Reads a process's peak resident set (VmHWM) from /proc when asked; Linux only.</summary>
+internal sealed class PeakWorkingSet(int pid)
+{
+    public double PeakMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? double.NaN : long.Parse(Regex.Match(line, "\\d+").Value, CultureInfo.InvariantCulture) / 1024.0;
+    }
+}
