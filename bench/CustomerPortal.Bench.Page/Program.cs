@@ -2,8 +2,8 @@
 // the demo, adds 5,000 open single-site invoices and 100 multi-site invoices of 20 children to the demo customer, gives
 // each worker its own sign-in (a selection belongs to one user), then runs each scenario with 16 concurrent workers.
 //   dotnet run -c Release --project bench/CustomerPortal.Bench.Page -- [requestsPerScenario=4000] [workers=16]
-// Load tool: wrk (apt-get install wrk) when it is on the PATH — 16 threads of one connection each, one signed-in user per
-// connection, a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
+// Load tool: wrk (apt-get install wrk) when it is on the PATH — 16 connections over BENCH_WRK_THREADS threads (default 2),
+// one signed-in user per connection (each thread takes its slice of the users in turn), a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
 // With wrk each scenario runs for BENCH_SECONDS (default 20) instead of a number of requests.
 // Warm-up: BENCH_WARMUP_SECONDS (default 30) of mixed load before the first scenario, then 3 s of each scenario before it
 // is measured: the server's tiered JIT needs load to reach optimised code on 2 shared cores; the figures are steady state.
@@ -21,6 +21,9 @@ var workers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 var wrk = Environment.GetEnvironmentVariable("BENCH_TOOL") != "dotnet" ? FindOnPath("wrk") : null;
 var seconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_SECONDS") ?? "20", CultureInfo.InvariantCulture);
 var warmupSeconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_SECONDS") ?? "30", CultureInfo.InvariantCulture);
+// wrk's threads (each runs many connections): the machine has 2 cores shared with the server, so 2 by default rather than
+// one per connection (16 threads cost the client more CPU and context switches than the server's work on the same cores).
+var wrkThreads = int.Parse(Environment.GetEnvironmentVariable("BENCH_WRK_THREADS") ?? "2", CultureInfo.InvariantCulture);
 var root = PortalProcess.FindRoot();
 var webDll = Path.Combine(root, "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
 if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
@@ -102,8 +105,8 @@ try
     async Task<string> RunWrkAsync(string name, string path, List<string>? bodies)
     {
         var script = Path.Combine(folder, "scenario.lua");
-        await File.WriteAllTextAsync(script, WrkScript(path, bodies, cookies, tokens));
-        var psi = new ProcessStartInfo(wrk, $"-t{workers} -c{workers} -d{seconds}s --latency -s \"{script}\" {url}")
+        await File.WriteAllTextAsync(script, WrkScript(path, bodies, cookies, tokens, wrkThreads));
+        var psi = new ProcessStartInfo(wrk, $"-t{wrkThreads} -c{workers} -d{seconds}s --latency -s \"{script}\" {url}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -262,7 +265,7 @@ static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string act
 
 // One wrk thread per connection (-t N -c N): thread k is user k, with its cookies and antiforgery token; POST bodies
 // cycle through the scenario's list. done() prints requests, non-2xx/errors, req/s, p50 and p99 in ms.
-static string WrkScript(string path, List<string>? bodies, List<string> cookies, List<string> tokens)
+static string WrkScript(string path, List<string>? bodies, List<string> cookies, List<string> tokens, int threads)
 {
     static string Lua(string v) => "\"" + v.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
     var sb = new System.Text.StringBuilder();
@@ -270,6 +273,7 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
     sb.Append("local tokens = {").AppendJoin(", ", tokens.Select(t => Lua(Uri.EscapeDataString(t)))).Append("}\n");
     sb.Append("local bodies = {").AppendJoin(", ", (bodies ?? []).Select(Lua)).Append("}\n");
     sb.Append("local path = ").Append(Lua(path)).Append('\n');
+    sb.Append("local per = ").Append(Math.Max(1, cookies.Count / threads)).Append('\n'); // users per wrk thread
     sb.Append("""
         local threads = {}
         local counter = 0
@@ -280,11 +284,13 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
         end
         function init(args)
           n = 0
-          cookie = cookies[uid]
-          token = tokens[uid]
         end
+        -- Each wrk thread serves its own slice of the signed-in users, taking them in turn request by request.
         function request()
           n = n + 1
+          local user = (uid - 1) * per + ((n - 1) % per) + 1
+          local cookie = cookies[user]
+          local token = tokens[user]
           if #bodies == 0 then
             return wrk.format("GET", path, { ["Cookie"] = cookie })
           end

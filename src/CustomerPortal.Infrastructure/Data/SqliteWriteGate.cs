@@ -15,7 +15,8 @@ namespace CustomerPortal.Infrastructure.Data;
 /// <para>
 /// Released when the transaction commits, rolls back or fails, and — as a safety net — when its connection closes (a
 /// transaction disposed without either; a later transaction on the same connection goes on holding it, never waits for
-/// itself). One request uses one connection (one scoped context), so a request never waits for its own gate.
+/// itself). The close is seen through the connection's StateChange event as well as EF's interceptors: a pooled context
+/// going back to the pool closes its connection without the interceptors. One request uses one connection (one scoped context), so a request never waits for its own gate.
 /// A transaction that waits longer than <see cref="MaxWait"/> fails with a clear message instead of waiting forever
 /// (as SQLite's busy timeout would).
 /// </para>
@@ -27,12 +28,14 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, object> _holders = new();
     private readonly ConditionalWeakTable<DbTransaction, DbConnection> _connections = new(); // a completed transaction forgets its connection
+    private readonly ConditionalWeakTable<DbConnection, object> _watched = new();
 
     public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
         if (_holders.TryGetValue(connection, out _)) return result; // this connection's earlier transaction ended without commit or rollback
         if (!_gate.Wait(MaxWait)) throw TimedOut();
         _holders.AddOrUpdate(connection, this);
+        Watch(connection);
         return result;
     }
 
@@ -42,6 +45,7 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         if (_holders.TryGetValue(connection, out _)) return result; // this connection's earlier transaction ended without commit or rollback
         if (!await _gate.WaitAsync(MaxWait, cancellationToken)) throw TimedOut();
         _holders.AddOrUpdate(connection, this);
+        Watch(connection);
         return result;
     }
 
@@ -106,6 +110,18 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     {
         Release(connection);
         return ValueTask.FromResult(result);
+    }
+
+    // EF closes a pooled context's connection when the context goes back to the pool without the connection interceptors
+    // above: the connection's own StateChange event is told of every close, whoever closes it.
+    private void Watch(DbConnection connection)
+    {
+        if (_watched.TryGetValue(connection, out _)) return;
+        _watched.AddOrUpdate(connection, this);
+        connection.StateChange += (sender, e) =>
+        {
+            if (e.CurrentState == System.Data.ConnectionState.Closed && sender is DbConnection closed) Release(closed);
+        };
     }
 
     /// <summary>Whether a transaction of this process holds the gate now (for tests).</summary>

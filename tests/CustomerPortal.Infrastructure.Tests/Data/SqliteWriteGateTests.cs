@@ -1,6 +1,7 @@
 using CustomerPortal.Infrastructure.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerPortal.Infrastructure.Tests.Data;
 
@@ -75,5 +76,27 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         await using var tx = await other.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
         await tx.CommitAsync();
         Assert.False(_gate.IsHeld);
+    }
+
+    [Fact]
+    public async Task APooledContextReturnedWithATransactionLeftOpenGivesTheGateBack()
+    {
+        // The app pools its contexts: returning one to the pool closes its connection without EF's connection
+        // interceptors, so the gate must see the close another way, or every later writer would wait out MaxWait.
+        var services = new ServiceCollection()
+            .AddDbContextPool<SqliteAppDbContext>(o => o.UseSqlite($"Data Source={_file}").AddInterceptors(new SqliteConnectionSettings(), _gate));
+        await using var provider = services.BuildServiceProvider();
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SqliteAppDbContext>();
+            await db.Database.OpenConnectionAsync();
+            await db.Database.BeginTransactionAsync(); // neither committed nor disposed: the request ends with it open
+            Assert.True(_gate.IsHeld);
+        } // the context goes back to the pool
+        Assert.False(_gate.IsHeld);
+
+        await using var other = Context();
+        await using var tx = await other.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        await tx.CommitAsync();
     }
 }

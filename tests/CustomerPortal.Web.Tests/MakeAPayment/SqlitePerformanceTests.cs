@@ -22,7 +22,7 @@ public sealed class SqlitePerformanceTests : IDisposable
         _ = _factory.Server; // migrated, seeded, in WAL
         var plan = await _factory.WithDbAsync(async db =>
         {
-            var query = OpenInvoiceQueries.For(db).Open(1).Where(i => i.MultiSiteInvoiceId == null)
+            var query = new PayRequest(db).Queries.Open(1).Where(i => i.MultiSiteInvoiceId == null)
                 .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).Select(i => i.Id);
             await db.Database.OpenConnectionAsync();
             await using var cmd = query.CreateDbCommand();

@@ -3,5 +3,5 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 public static class MakeAPaymentFeature
 {
     public static IServiceCollection AddMakeAPayment(this IServiceCollection services) =>
-        services.AddScoped<PayPageQuery>().AddScoped<PaymentDraftService>();
+        services.AddScoped<PayRequest>().AddScoped<PayPageQuery>().AddScoped<PaymentDraftService>();
 }

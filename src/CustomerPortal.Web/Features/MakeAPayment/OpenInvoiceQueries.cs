@@ -4,7 +4,6 @@ using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
-using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
@@ -22,10 +21,22 @@ internal sealed record SnapshotRow(
 /// <summary>The Overview sums of one customer, and how many invoices are open (all kinds, single-site), from one aggregate query.</summary>
 internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0);
 
+/// <summary>A stored draft's own row, without its invoices.</summary>
+internal sealed record DraftHead(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, DateTimeOffset UpdatedAt);
+
 /// <summary>The stored selection of one user for one customer, read without tracking.</summary>
 internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, IReadOnlySet<long> Selected)
 {
     public static DraftState None { get; } = new(0, PaymentChoice.SingleSite, null, 0, new HashSet<long>());
+}
+
+/// <summary>
+/// What one request of the Make a Payment page has read (a scoped service): the action and the page it answers with
+/// share it, so nothing is read twice in one request and nothing outlives the request.
+/// </summary>
+public sealed class PayRequest(AppDbContext db)
+{
+    internal OpenInvoiceQueries Queries { get; } = new(db);
 }
 
 /// <summary>
@@ -34,10 +45,6 @@ internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmo
 /// </summary>
 internal sealed class OpenInvoiceQueries
 {
-    // One per context (that is, per request), shared by the action (PaymentDraftService) and the page it answers with
-    // (PayPageQuery), so the aggregate and the oldest window are read once per request, not once per use.
-    private static readonly ConditionalWeakTable<AppDbContext, OpenInvoiceQueries> PerContext = new();
-
     private readonly AppDbContext db;
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
     private (long CustomerId, bool SingleSiteOnly, List<SnapshotRow> Rows)? _oldest;
@@ -48,9 +55,10 @@ internal sealed class OpenInvoiceQueries
     private readonly HashSet<long> _answered = [];
     private long _memoCustomerId;
 
-    private OpenInvoiceQueries(AppDbContext db) => this.db = db;
-
-    public static OpenInvoiceQueries For(AppDbContext db) => PerContext.GetValue(db, d => new OpenInvoiceQueries(d));
+    // One per request (see PayRequest), shared by the action (PaymentDraftService) and the page it answers with
+    // (PayPageQuery), so the aggregate and the oldest window are read once per request, not once per use. Not per
+    // context: contexts are pooled and outlive the request.
+    internal OpenInvoiceQueries(AppDbContext db) => this.db = db;
 
     /// <summary>More than one payment can cover: enough to decide every custom amount and "Select all".</summary>
     public const int Window = InvoiceSelection.MaxInvoicesPerPayment + 1;
@@ -75,24 +83,46 @@ internal sealed class OpenInvoiceQueries
     public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
         if (!access.IsViewAs && _draft is { } known && known.UserId == access.ActorUserId && known.CustomerId == access.CustomerId) return known.Draft;
-        if (access.IsViewAs) return await ProjectDraft(DraftsOf(db, access)).FirstOrDefaultAsync(ct) ?? DraftState.None;
-        return await OwnDraftQuery(db, access.ActorUserId, access.CustomerId) ?? DraftState.None;
+        var head = access.IsViewAs
+            ? await DraftsOf(db, access).Select(ToDraftHead).FirstOrDefaultAsync(ct)
+            : await OwnDraftHeadQuery(db, access.ActorUserId, access.CustomerId);
+        if (head is null) return DraftState.None;
+        return new DraftState(head.Id, head.Choice, head.CustomAmountCents, head.Revision, await DraftInvoiceIdsAsync(db, head.Id, ct));
     }
 
     /// <summary>The draft as an action of this request has just read or stored it: the page it answers with shows that.</summary>
     public void RememberDraft(PaymentDraft draft) =>
         _draft = (draft.UserId, draft.CustomerId, new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.SelectedInvoiceIds));
 
-    private static readonly System.Linq.Expressions.Expression<Func<PaymentDraft, DraftState>> ToDraftState =
-        d => new DraftState(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.Items.Select(i => i.InvoiceId).ToHashSet());
+    /// <summary>
+    /// The signed-in user's own draft for the customer, untracked, as its row and its invoice ids: two plain compiled
+    /// queries. (One projection with the ids as a nested collection made EF build a new delegate on every execution, and
+    /// materialising the items as entities cost more than the selection rules.)
+    /// </summary>
+    public static async Task<(DraftHead Head, HashSet<long> InvoiceIds)?> ReadOwnDraftAsync(AppDbContext db, string userId, long customerId, CancellationToken ct)
+    {
+        var head = await OwnDraftHeadQuery(db, userId, customerId);
+        return head is null ? null : (head, await DraftInvoiceIdsAsync(db, head.Id, ct));
+    }
 
-    // The page's first query on every request: compiled once.
-    private static readonly Func<AppDbContext, string, long, Task<DraftState?>> OwnDraftQuery =
+    private static readonly System.Linq.Expressions.Expression<Func<PaymentDraft, DraftHead>> ToDraftHead =
+        d => new DraftHead(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt);
+
+    private static readonly Func<AppDbContext, string, long, Task<DraftHead?>> OwnDraftHeadQuery =
         EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
             db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId).OrderBy(d => d.Id)
-                .Select(ToDraftState).FirstOrDefault());
+                .Select(d => new DraftHead(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt)).FirstOrDefault());
 
-    private static IQueryable<DraftState> ProjectDraft(IQueryable<PaymentDraft> drafts) => drafts.Select(ToDraftState);
+    private static readonly Func<AppDbContext, long, IAsyncEnumerable<long>> DraftInvoiceIdsQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long draftId) =>
+            db.PaymentDraftItems.AsNoTracking().Where(i => i.PaymentDraftId == draftId).Select(i => i.InvoiceId));
+
+    private static async Task<HashSet<long>> DraftInvoiceIdsAsync(AppDbContext db, long draftId, CancellationToken ct)
+    {
+        var ids = new HashSet<long>();
+        await foreach (var id in DraftInvoiceIdsQuery(db, draftId).WithCancellation(ct)) ids.Add(id);
+        return ids;
+    }
 
     /// <summary>
     /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft the

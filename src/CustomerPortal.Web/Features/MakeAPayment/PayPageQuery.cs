@@ -14,9 +14,9 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 /// aggregate, a count and a page of rows, then one query for the snapshots the rules need (the selection and the
 /// children of the parents on the page, or the oldest 201 invoices for a custom amount).
 /// </summary>
-public sealed class PayPageQuery(AppDbContext db, TimeProvider clock)
+public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvider clock)
 {
-    private readonly OpenInvoiceQueries _q = OpenInvoiceQueries.For(db);
+    private readonly OpenInvoiceQueries _q = request.Queries;
 
     public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message, string? attemptedAmount, CancellationToken ct)
     {

@@ -37,12 +37,12 @@ public sealed record ActionOutcome(ActionStatus Status, PageMessage? Message)
 /// customer). The rules decide (<see cref="InvoiceSelection"/>, <see cref="Domain.Allocation.PaymentAllocator"/>); this
 /// loads the snapshots they need in one query and saves only what they accepted, so a refusal changes nothing.
 /// </summary>
-public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
+public sealed class PaymentDraftService(AppDbContext db, PayRequest request, TimeProvider clock)
 {
     /// <summary>A page holds at most 100 rows; "Select page" with more ids than that is not a page.</summary>
     public const int MaxIdsPerRequest = 100;
 
-    private readonly OpenInvoiceQueries _q = OpenInvoiceQueries.For(db);
+    private readonly OpenInvoiceQueries _q = request.Queries;
 
     public async Task<ActionOutcome> ChooseAsync(CustomerAccess access, string? choiceText, CancellationToken ct)
     {
@@ -257,22 +257,12 @@ public sealed class PaymentDraftService(AppDbContext db, TimeProvider clock)
     /// <summary>The user's draft for the customer, untracked (see <see cref="SaveAsync"/>), or a new one (Id 0, not yet stored).</summary>
     private async Task<PaymentDraft> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
-        var row = await DraftQuery(db, access.ActorUserId, access.CustomerId);
-        var draft = row is null
-            ? new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow())
-            : PaymentDraft.Restore(row.Id, access.ActorUserId, access.CustomerId, row.Choice, row.CustomAmountCents, row.Revision, row.UpdatedAt, row.InvoiceIds);
-        if (draft.Id != 0) _q.RememberDraft(draft); // a refused action answers with the draft as it is
+        var stored = await OpenInvoiceQueries.ReadOwnDraftAsync(db, access.ActorUserId, access.CustomerId, ct);
+        if (stored is not { Head: var h, InvoiceIds: var ids }) return new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
+        var draft = PaymentDraft.Restore(h.Id, access.ActorUserId, access.CustomerId, h.Choice, h.CustomAmountCents, h.Revision, h.UpdatedAt, ids);
+        _q.RememberDraft(draft); // a refused action answers with the draft as it is
         return draft;
     }
-
-    // A projection, not the entity with Include: materialising 200 item entities per request cost more than the rules.
-    private static readonly Func<AppDbContext, string, long, Task<DraftRow?>> DraftQuery =
-        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId)
-                .Select(d => new DraftRow(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt, d.Items.Select(i => i.InvoiceId).ToList()))
-                .FirstOrDefault());
-
-    private sealed record DraftRow(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, DateTimeOffset UpdatedAt, List<long> InvoiceIds);
 
     private static ActionOutcome? NotAnInvoiceChoice(PaymentDraft draft) =>
         draft.Choice == PaymentChoice.CustomAmount

@@ -37,7 +37,7 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
-                var payment = await db.Payments.Include(p => p.Allocations).SingleOrDefaultAsync(p => p.Id == paymentId, ct);
+                var payment = await PaymentPathQueries.PaymentWithAllocationsTracked(db, paymentId);
                 if (payment is null) return null;
                 var now = clock.GetUtcNow();
                 var from = payment.Status;
@@ -67,7 +67,7 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
         var heldPending = from is PaymentStatus.Submitted or PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Unknown;
         if (heldPending && payment.HoldsPending) return; // still in flight: the money stays pending
         var ids = payment.Allocations.Select(a => a.InvoiceId).ToList();
-        var invoices = await db.Invoices.Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
+        var invoices = (await PaymentPathQueries.ListAsync(PaymentPathQueries.InvoicesTracked(db, ids), ct)).ToDictionary(i => i.Id);
         foreach (var a in payment.Allocations)
         {
             var invoice = invoices[a.InvoiceId];

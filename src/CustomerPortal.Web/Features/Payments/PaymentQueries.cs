@@ -52,14 +52,14 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
 
     public async Task<CheckoutView> CheckoutAsync(CustomerAccess access, string? newToken, string? selected, CancellationToken ct)
     {
-        var draft = await MakeAPayment.OpenInvoiceQueries.DraftsOf(db, access).Include(d => d.Items).FirstOrDefaultAsync(ct);
+        var draft = access.IsViewAs
+            ? await MakeAPayment.OpenInvoiceQueries.DraftsOf(db, access).Include(d => d.Items).FirstOrDefaultAsync(ct)
+            : await PaymentPathQueries.OwnDraftUntracked(db, access.ActorUserId, access.CustomerId);
         var plan = draft is null
             ? PaymentPlan.Refused(Domain.Selection.PaymentChoice.SingleSite, PaymentPlanner.NothingSelected)
             : (await PaymentPlanner.PlanAsync(db, draft, track: false, ct)).Plan;
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
-        var saved = await db.SavedPaymentMethods.AsNoTracking()
-            .Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null)
-            .OrderByDescending(m => m.IsDefault).ThenBy(m => m.Id).ToListAsync(ct);
+        var saved = await PaymentPathQueries.ListAsync(PaymentPathQueries.SavedMethods(db, access.CustomerId), ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
             m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
             m.IsExpiredOn(today), m.IsDefault)).ToList();

@@ -89,8 +89,7 @@ public sealed class PaymentService(
         if (RefuseIfNotAllowed(access) is { } refused) return refused;
         var customerId = access.CustomerId;
 
-        var draft = await db.PaymentDrafts.Include(d => d.Items)
-            .SingleOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == customerId, ct);
+        var draft = await PaymentPathQueries.OwnDraftTracked(db, access.ActorUserId, customerId);
         if (draft is null) return PayOutcome.Refused(400, PaymentPlanner.NothingSelected);
 
         if (command.DraftRevision != draft.Revision)
@@ -104,7 +103,7 @@ public sealed class PaymentService(
         }
 
         var key = IdempotencyKey(customerId, draft.Id, draft.Revision);
-        var existing = await db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key).Select(p => new { p.Id, p.Status }).SingleOrDefaultAsync(ct);
+        var existing = await PaymentPathQueries.PaymentByKey(db, key);
         if (existing is not null)
         {
             if (existing.Status != PaymentStatus.Failed) return PayOutcome.Payment(existing.Id);
@@ -117,7 +116,7 @@ public sealed class PaymentService(
         var method = await ResolveMethodAsync(access, command, ct);
         if (method.Refusal is not null) return method.Refusal;
 
-        var customer = await db.Customers.SingleAsync(c => c.Id == customerId, ct);
+        var customer = await PaymentPathQueries.CustomerTracked(db, customerId) ?? throw new InvalidOperationException($"Customer {customerId} is gone.");
         var processorCustomerId = await EnsureProcessorCustomerAsync(customer, ct);
         if (method.NewDetails is { ProcessorCustomerId: { } owner } && owner != processorCustomerId)
             return PayOutcome.Refused(404, "That payment method is not one of yours.");
@@ -149,7 +148,7 @@ public sealed class PaymentService(
     {
         // The portal's submit has just loaded (and tracked) the customer: no second read.
         var customer = db.Customers.Local.FirstOrDefault(c => c.Id == order.CustomerId)
-            ?? await db.Customers.SingleAsync(c => c.Id == order.CustomerId, ct);
+            ?? await PaymentPathQueries.CustomerTracked(db, order.CustomerId) ?? throw new InvalidOperationException($"Customer {order.CustomerId} is gone.");
         var processorCustomerId = await EnsureProcessorCustomerAsync(customer, ct);
 
         // ---- write-ahead ----
@@ -203,8 +202,7 @@ public sealed class PaymentService(
     public static string WithReturnUrl(string url, string returnUrl) =>
         url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "return_url=" + Uri.EscapeDataString(returnUrl);
 
-    private async Task<long?> FindByKeyAsync(string key, CancellationToken ct) =>
-        await db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key).Select(p => (long?)p.Id).SingleOrDefaultAsync(ct);
+    private async Task<long?> FindByKeyAsync(string key, CancellationToken ct) => (await PaymentPathQueries.PaymentByKey(db, key))?.Id;
 
     private async Task<PayOutcome> WriteAheadAsync(ChargeOrder order, ResolvedMethod method, CancellationToken ct)
     {
@@ -260,7 +258,7 @@ public sealed class PaymentService(
     /// <summary>After the processor's answer, inside the verdict's transaction: the draft that made this payment starts over.</summary>
     private async Task MoveDraftOnAsync(long customerId, long draftId, string key, ChargeOutcome outcome, LedgerMove move, CancellationToken ct)
     {
-        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.Id == draftId, ct);
+        var draft = await PaymentPathQueries.DraftByIdTracked(db, draftId);
         if (draft is null || IdempotencyKey(customerId, draft.Id, draft.Revision) != key) return;
         var now = clock.GetUtcNow();
         if (outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing) draft.Reset(now);
@@ -301,8 +299,7 @@ public sealed class PaymentService(
         ResolvedMethod method;
         if (command.SavedMethodId is { } savedId)
         {
-            var saved = await db.SavedPaymentMethods.AsNoTracking()
-                .SingleOrDefaultAsync(m => m.Id == savedId && m.CustomerId == access.CustomerId && m.RemovedAt == null, ct);
+            var saved = await PaymentPathQueries.SavedMethod(db, savedId, access.CustomerId);
             if (saved is null) return ResolvedMethod.Refuse(404, "That payment method is not one of yours.");
             if (saved.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock)))
                 return ResolvedMethod.Refuse(400, $"That card expired at the end of {saved.ExpMonth:00}/{saved.ExpYear}. Choose another payment method.");
