@@ -28,16 +28,24 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
     /// Async work that depends on where the payment ended, committed in the same transaction (the portal's submit resets
     /// the draft here instead of in a transaction of its own). Runs again on a retry, after the change tracker was cleared.
     /// </param>
+    /// <param name="reuseTracked">
+    /// The caller's context tracks the payment (with its allocations) and its invoices exactly as it just committed them
+    /// (the submit path, right after the write-ahead): the first attempt uses them instead of reading them again.
+    /// </param>
     public async Task<LedgerMove?> ApplyAsync(long paymentId, ProcessorVerdict verdict, Action<AppDbContext>? alsoInTransaction = null,
-        CancellationToken ct = default, Func<LedgerMove, CancellationToken, Task>? thenInTransaction = null)
+        CancellationToken ct = default, Func<LedgerMove, CancellationToken, Task>? thenInTransaction = null, bool reuseTracked = false)
     {
         for (var attempt = 1; ; attempt++)
         {
-            db.ChangeTracker.Clear();
+            // The submit path has just written this payment ahead and still tracks it, its allocations and invoices:
+            // the first attempt uses them as they are (their Version tokens make a change made since by anyone else
+            // fail the save, and the retry reads afresh). Anywhere else, and on every retry, everything is read again.
+            var payment = attempt == 1 && reuseTracked ? TrackedUnchanged(paymentId) : null;
+            if (payment is null) db.ChangeTracker.Clear();
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             try
             {
-                var payment = await PaymentPathQueries.PaymentWithAllocationsTracked(db, paymentId);
+                payment ??= await PaymentPathQueries.PaymentWithAllocationsTracked(db, paymentId);
                 if (payment is null) return null;
                 var now = clock.GetUtcNow();
                 var from = payment.Status;
@@ -62,12 +70,23 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
         }
     }
 
+    /// <summary>The payment as this context tracks it, unchanged and with its allocations, or null.</summary>
+    private Payment? TrackedUnchanged(long paymentId)
+    {
+        var payment = db.Payments.Local.FirstOrDefault(p => p.Id == paymentId);
+        if (payment is null) return null;
+        var entry = db.Entry(payment);
+        return entry.State == EntityState.Unchanged && payment.Allocations.Count > 0 ? payment : null;
+    }
+
     private async Task MoveMoneyAsync(Payment payment, PaymentStatus from, PaymentStatus to, CancellationToken ct)
     {
         var heldPending = from is PaymentStatus.Submitted or PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Unknown;
         if (heldPending && payment.HoldsPending) return; // still in flight: the money stays pending
         var ids = payment.Allocations.Select(a => a.InvoiceId).ToList();
-        var invoices = (await PaymentPathQueries.ListAsync(PaymentPathQueries.InvoicesTracked(db, ids), ct)).ToDictionary(i => i.Id);
+        var invoices = db.Invoices.Local.Where(i => ids.Contains(i.Id) && db.Entry(i).State == EntityState.Unchanged).ToDictionary(i => i.Id);
+        if (invoices.Count != ids.Count)
+            invoices = (await PaymentPathQueries.ListAsync(PaymentPathQueries.InvoicesTracked(db, ids), ct)).ToDictionary(i => i.Id);
         foreach (var a in payment.Allocations)
         {
             var invoice = invoices[a.InvoiceId];

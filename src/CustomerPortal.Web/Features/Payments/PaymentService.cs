@@ -192,7 +192,7 @@ public sealed class PaymentService(
             : null;
         var move = await ledger.ApplyAsync(paymentId, new ProcessorVerdict(result.ToPaymentStatus(), result.ProcessorPaymentId,
             result.FailureCode, failure, result.NextActionUrl), ct: CancellationToken.None,
-            thenInTransaction: thenInTransaction is null ? null : (m, c) => thenInTransaction(result.Outcome, m, c));
+            thenInTransaction: thenInTransaction is null ? null : (m, c) => thenInTransaction(result.Outcome, m, c), reuseTracked: true);
         log.LogInformation("Payment {PaymentId} of customer {CustomerId} ({Source}): processor answered {Outcome}",
             paymentId, order.CustomerId, order.Source, result.Outcome);
         return new ChargeSubmission(PayOutcome.Payment(paymentId), false, result.Outcome, move, result.NextActionUrl) { ProcessorCustomerId = processorCustomerId };
