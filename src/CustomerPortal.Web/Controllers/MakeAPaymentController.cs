@@ -2,6 +2,7 @@ using CustomerPortal.Web.Features.Gating;
 using CustomerPortal.Web.Features.MakeAPayment;
 using CustomerPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace CustomerPortal.Web.Controllers;
 
@@ -23,6 +24,7 @@ public sealed class TableStateInput
 /// (POST-redirect-GET) when accepted, or gets the whole page with the message and a 400/404 when refused.
 /// </summary>
 [Route("pay")]
+[EnableRateLimiting(PortalComposition.PayPageConcurrencyPolicy)]
 public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQuery pages, PaymentDraftService drafts) : Controller
 {
     private const string NoticeKey = "pay.notice";

@@ -76,6 +76,28 @@ public sealed class SelectionEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task AnActionThatLeavesTheSelectionAsItWasWritesNothingAndKeepsTheRevision()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var invoice = (await OpenInvoicesAsync("1001")).First(i => i.Parent is null);
+        var customerId = await CustomerIdAsync("1001");
+        Task<(int Revision, DateTimeOffset UpdatedAt)> DraftAsync() => _factory.WithDbAsync(db => db.PaymentDrafts
+            .Where(d => d.CustomerId == customerId).Select(d => ValueTuple.Create(d.Revision, d.UpdatedAt)).SingleAsync());
+
+        await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
+        var before = await DraftAsync();
+        var again = await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
+        Assert.Equal(Usd(invoice.Balance), PayPageDriver.Figure(again, "amount-selected"));
+        Assert.Equal(before, await DraftAsync());
+
+        await pay.PostFragmentAsync("/pay/selection/all", new());
+        var afterAll = await DraftAsync();
+        Assert.Equal(before.Revision + 1, afterAll.Revision);
+        await pay.PostFragmentAsync("/pay/selection/all", new());
+        Assert.Equal(afterAll, await DraftAsync());
+    }
+
+    [Fact]
     public async Task WithoutAScriptAnActionRedirectsBackToTheSamePageSizeAndSortAndTheSelectionSurvivesAReload()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);

@@ -180,6 +180,16 @@ internal sealed class OpenInvoiceQueries
                 db.Sites.Where(s => s.Id == x.i.SiteId).Select(s => s.Name).FirstOrDefault(),
                 p == null ? null : p.Number, p == null ? null : p.InvoiceDate, p == null ? null : p.DueDate)));
 
+    // "Select all" under single-site: only what the rules need (no site name, no parent), like SelectedQuery.
+    private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestSingleSiteQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid) =>
+            db.Invoices.AsNoTracking()
+                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0 && i.MultiSiteInvoiceId == null)
+                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Take(Window)
+                .Select(i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
+                    i.TotalCents, i.PaidCents, null, null, null, null)));
+
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
     {
         var list = new List<T>();
@@ -244,11 +254,14 @@ internal sealed class OpenInvoiceQueries
     public Task<List<SnapshotRow>> AllChildrenAsync(long customerId, CancellationToken ct) =>
         LearnAsync(customerId, Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct), []);
 
-    /// <summary>The oldest <see cref="Window"/> invoices with a balance (single-site only, or all kinds), oldest first.</summary>
+    /// <summary>
+    /// The oldest <see cref="Window"/> invoices with a balance, oldest first: single-site only ("Select all", what the rules
+    /// need), or all kinds (the custom amount, with the site and parent its preview shows).
+    /// </summary>
     public async Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
     {
         if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
-        var rows = await ListAsync(OldestQuery(db, customerId, false, singleSiteOnly), ct);
+        var rows = await ListAsync(singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false, singleSiteOnly), ct);
         Learn(customerId, rows, rows.Select(r => r.Id));
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;

@@ -170,6 +170,10 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
                 return Refused(result.Message ?? "That selection is not possible.", MessageTarget.Selection);
             default:
                 var before = draft.SelectedInvoiceIds;
+                // An action that leaves the selection as it was (checking a checked invoice, "Select all" again) writes
+                // nothing: the draft, its revision (the payment's idempotency key) and its time stay as they are.
+                if (draft.Id != 0 && before.SetEquals(result.Selected))
+                    return new ActionOutcome(ActionStatus.Done, result.Message is { } same ? new PageMessage(same, MessageTarget.Selection, false) : null);
                 draft.ReplaceInvoices(result.Selected, clock.GetUtcNow());
                 await SaveAsync(draft, before, ct);
                 return new ActionOutcome(ActionStatus.Done, result.Message is { } notice ? new PageMessage(notice, MessageTarget.Selection, false) : null);
