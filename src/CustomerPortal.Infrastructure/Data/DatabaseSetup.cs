@@ -52,6 +52,8 @@ public static class DatabaseSetup
                     .UseSqlite(sqlite, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                     .AddInterceptors(settings, new SqliteWriteGate()));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
+                services.AddHostedService(sp => new SqliteCheckpointer(sqlite,
+                    sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteCheckpointer>>()));
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))

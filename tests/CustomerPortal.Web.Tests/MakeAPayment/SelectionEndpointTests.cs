@@ -197,6 +197,16 @@ public sealed class SelectionEndpointTests : IDisposable
         var lines = fragments.QuerySelectorAll("[data-testid=allocation-preview] tbody tr");
         Assert.Equal(3, lines.Length);
         Assert.EndsWith("$0.01" + Usd(open[2].Balance - 1), string.Concat(lines[2].QuerySelectorAll("td.money").Skip(1).Select(td => td.TextContent.Trim())));
+        // Each line names its own invoice's site (read for the reached invoices only).
+        var ids = open.Take(3).Select(i => i.Id).ToList();
+        var sites = await _factory.WithDbAsync(db => db.Invoices.Where(i => ids.Contains(i.Id))
+            .Select(i => new { i.Id, Site = db.Sites.Where(x => x.Id == i.SiteId).Select(x => x.Name).FirstOrDefault() }).ToListAsync());
+        for (var n = 0; n < 3; n++)
+        {
+            var expected = sites.Single(x => x.Id == ids[n]).Site ?? "";
+            Assert.False(string.IsNullOrEmpty(expected));
+            Assert.Equal(expected, lines[n].QuerySelector("td[data-label=Site]")!.TextContent.Trim());
+        }
     }
 
     [Theory]

@@ -50,8 +50,9 @@ public sealed class SqlitePerformanceTests : IDisposable
                 cmd.CommandText = "PRAGMA " + name;
                 return Convert.ToString(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "";
             }
-            return (Journal: await Pragma("journal_mode"), BusyTimeout: await Pragma("busy_timeout"), Synchronous: await Pragma("synchronous"));
+            return (Journal: await Pragma("journal_mode"), BusyTimeout: await Pragma("busy_timeout"), Synchronous: await Pragma("synchronous"),
+                AutoCheckpoint: await Pragma("wal_autocheckpoint"));
         });
-        Assert.Equal(("wal", "30000", "1"), settings); // synchronous 1 = NORMAL
+        Assert.Equal(("wal", "30000", "1", "20000"), settings); // synchronous 1 = NORMAL; checkpoints in the background (SqliteCheckpointer)
     }
 }

@@ -168,17 +168,34 @@ internal sealed class OpenInvoiceQueries
                 .Select(i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
                     i.TotalCents, i.PaidCents, null, null, null, null)));
 
-    private static readonly Func<AppDbContext, long, bool, bool, IAsyncEnumerable<SnapshotRow>> OldestQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, bool singleSiteOnly) =>
-            (from i in db.Invoices.AsNoTracking()
-             where i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0 && (!singleSiteOnly || i.MultiSiteInvoiceId == null)
-             orderby i.InvoiceDate, i.DueDate, i.Number, i.Id
-             select i).Take(Window)
-            .GroupJoin(db.MultiSiteInvoices.AsNoTracking(), i => i.MultiSiteInvoiceId, p => (long?)p.Id, (i, parents) => new { i, parents })
-            .SelectMany(x => x.parents.DefaultIfEmpty(), (x, p) => new SnapshotRow(x.i.Id, x.i.MultiSiteInvoiceId, x.i.Number, x.i.InvoiceDate,
-                x.i.DueDate, x.i.BalanceCents, x.i.PendingCents, x.i.TotalCents, x.i.PaidCents,
-                db.Sites.Where(s => s.Id == x.i.SiteId).Select(s => s.Name).FirstOrDefault(),
-                p == null ? null : p.Number, p == null ? null : p.InvoiceDate, p == null ? null : p.DueDate)));
+    // The custom amount: what the allocation needs of the oldest window (all kinds). The site of the few invoices an
+    // amount reaches is read after the split (SiteNamesAsync), not for all 201.
+    private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid) =>
+            db.Invoices.AsNoTracking()
+                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0)
+                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Take(Window)
+                .Select(i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
+                    i.TotalCents, i.PaidCents, null, null, null, null)));
+
+    private static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<InvoiceSite>> SiteNamesQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> ids) =>
+            from i in db.Invoices.AsNoTracking()
+            where i.CustomerId == customerId && ids.Contains(i.Id)
+            join site in db.Sites.AsNoTracking() on i.SiteId equals site.Id
+            select new InvoiceSite(i.Id, site.Name));
+
+    private sealed record InvoiceSite(long InvoiceId, string Site);
+
+    /// <summary>The site name of each of the customer's invoices among <paramref name="invoiceIds"/> (one query).</summary>
+    public async Task<Dictionary<long, string>> SiteNamesAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    {
+        var names = new Dictionary<long, string>();
+        if (invoiceIds.Count == 0) return names;
+        await foreach (var row in SiteNamesQuery(db, customerId, invoiceIds.ToList()).WithCancellation(ct)) names[row.InvoiceId] = row.Site;
+        return names;
+    }
 
     // "Select all" under single-site: only what the rules need (no site name, no parent), like SelectedQuery.
     private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestSingleSiteQuery =
@@ -255,13 +272,13 @@ internal sealed class OpenInvoiceQueries
         LearnAsync(customerId, Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct), []);
 
     /// <summary>
-    /// The oldest <see cref="Window"/> invoices with a balance, oldest first: single-site only ("Select all", what the rules
-    /// need), or all kinds (the custom amount, with the site and parent its preview shows).
+    /// The oldest <see cref="Window"/> invoices with a balance, oldest first: single-site only ("Select all") or all kinds
+    /// (the custom amount); what the rules and the allocation need, without site or parent.
     /// </summary>
     public async Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
     {
         if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
-        var rows = await ListAsync(singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false, singleSiteOnly), ct);
+        var rows = await ListAsync(singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false), ct);
         Learn(customerId, rows, rows.Select(r => r.Id));
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;

@@ -75,16 +75,22 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
         if (draft.CustomAmountCents is not { } cents) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
         var oldest = await _q.OldestPayableAsync(customerId, singleSiteOnly: false, ct);
-        var info = oldest.ToDictionary(r => r.Id, r => new AllocationRowInfo(r.SiteName ?? "", r.InvoiceDate));
+        AllocationPlan plan;
         try
         {
-            return new CustomAmountView(text, OpenInvoiceQueries.Allocate(cents, oldest, sums), info);
+            plan = OpenInvoiceQueries.Allocate(cents, oldest, sums);
         }
         catch (DomainException)
         {
             // The stored amount no longer fits (invoices were paid since): nothing is selected until a new preview says why.
-            return new CustomAmountView(text, null, info);
+            return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
         }
+        // The preview shows each invoice the amount reaches with its site and date: the site is read for those only.
+        var reached = plan.Lines.Select(l => l.InvoiceId).ToHashSet();
+        var sites = await _q.SiteNamesAsync(customerId, reached, ct);
+        var info = oldest.Where(r => reached.Contains(r.Id))
+            .ToDictionary(r => r.Id, r => new AllocationRowInfo(sites.GetValueOrDefault(r.Id, ""), r.InvoiceDate));
+        return new CustomAmountView(text, plan, info);
     }
 
     private sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
