@@ -1,6 +1,6 @@
 // Load client for the Make a Payment page. Starts the built portal on 127.0.0.1 over a fresh SQLite file, lets it seed
 // the demo, adds 5,000 open single-site invoices and 100 multi-site invoices of 20 children to the demo customer, gives
-// each worker its own sign-in (a selection belongs to one user), then runs each scenario with 16 concurrent workers.
+// each worker its own sign-in (a selection belongs to one user), then runs each scenario with 16 concurrent connections.
 //   dotnet run -c Release --project bench/CustomerPortal.Bench.Page -- [requestsPerScenario=4000] [workers=16]
 // Load tool: wrk (apt-get install wrk) when it is on the PATH — 16 connections over BENCH_WRK_THREADS threads (default 2),
 // one signed-in user per connection (each thread takes its slice of the users in turn), a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
@@ -44,7 +44,7 @@ try
     foreach (var c in clients) tokens.Add(Token(await c.GetStringAsync("/pay")));
     var ids = InvoiceIds(customerId);
     Console.WriteLine(wrk is not null
-        ? $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; wrk, {workers} connections (one user each) × {seconds} s per scenario"
+        ? $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; wrk, {workers} connections on {wrkThreads} threads, {workers} signed-in users taken in turn × {seconds} s per scenario"
         : $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; {workers} HttpClient workers × {requests} requests per scenario");
 
     // Each scenario as form bodies (without the antiforgery token), request i uses bodies[i % count].

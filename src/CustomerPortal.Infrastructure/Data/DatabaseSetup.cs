@@ -32,6 +32,12 @@ public sealed class DatabaseOptions
     /// process, but the last ones before a power loss can be lost. See docs/benchmarks.md, "Payments".
     /// </summary>
     public bool SqliteSyncEveryCommit { get; set; }
+
+    /// <summary>
+    /// SQLite only: checkpoint the write-ahead log in the background (<see cref="SqliteCheckpointer"/>) instead of inside
+    /// the commit that crosses 1,000 pages. <c>false</c> keeps SQLite's default.
+    /// </summary>
+    public bool SqliteBackgroundCheckpoints { get; set; } = true;
 }
 
 public static class DatabaseSetup
@@ -43,7 +49,7 @@ public static class DatabaseSetup
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                var settings = new SqliteConnectionSettings(options.SqliteSyncEveryCommit);
+                var settings = new SqliteConnectionSettings(options.SqliteSyncEveryCommit, options.SqliteBackgroundCheckpoints);
                 // Id lists (a selection of up to 200 invoices) go as one JSON parameter read with json_each: EF's default
                 // of one parameter per id costs Microsoft.Data.Sqlite a by-name lookup per parameter over all the others.
                 // Pooled contexts: building a context's internal services on every request was a tenth of a simple
@@ -52,8 +58,11 @@ public static class DatabaseSetup
                     .UseSqlite(sqlite, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                     .AddInterceptors(settings, new SqliteWriteGate()));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
-                services.AddHostedService(sp => new SqliteCheckpointer(sqlite,
-                    sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteCheckpointer>>()));
+                if (options.SqliteBackgroundCheckpoints)
+                {
+                    services.AddHostedService(sp => new SqliteCheckpointer(sqlite,
+                        sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteCheckpointer>>()));
+                }
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))

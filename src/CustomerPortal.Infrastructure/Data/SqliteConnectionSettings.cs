@@ -24,7 +24,7 @@ namespace CustomerPortal.Infrastructure.Data;
 /// the commit of whichever request crossed 1,000 pages.</item>
 /// </list>
 /// </summary>
-public sealed class SqliteConnectionSettings(bool syncEveryCommit = false) : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings(bool syncEveryCommit = false, bool backgroundCheckpoints = true) : DbConnectionInterceptor
 {
     /// <summary>
     /// Pages of WAL after which a committing connection checkpoints by itself: far past SQLite's 1,000, because
@@ -32,8 +32,8 @@ public sealed class SqliteConnectionSettings(bool syncEveryCommit = false) : DbC
     /// </summary>
     public const int AutoCheckpointPages = 20_000;
 
-    private static readonly string BusyTimeout =
-        $"PRAGMA busy_timeout = 30000; PRAGMA cache_size = -1024; PRAGMA wal_autocheckpoint = {AutoCheckpointPages};";
+    private readonly string _busyTimeout = "PRAGMA busy_timeout = 30000; PRAGMA cache_size = -1024;" +
+        (backgroundCheckpoints ? $" PRAGMA wal_autocheckpoint = {AutoCheckpointPages};" : "");
     private const string JournalMode = "PRAGMA journal_mode;";
     private readonly string _synchronous = syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
@@ -46,7 +46,7 @@ public sealed class SqliteConnectionSettings(bool syncEveryCommit = false) : DbC
     {
         if (!Needs(connection, out var handle)) return;
         using var cmd = connection.CreateCommand();
-        cmd.CommandText = BusyTimeout;
+        cmd.CommandText = _busyTimeout;
         cmd.ExecuteNonQuery();
         cmd.CommandText = JournalMode;
         if (!IsWal(cmd.ExecuteScalar())) return;
@@ -59,7 +59,7 @@ public sealed class SqliteConnectionSettings(bool syncEveryCommit = false) : DbC
     {
         if (!Needs(connection, out var handle)) return;
         await using var cmd = connection.CreateCommand();
-        cmd.CommandText = BusyTimeout;
+        cmd.CommandText = _busyTimeout;
         await cmd.ExecuteNonQueryAsync(cancellationToken);
         cmd.CommandText = JournalMode;
         if (!IsWal(await cmd.ExecuteScalarAsync(cancellationToken))) return;
