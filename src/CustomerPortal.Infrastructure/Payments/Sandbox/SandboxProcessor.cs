@@ -577,5 +577,7 @@ public sealed class SandboxProcessor : IPaymentGateway
         CREATE TABLE IF NOT EXISTS events (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, payment_id TEXT, body TEXT NOT NULL,
             created_at INTEGER NOT NULL, delivered_at INTEGER);
+        -- Delivery reads the undelivered events oldest first: without this it read past every delivered event each time.
+        CREATE INDEX IF NOT EXISTS ix_events_undelivered ON events (seq) WHERE delivered_at IS NULL;
         """;
 }
