@@ -93,7 +93,10 @@ public static partial class StaffSteps
         return Whitespace().Replace(main.InnerHtml, " ").Trim();
     }
 
-    /// <summary>Every row of every table of the SQLite file, except the audit log (which a refused request adds to).</summary>
+    /// <summary>
+    /// Every row of every table of the SQLite file, except the audit log (which a refused request adds to) and SQLite's
+    /// own tables (sequences, planner statistics).
+    /// </summary>
     public static string Snapshot(PortalFactory factory)
     {
         using var connection = new SqliteConnection($"Data Source={factory.DatabasePath};Mode=ReadOnly;Pooling=False");
@@ -101,7 +104,8 @@ public static partial class StaffSteps
         var tables = new List<string>();
         using (var list = connection.CreateCommand())
         {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('AuditEntries', 'sqlite_sequence') ORDER BY name";
+            // SQLite's own tables (sqlite_sequence, the planner's sqlite_stat1 that the background service writes) are not app data.
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'AuditEntries' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
             using var reader = list.ExecuteReader();
             while (reader.Read()) tables.Add(reader.GetString(0));
         }

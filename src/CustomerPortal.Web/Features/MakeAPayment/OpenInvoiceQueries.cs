@@ -161,12 +161,16 @@ internal sealed class OpenInvoiceQueries
                     t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount, t.PayableSingleSiteCount))
                 .FirstOrDefault());
 
+    // What the selection rules and the allocation read of an invoice: no site, no parent details (those only a shown row needs).
+    private static readonly System.Linq.Expressions.Expression<Func<Invoice, SnapshotRow>> RuleSnapshot =
+        i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
+            i.TotalCents, i.PaidCents, null, null, null, null);
+
     private static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && ids.Contains(i.Id))
-                .Select(i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
-                    i.TotalCents, i.PaidCents, null, null, null, null)));
+                .Select(RuleSnapshot));
 
     // The custom amount: what the allocation needs of the oldest window (all kinds). The site of the few invoices an
     // amount reaches is read after the split (SiteNamesAsync), not for all 201.
@@ -176,8 +180,7 @@ internal sealed class OpenInvoiceQueries
                 .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0)
                 .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
                 .Take(Window)
-                .Select(i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
-                    i.TotalCents, i.PaidCents, null, null, null, null)));
+                .Select(RuleSnapshot));
 
     private static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<InvoiceSite>> SiteNamesQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> ids) =>
@@ -204,8 +207,7 @@ internal sealed class OpenInvoiceQueries
                 .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0 && i.MultiSiteInvoiceId == null)
                 .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
                 .Take(Window)
-                .Select(i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
-                    i.TotalCents, i.PaidCents, null, null, null, null)));
+                .Select(RuleSnapshot));
 
     private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
     {
