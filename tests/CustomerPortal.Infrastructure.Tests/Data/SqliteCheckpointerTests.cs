@@ -9,20 +9,22 @@ public sealed class SqliteCheckpointerTests : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), "cp-ckpt-" + Guid.NewGuid().ToString("N") + ".db");
 
+    // Pooling=False throughout: clearing every pool (SqliteConnection.ClearAllPools) would close the pooled connections of
+    // test classes running in parallel, and SQLite then deletes their -wal/-shm files under them.
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
         foreach (var f in new[] { _file, _file + "-wal", _file + "-shm" }) File.Delete(f);
     }
 
     [Fact]
     public async Task APassiveCheckpointCopiesEveryCommittedFrameThatCommitsLeftInTheLog()
     {
-        var cs = $"Data Source={_file}";
-        await using (var db = new SqliteConnection(cs))
+        var cs = $"Data Source={_file};Pooling=False";
+        // The writer stays open throughout: SQLite checkpoints and removes the log when the last connection closes.
+        await using var writer = new SqliteConnection(cs);
+        await writer.OpenAsync();
+        await using (var cmd = writer.CreateCommand())
         {
-            await db.OpenAsync();
-            await using var cmd = db.CreateCommand();
             cmd.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint = {SqliteConnectionSettings.AutoCheckpointPages}; " +
                               "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);";
             await cmd.ExecuteNonQueryAsync();
@@ -39,9 +41,7 @@ public sealed class SqliteCheckpointerTests : IDisposable
         Assert.NotNull(result);
         Assert.True(result.Value.LogFrames > 0);
         Assert.Equal(result.Value.LogFrames, result.Value.Checkpointed);
-        await using var check = new SqliteConnection($"Data Source={_file};Mode=ReadOnly");
-        await check.OpenAsync();
-        await using var count = check.CreateCommand();
+        await using var count = writer.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM t";
         Assert.Equal(50L, await count.ExecuteScalarAsync());
     }
@@ -49,7 +49,7 @@ public sealed class SqliteCheckpointerTests : IDisposable
     [Fact]
     public async Task ADatabaseNotInWalHasNothingToCheckpoint()
     {
-        var cs = $"Data Source={_file}";
+        var cs = $"Data Source={_file};Pooling=False";
         await using (var db = new SqliteConnection(cs))
         {
             await db.OpenAsync();
@@ -69,13 +69,12 @@ public sealed class SqliteOptimizeTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await using var db = new SqliteAppDbContext(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SqliteAppDbContext>()
-            .UseSqlite($"Data Source={_file}").Options);
+            .UseSqlite($"Data Source={_file};Pooling=False").Options);
         await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database);
     }
 
     public Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
         File.Delete(_file);
         return Task.CompletedTask;
     }
@@ -90,7 +89,7 @@ public sealed class SqliteOptimizeTests : IAsyncLifetime
     [Fact]
     public async Task AfterOptimizeThePlannerReadsNamedInvoicesByPrimaryKey()
     {
-        var cs = $"Data Source={_file};Foreign Keys=False";
+        var cs = $"Data Source={_file};Foreign Keys=False;Pooling=False";
         await using (var db = new SqliteConnection(cs))
         {
             await db.OpenAsync();
