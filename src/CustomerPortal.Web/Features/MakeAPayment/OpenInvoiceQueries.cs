@@ -111,7 +111,7 @@ internal sealed class OpenInvoiceQueries
     private static readonly Func<AppDbContext, string, long, Task<DraftHead?>> OwnDraftHeadQuery =
         EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
             db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId).OrderBy(d => d.Id)
-                .Select(d => new DraftHead(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt)).FirstOrDefault());
+                .Select(ToDraftHead).FirstOrDefault());
 
     private static readonly Func<AppDbContext, long, IAsyncEnumerable<long>> DraftInvoiceIdsQuery =
         EF.CompileAsyncQuery((AppDbContext db, long draftId) =>
@@ -138,7 +138,7 @@ internal sealed class OpenInvoiceQueries
     /// number of invoices: Balance, Pending and the counts come from the customer's <see cref="CustomerInvoiceTotals"/>
     /// row (kept exact by triggers on Invoices); Overdue = Balance − the balance of the open invoices not yet due, read
     /// from IX_Invoices_NotYetDue (only invoices due today or later: a few weeks of a customer's invoices).
-    /// An action and the page it answers with run in one request (one context): the second call reuses the first answer.
+    /// An action and the page it answers with share one <see cref="PayRequest"/>: the second call reuses the first answer.
     /// </summary>
     public async Task<OverviewSums> OverviewAsync(long customerId, DateOnly today, CancellationToken ct)
     {
@@ -209,13 +209,6 @@ internal sealed class OpenInvoiceQueries
                 .Take(Window)
                 .Select(RuleSnapshot));
 
-    private static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows.WithCancellation(ct)) list.Add(row);
-        return list;
-    }
-
     /// <summary>
     /// Snapshots of the open invoices among <paramref name="invoiceIds"/> and of every open child of
     /// <paramref name="parentIds"/>, each with its parent's number and dates. An id that is not this customer's open
@@ -253,7 +246,7 @@ internal sealed class OpenInvoiceQueries
         if (_memoCustomerId == customerId && invoiceIds.All(_answered.Contains))
             return invoiceIds.Distinct().Where(_known.ContainsKey).Select(id => _known[id]).ToList();
         var ids = invoiceIds.ToList();
-        return Learn(customerId, await ListAsync(SelectedQuery(db, customerId, false, ids), ct), ids);
+        return Learn(customerId, await SelectedQuery(db, customerId, false, ids).ToListAsync(ct), ids);
     }
 
     private List<SnapshotRow> Learn(long customerId, List<SnapshotRow> rows, IEnumerable<long> askedIds)
@@ -280,7 +273,7 @@ internal sealed class OpenInvoiceQueries
     public async Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
     {
         if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
-        var rows = await ListAsync(singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false), ct);
+        var rows = await (singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false)).ToListAsync(ct);
         Learn(customerId, rows, rows.Select(r => r.Id));
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;

@@ -86,7 +86,7 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
         var ids = payment.Allocations.Select(a => a.InvoiceId).ToList();
         var invoices = db.Invoices.Local.Where(i => ids.Contains(i.Id) && db.Entry(i).State == EntityState.Unchanged).ToDictionary(i => i.Id);
         if (invoices.Count != ids.Count)
-            invoices = (await PaymentPathQueries.ListAsync(PaymentPathQueries.InvoicesTracked(db, ids), ct)).ToDictionary(i => i.Id);
+            invoices = await PaymentPathQueries.InvoicesTracked(db, ids).ToDictionaryAsync(i => i.Id, cancellationToken: ct);
         foreach (var a in payment.Allocations)
         {
             var invoice = invoices[a.InvoiceId];

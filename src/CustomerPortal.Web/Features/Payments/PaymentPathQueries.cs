@@ -66,11 +66,4 @@ internal static class PaymentPathQueries
         EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> parentIds) =>
             db.MultiSiteInvoices.AsNoTracking().Where(m => m.CustomerId == customerId && parentIds.Contains(m.Id))
                 .Select(m => new OpenMultiSiteInvoice(m.Id, m.Number, m.InvoiceDate, m.DueDate)));
-
-    public static async Task<List<T>> ListAsync<T>(IAsyncEnumerable<T> rows, CancellationToken ct)
-    {
-        var list = new List<T>();
-        await foreach (var row in rows.WithCancellation(ct)) list.Add(row);
-        return list;
-    }
 }

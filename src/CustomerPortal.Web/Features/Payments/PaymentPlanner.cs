@@ -80,12 +80,12 @@ public static class PaymentPlanner
 
         var ids = draft.InvoiceIds.ToList();
         if (ids.Count == 0) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
-        invoices = await PaymentPathQueries.ListAsync(
-            (track ? PaymentPathQueries.UnpaidInvoicesTracked : PaymentPathQueries.UnpaidInvoicesUntracked)(db, customerId, ids), ct);
+        invoices = await (track ? PaymentPathQueries.UnpaidInvoicesTracked : PaymentPathQueries.UnpaidInvoicesUntracked)(db, customerId, ids)
+            .ToListAsync(ct);
         var parentIds = invoices.Where(i => i.MultiSiteInvoiceId != null).Select(i => i.MultiSiteInvoiceId!.Value).Distinct().ToList();
         var parents = parentIds.Count == 0
             ? []
-            : await PaymentPathQueries.ListAsync(PaymentPathQueries.Parents(db, customerId, parentIds), ct);
+            : await PaymentPathQueries.Parents(db, customerId, parentIds).ToListAsync(ct);
         var snapshots = invoices.Select(Snapshot).ToList();
         var payable = draft.EitherKind
             // Named invoices of both kinds (the back office): each kind under its own rules, then together.

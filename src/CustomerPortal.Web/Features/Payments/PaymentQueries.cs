@@ -59,7 +59,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             ? PaymentPlan.Refused(Domain.Selection.PaymentChoice.SingleSite, PaymentPlanner.NothingSelected)
             : (await PaymentPlanner.PlanAsync(db, draft, track: false, ct)).Plan;
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
-        var saved = await PaymentPathQueries.ListAsync(PaymentPathQueries.SavedMethods(db, access.CustomerId), ct);
+        var saved = await PaymentPathQueries.SavedMethods(db, access.CustomerId).ToListAsync(ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
             m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
             m.IsExpiredOn(today), m.IsDefault)).ToList();
