@@ -49,7 +49,10 @@ try
 
     // Each scenario as form bodies (without the antiforgery token), request i uses bodies[i % count].
     string Ids(IEnumerable<long> list) => string.Join("&", list.Select(id => "ids=" + id.ToString(CultureInfo.InvariantCulture)));
-    var toggleBodies = Enumerable.Range(0, 400).Select(i => $"invoiceId={ids[i % ids.Count]}&check={(i % 2 == 0 ? "true" : "false")}").ToList();
+    // Every toggle changes the selection: each user checks 50 invoices one by one, then unchecks them, and so on (its
+    // selection is cleared before the measured run, so the first check finds the invoice unchecked).
+    var toggled = ids.Take(50).ToList();
+    var toggleBodies = toggled.Select(id => $"invoiceId={id}&check=true").Concat(toggled.Select(id => $"invoiceId={id}&check=false")).ToList();
     var pageBodies = Enumerable.Range(0, 7).Select(i => Ids(ids.Skip(i * 25 % 175).Take(25))).ToList();
     var amountBodies = Enumerable.Range(0, 500).Select(i => "amount=" + (1000 + i * 10).ToString(CultureInfo.InvariantCulture) + ".25").ToList();
     var cookies = clients.Select(c => handlers[c].CookieContainer.GetCookieHeader(new Uri(url))).ToList();
@@ -99,6 +102,9 @@ try
         {
             for (var i = w; DateTime.UtcNow < warm; i += workers) (await send(clients[w], tokens[w], i)).Dispose();
         })));
+        // Each user starts the measured run with nothing selected (the warm-ups leave selections behind).
+        if (bodies is not null && path != "/pay/amount")
+            for (var w = 0; w < workers; w++) (await PostBody(clients[w], tokens[w], "/pay/selection/clear", "")).Dispose();
         return wrk is not null ? await RunWrkAsync(name, path, bodies) : await RunAsync(name, send);
     }
 
@@ -133,10 +139,11 @@ try
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
             int i;
+            var mine = 0; // each user goes through the bodies in order, as under wrk
             while ((i = Interlocked.Increment(ref next)) < requests && !cts.IsCancellationRequested)
             {
                 var start = Stopwatch.GetTimestamp();
-                using var response = await send(clients[w], tokens[w], i);
+                using var response = await send(clients[w], tokens[w], mine++);
                 await response.Content.ReadAsByteArrayAsync();
                 latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
@@ -282,6 +289,7 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
           thread:set("uid", counter)
           table.insert(threads, thread)
         end
+        local sent = {}
         function init(args)
           n = 0
         end
@@ -294,7 +302,10 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
           if #bodies == 0 then
             return wrk.format("GET", path, { ["Cookie"] = cookie })
           end
-          local body = bodies[((n * 16 + uid) % #bodies) + 1]
+          -- Each user goes through the bodies in order, from the first (toggles: check 50, then uncheck them).
+          local k = sent[user] or 0
+          sent[user] = k + 1
+          local body = bodies[(k % #bodies) + 1]
           if #body > 0 then body = body .. "&" end
           return wrk.format("POST", path, { ["Cookie"] = cookie, ["X-Fragment"] = "1",
             ["Content-Type"] = "application/x-www-form-urlencoded" }, body .. "__RequestVerificationToken=" .. token)
