@@ -38,6 +38,13 @@ public sealed class DatabaseOptions
     /// the commit that crosses 1,000 pages. <c>false</c> keeps SQLite's default.
     /// </summary>
     public bool SqliteBackgroundCheckpoints { get; set; } = true;
+
+    /// <summary>
+    /// EF Core's check that no context is used by two operations at once. It guards against a programming error only
+    /// (each request has its own context and awaits every query), and costs an AsyncLocal write per row read — a tenth
+    /// of the Make a Payment actions' allocations. Off by default; the tests turn it on, so a misuse still fails there.
+    /// </summary>
+    public bool ThreadSafetyChecks { get; set; }
 }
 
 public static class DatabaseSetup
@@ -56,6 +63,7 @@ public static class DatabaseSetup
                 // page's CPU. A pooled context is reset when its request ends; nothing per request may be keyed on it.
                 services.AddDbContextPool<SqliteAppDbContext>(o => o
                     .UseSqlite(sqlite, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
+                    .EnableThreadSafetyChecks(options.ThreadSafetyChecks)
                     .AddInterceptors(settings, new SqliteWriteGate()));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqliteAppDbContext>());
                 if (options.SqliteBackgroundCheckpoints)
@@ -67,7 +75,8 @@ public static class DatabaseSetup
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
                     throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
-                services.AddDbContextPool<SqlServerAppDbContext>(o => o.UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure()));
+                services.AddDbContextPool<SqlServerAppDbContext>(o => o.UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure())
+                    .EnableThreadSafetyChecks(options.ThreadSafetyChecks));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
                 break;
             default:

@@ -1,14 +1,10 @@
 using System.Globalization;
-using System.Text;
 using CustomerPortal.Domain;
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
@@ -180,19 +176,18 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         }
     }
 
-    /// <summary>Largest VALUES list per INSERT (SQL Server allows 1,000 rows and 2,100 parameters per statement).</summary>
+    /// <summary>Largest VALUES list per INSERT (SQL Server allows 1,000 rows per VALUES list).</summary>
     private const int InsertRowsPerStatement = 500;
 
     /// <summary>
     /// Stores a draft the domain has just changed (<see cref="PaymentDraft.Choose"/>, <see cref="PaymentDraft.SetCustomAmount"/>,
     /// <see cref="PaymentDraft.ReplaceInvoices"/>). A new draft (the user's first action for this customer) is inserted
     /// with its items by the change tracker. A stored draft is read without tracking (a tracked draft with 200 items made
-    /// EF's change detection the largest cost of every selection request) and written set-based in one transaction
-    /// (BEGIN IMMEDIATE on SQLite): one DELETE for the removed ids (and, defensively, the ids about to be added, so a
-    /// concurrent save of the same draft cannot make the INSERT hit the unique index), one multi-row INSERT per 500
-    /// added ids, and one UPDATE of the draft with Revision = Revision + 1 computed by the database, so concurrent saves
-    /// never reuse a revision (the revision is part of the payment idempotency key). Plain parameterised SQL with names
-    /// from the EF model: the same on SQLite and SQL Server.
+    /// EF's change detection the largest cost of every selection request) and written set-based, as one batch of
+    /// statements in one transaction (BEGIN IMMEDIATE on SQLite): a DELETE of the removed ids (and, defensively, of the ids
+    /// about to be added, so a concurrent save of the same draft cannot make the INSERT hit the unique index), an INSERT
+    /// per 500 added ids, and an UPDATE of the draft with Revision = Revision + 1 computed by the database, so concurrent
+    /// saves never reuse a revision (the revision is part of the payment idempotency key). See <see cref="DraftWriteSql"/>.
     /// </summary>
     private async Task SaveAsync(PaymentDraft draft, IReadOnlySet<long> before, CancellationToken ct)
     {
@@ -208,26 +203,14 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         var after = draft.SelectedInvoiceIds;
         var removed = before.Where(id => !after.Contains(id)).ToList();
         var added = after.Where(id => !before.Contains(id)).Order().ToList();
-        var (draftId, choice, amount, now) = (draft.Id, draft.Choice, draft.CustomAmountCents, draft.UpdatedAt);
+        var (sql, parameters) = DraftWriteSql.For(db, draft, removed.Concat(added).ToList(), added);
 
         var ownTransaction = db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(ct) // BEGIN IMMEDIATE on SQLite: the writes below queue as one
             : null;
         try
         {
-            var toDelete = removed.Concat(added).ToList();
-            if (toDelete.Count > 0)
-            {
-                await db.PaymentDraftItems.Where(i => i.PaymentDraftId == draftId && toDelete.Contains(i.InvoiceId))
-                    .ExecuteDeleteAsync(ct);
-            }
-            foreach (var chunk in added.Chunk(InsertRowsPerStatement)) await InsertItemsAsync(draftId, chunk, ct);
-            await db.PaymentDrafts.Where(d => d.Id == draftId)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(d => d.Choice, choice)
-                    .SetProperty(d => d.CustomAmountCents, amount)
-                    .SetProperty(d => d.Revision, d => d.Revision + 1)
-                    .SetProperty(d => d.UpdatedAt, now), ct);
+            await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
             if (ownTransaction is not null) await ownTransaction.CommitAsync(ct);
         }
         finally
@@ -235,27 +218,6 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
             if (ownTransaction is not null) await ownTransaction.DisposeAsync();
         }
         _q.RememberDraft(draft); // what was just stored (its Revision in memory may trail the database's by concurrent saves)
-    }
-
-    private Task<int> InsertItemsAsync(long draftId, long[] invoiceIds, CancellationToken ct)
-    {
-        var item = db.Model.FindEntityType(typeof(PaymentDraftItem))!;
-        var table = StoreObjectIdentifier.Table(item.GetTableName()!, item.GetSchema());
-        var sql = db.GetService<ISqlGenerationHelper>();
-        string Column(string property) => sql.DelimitIdentifier(item.FindProperty(property)!.GetColumnName(table)!);
-        var text = new StringBuilder()
-            .Append("INSERT INTO ").Append(sql.DelimitIdentifier(table.Name, table.Schema))
-            .Append(" (").Append(Column(nameof(PaymentDraftItem.PaymentDraftId))).Append(", ")
-            .Append(Column(nameof(PaymentDraftItem.InvoiceId))).Append(") VALUES ");
-        var parameters = new object[invoiceIds.Length + 1];
-        parameters[0] = draftId;
-        for (var n = 0; n < invoiceIds.Length; n++)
-        {
-            if (n > 0) text.Append(", ");
-            text.Append("({0}, {").Append((n + 1).ToString(CultureInfo.InvariantCulture)).Append("})");
-            parameters[n + 1] = invoiceIds[n];
-        }
-        return db.Database.ExecuteSqlRawAsync(text.ToString(), parameters, ct);
     }
 
     /// <summary>The user's draft for the customer, untracked (see <see cref="SaveAsync"/>), or a new one (Id 0, not yet stored).</summary>
