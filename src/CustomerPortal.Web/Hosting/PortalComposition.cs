@@ -94,12 +94,15 @@ public static class PortalComposition
         services.AddHttpContextAccessor();
 
         var permits = config.GetValue("RateLimiting:SignInPermitsPerMinute", 10);
-        // The Make a Payment page and its actions are CPU and local-database work (no calls to other services): run as
-        // many at once as there are cores (×2, so one waiting on the database does not idle a core) and queue the rest
-        // in arrival order. Without it, under load, every request shares the cores with all the others and the unlucky
-        // ones wait several times longer than the rest (the p99 was 2–2.5× the median); in arrival order a request waits
-        // for the ones before it and no longer. The queue is long (a burst waits, it is not refused); 0 turns this off.
-        var pageConcurrency = config.GetValue("RateLimiting:PayPageConcurrency", Environment.ProcessorCount * 2);
+        // The Make a Payment page and its actions are CPU and database work (no calls to other services): run a few at
+        // once and queue the rest in arrival order. Without it, under load, every request shares the cores with all the
+        // others and the unlucky ones wait several times longer than the rest (the p99 was 2–2.5× the median); in arrival
+        // order a request waits for the ones before it and no longer. On SQLite (in process, no waiting on a server) one
+        // per core: two per core still let requests take turns on a core (p99 ≈ 2.2× the median against ≈ 1.7×, see
+        // docs/benchmarks.md). On SQL Server a request also waits on the network, so two per core keep the cores busy.
+        // The queue is long (a burst waits, it is not refused); 0 turns this off.
+        var pageConcurrency = config.GetValue("RateLimiting:PayPageConcurrency",
+            Environment.ProcessorCount * (dbOptions.Provider == DatabaseProvider.Sqlite ? 1 : 2));
         var pageQueue = config.GetValue("RateLimiting:PayPageQueue", 2000);
         services.AddRateLimiter(o =>
         {
