@@ -5,6 +5,10 @@
 // Load tool: wrk (apt-get install wrk) when it is on the PATH — 16 connections over BENCH_WRK_THREADS threads (default 2),
 // one signed-in user per connection (each thread takes its slice of the users in turn), a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
 // With wrk each scenario runs for BENCH_SECONDS (default 20) instead of a number of requests.
+// Each user goes through the scenario's request bodies in order. Toggle: every request changes the selection (check 50
+// invoices one by one, then uncheck them, …). Select page cycles over 7 pages and select all asks for the same 200 oldest:
+// after a user's first pass they re-select what is selected, which writes nothing (by design). Custom amount: a new
+// amount every request (a write each). Every user's selection is cleared before each measured run.
 // Warm-up: BENCH_WARMUP_SECONDS (default 30) of mixed load before the first scenario, then 3 s of each scenario before it
 // is measured: the server's tiered JIT needs load to reach optimised code on 2 shared cores; the figures are steady state.
 // Optional environment: BENCH_SERVER_CPUS=1 runs the server under `taskset -c 1` (pin the client with taskset on the
@@ -33,6 +37,7 @@ var db = Path.Combine(folder, "portal.db");
 const string url = "http://127.0.0.1:5397";
 
 var handlers = new Dictionary<HttpClient, HttpClientHandler>();
+PortalProcess.EnsurePortFree(new Uri(url));
 var server = StartServer();
 try
 {

@@ -60,6 +60,7 @@ public static class PaymentsBench
         var webDll = Path.Combine(PortalProcess.FindRoot(), "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
         if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
         var baseUrl = new Uri("http://127.0.0.1:5398/");
+        PortalProcess.EnsurePortFree(baseUrl);
         using var server = StartServer(webDll, folder, baseUrl);
         var peak = new PeakWorkingSet(server.Id);
         await PortalProcess.WaitUntilUpAsync(baseUrl);

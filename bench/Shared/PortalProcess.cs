@@ -14,6 +14,24 @@ internal static class PortalProcess
         return dir?.FullName ?? throw new InvalidOperationException("Run from inside the repository.");
     }
 
+    /// <summary>
+    /// Refuses to start when something already listens on the bench's port: a portal left running there would answer
+    /// the health check and the bench would measure it (and its database) instead of the one it started.
+    /// </summary>
+    public static void EnsurePortFree(Uri url)
+    {
+        using var probe = new System.Net.Sockets.TcpClient();
+        try
+        {
+            probe.Connect(url.Host, url.Port);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return; // nothing listens: free
+        }
+        throw new InvalidOperationException($"Something already listens on {url} (a portal left running?). Stop it, then run the bench again.");
+    }
+
     /// <summary>Polls /health/live until the portal answers (two minutes at most).</summary>
     public static async Task WaitUntilUpAsync(Uri url)
     {

@@ -25,7 +25,6 @@ public sealed class TableStateInput
 /// </summary>
 [Route("pay")]
 [EnableRateLimiting(PortalComposition.PayPageConcurrencyPolicy)]
-[OneDatabaseConnection]
 public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQuery pages, PaymentDraftService drafts) : Controller
 {
     private const string NoticeKey = "pay.notice";

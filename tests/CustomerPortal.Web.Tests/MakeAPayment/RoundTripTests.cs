@@ -13,10 +13,31 @@ internal sealed class CountingPortalFactory : PortalFactory
 {
     public CommandCounter Commands { get; } = new();
 
+    public OpenCounter Opens { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(Commands)));
+        builder.ConfigureServices(services => services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(Commands, Opens)));
+    }
+}
+
+/// <summary>Counts the times EF opens a connection.</summary>
+internal sealed class OpenCounter : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
+{
+    private int _opens;
+
+    public int Opens => Volatile.Read(ref _opens);
+
+    public void Reset() => Interlocked.Exchange(ref _opens, 0);
+
+    public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData) =>
+        Interlocked.Increment(ref _opens);
+
+    public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _opens);
+        return Task.CompletedTask;
     }
 }
 
@@ -64,6 +85,27 @@ public sealed class RoundTripTests : IDisposable
         var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(all) };
         request.Headers.Add("X-Fragment", "1");
         return request;
+    }
+
+    /// <summary>CustomerContext keeps the connection open for the request; EF would otherwise open one around every query.</summary>
+    [Fact]
+    public async Task APageAndAnActionEachOpenTheDatabaseConnectionOnce()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var page = await pay.PageAsync("");
+        var id = page.QuerySelectorAll("input[name=invoiceId]").Select(i => i.GetAttribute("value")!).First();
+
+        _factory.Opens.Reset();
+        _factory.Commands.Reset();
+        (await pay.Client.GetAsync("/pay")).EnsureSuccessStatusCode();
+        Assert.Equal(1, _factory.Opens.Opens);
+        Assert.True(_factory.Commands.Count >= 4, $"{_factory.Commands.Count} commands"); // several statements, one connection
+
+        _factory.Opens.Reset();
+        _factory.Commands.Reset();
+        (await pay.Client.Http.SendAsync(Fragment("/pay/selection/invoice", page, [new("invoiceId", id), new("check", "true")]))).EnsureSuccessStatusCode();
+        Assert.Equal(1, _factory.Opens.Opens);
+        Assert.True(_factory.Commands.Count >= 5, $"{_factory.Commands.Count} commands"); // reads, then the write
     }
 
     [Fact]
