@@ -37,6 +37,29 @@ public sealed class SqlitePerformanceTests : IDisposable
     }
 
     [Fact]
+    public async Task SelectAllReadsTheOldestFromTheIndexAloneInFullOrder()
+    {
+        _ = _factory.Server;
+        var plan = await _factory.WithDbAsync(async db =>
+        {
+            // The shape of "select all"'s oldest-201 window: what the rules need, oldest first down to number and id.
+            var query = OpenInvoiceQueries.OrderOldestFirst(OpenInvoiceQueries.NotVoid(db.Invoices.AsNoTracking(), 1)
+                    .Where(i => i.BalanceCents > 0 && i.MultiSiteInvoiceId == null))
+                .Take(OpenInvoiceQueries.Window)
+                .Select(i => new { i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents });
+            await db.Database.OpenConnectionAsync();
+            await using var cmd = query.CreateDbCommand();
+            cmd.CommandText = "EXPLAIN QUERY PLAN " + cmd.CommandText;
+            var lines = new List<string>();
+            await using var reader = await cmd.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) lines.Add(reader.GetString(3));
+            return string.Join("\n", lines);
+        });
+        Assert.Contains("COVERING INDEX IX_Invoices_OpenByCustomer", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ConnectionsWaitForTheWriteLockInSqliteAndDoNotSyncEveryCommit()
     {
         _ = _factory.Server;

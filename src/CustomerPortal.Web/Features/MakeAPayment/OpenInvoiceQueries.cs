@@ -8,14 +8,21 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
-/// <summary>One open invoice as read for the rules (an <see cref="OpenInvoice"/>) plus what a row shows.</summary>
+/// <summary>
+/// One open invoice as read for the rules (an <see cref="OpenInvoice"/>) plus what a row shows. Read for the rules only
+/// (<c>RuleSnapshot</c>) it has no totals, site or parent details: those only a shown row needs.
+/// </summary>
 internal sealed record SnapshotRow(
     long Id, long? ParentId, string Number, DateOnly InvoiceDate, DateOnly DueDate, long BalanceCents, long PendingCents,
-    long TotalCents, long PaidCents, string? SiteName, string? ParentNumber, DateOnly? ParentInvoiceDate, DateOnly? ParentDueDate)
+    long? TotalCents, long? PaidCents, string? SiteName, string? ParentNumber, DateOnly? ParentInvoiceDate, DateOnly? ParentDueDate)
 {
     public OpenInvoice ToOpenInvoice() => new(Id, ParentId, Number, InvoiceDate, DueDate, BalanceCents, PendingCents);
 
-    public InvoiceStatus StatusOn(DateOnly today) => InvoiceStatusRules.Of(TotalCents, PaidCents, PendingCents, DueDate, false, today);
+    public InvoiceStatus StatusOn(DateOnly today) => InvoiceStatusRules.Of(
+        TotalCents ?? throw NoTotals(), PaidCents ?? throw NoTotals(), PendingCents, DueDate, false, today);
+
+    private static InvalidOperationException NoTotals() =>
+        new("This snapshot was read for the rules only (no totals): read the invoice with its totals to show its status.");
 }
 
 /// <summary>The Overview sums of one customer, and how many invoices are open (all kinds, single-site), from one aggregate query.</summary>
@@ -161,10 +168,11 @@ internal sealed class OpenInvoiceQueries
                     t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount, t.PayableSingleSiteCount))
                 .FirstOrDefault());
 
-    // What the selection rules and the allocation read of an invoice: no site, no parent details (those only a shown row needs).
+    // What the selection rules and the allocation read of an invoice: no totals, site or parent details (those only a
+    // shown row needs). Every column here is in IX_Invoices_OpenByCustomer, so "select all" reads the index alone.
     private static readonly System.Linq.Expressions.Expression<Func<Invoice, SnapshotRow>> RuleSnapshot =
         i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
-            i.TotalCents, i.PaidCents, null, null, null, null);
+            null, null, null, null, null, null);
 
     private static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>

@@ -102,7 +102,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
             r.TotalCents, r.BalanceCents, selectable, selected);
 
     private static InvoiceRow Row(SnapshotRow r, DateOnly today, bool selectable, bool selected) =>
-        new(r.Id, r.Number, r.SiteName ?? "", r.InvoiceDate, r.DueDate, r.StatusOn(today), r.TotalCents, r.BalanceCents, selectable, selected);
+        new(r.Id, r.Number, r.SiteName ?? "", r.InvoiceDate, r.DueDate, r.StatusOn(today), r.TotalCents!.Value, r.BalanceCents, selectable, selected);
 
     private static (int Pages, TableState State) Clamp(int total, TableState state)
     {

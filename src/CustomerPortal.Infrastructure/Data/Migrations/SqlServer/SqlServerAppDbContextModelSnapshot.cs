@@ -203,11 +203,11 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.HasIndex("CustomerId", "IsVoid", "DueDate", "BalanceCents", "PendingCents")
                         .HasDatabaseName("IX_Invoices_NotYetDue");
 
-                    b.HasIndex("CustomerId", "IsVoid", "MultiSiteInvoiceId", "InvoiceDate", "DueDate", "BalanceCents", "PendingCents")
-                        .HasDatabaseName("IX_Invoices_OpenByCustomer");
-
                     b.HasIndex("CustomerId", "IsVoid", "InvoiceDate", "DueDate", "Number", "Id", "BalanceCents", "PendingCents", "MultiSiteInvoiceId")
                         .HasDatabaseName("IX_Invoices_OldestFirst");
+
+                    b.HasIndex("CustomerId", "IsVoid", "MultiSiteInvoiceId", "InvoiceDate", "DueDate", "Number", "Id", "BalanceCents", "PendingCents")
+                        .HasDatabaseName("IX_Invoices_OpenByCustomer");
 
                     b.ToTable("Invoices", t =>
                         {
