@@ -20,18 +20,8 @@ public sealed class SqlitePerformanceTests : IDisposable
     public async Task TheSingleSiteTableIsReadFromTheCoveringIndexInDateOrder()
     {
         _ = _factory.Server; // migrated, seeded, in WAL
-        var plan = await _factory.WithDbAsync(async db =>
-        {
-            var query = new PayRequest(db).Queries.Open(1).Where(i => i.MultiSiteInvoiceId == null)
-                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).Select(i => i.Id);
-            await db.Database.OpenConnectionAsync();
-            await using var cmd = query.CreateDbCommand();
-            cmd.CommandText = "EXPLAIN QUERY PLAN " + cmd.CommandText;
-            var lines = new List<string>();
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) lines.Add(reader.GetString(3));
-            return string.Join("\n", lines);
-        });
+        var plan = await _factory.WithDbAsync(db => PlanAsync(db, new PayRequest(db).Queries.Open(1).Where(i => i.MultiSiteInvoiceId == null)
+            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).Select(i => i.Id)));
         Assert.Contains("IX_Invoices_OpenByCustomer (CustomerId=? AND IsVoid=? AND MultiSiteInvoiceId=?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
@@ -40,23 +30,25 @@ public sealed class SqlitePerformanceTests : IDisposable
     public async Task SelectAllReadsTheOldestFromTheIndexAloneInFullOrder()
     {
         _ = _factory.Server;
-        var plan = await _factory.WithDbAsync(async db =>
-        {
-            // The shape of "select all"'s oldest-201 window: what the rules need, oldest first down to number and id.
-            var query = OpenInvoiceQueries.OrderOldestFirst(OpenInvoiceQueries.NotVoid(db.Invoices.AsNoTracking(), 1)
-                    .Where(i => i.BalanceCents > 0 && i.MultiSiteInvoiceId == null))
-                .Take(OpenInvoiceQueries.Window)
-                .Select(i => new { i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents });
-            await db.Database.OpenConnectionAsync();
-            await using var cmd = query.CreateDbCommand();
-            cmd.CommandText = "EXPLAIN QUERY PLAN " + cmd.CommandText;
-            var lines = new List<string>();
-            await using var reader = await cmd.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) lines.Add(reader.GetString(3));
-            return string.Join("\n", lines);
-        });
+        // The shape of "select all"'s oldest-201 window: what the rules need, oldest first down to number and id.
+        var plan = await _factory.WithDbAsync(db => PlanAsync(db, OpenInvoiceQueries.OrderOldestFirst(OpenInvoiceQueries.NotVoid(db.Invoices.AsNoTracking(), 1)
+                .Where(i => i.BalanceCents > 0 && i.MultiSiteInvoiceId == null))
+            .Take(OpenInvoiceQueries.Window)
+            .Select(i => new { i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents })));
         Assert.Contains("COVERING INDEX IX_Invoices_OpenByCustomer", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
+
+    /// <summary>SQLite's plan for a query, one line per step.</summary>
+    private static async Task<string> PlanAsync<T>(CustomerPortal.Infrastructure.Data.AppDbContext db, IQueryable<T> query)
+    {
+        await db.Database.OpenConnectionAsync();
+        await using var cmd = query.CreateDbCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + cmd.CommandText;
+        var lines = new List<string>();
+        await using var reader = await cmd.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) lines.Add(reader.GetString(3));
+        return string.Join("\n", lines);
     }
 
     [Fact]
