@@ -20,7 +20,8 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 /// the server's CPU). Names and stored values come from the EF model (the choice as its text, the time through the
 /// provider's converter), so the batch is the same on SQLite and SQL Server. Invoice ids are written into the text as
 /// numbers: they are <see cref="long"/> values, never text from a request, and one parameter per id would cost SQLite a
-/// by-name lookup per parameter over all the others.
+/// by-name lookup per parameter over all the others. (On SQL Server each distinct id list is then its own statement
+/// text, as EF Core 7 and earlier wrote <c>Contains</c>; a toggle's text differs only by its one id.)
 /// </summary>
 internal static class DraftWriteSql
 {
@@ -69,6 +70,7 @@ internal static class DraftWriteSql
         return (text.ToString(), parameters);
     }
 
+    /// <summary>Largest VALUES list per INSERT (SQL Server allows 1,000 rows per VALUES list).</summary>
     private const int InsertRowsPerStatement = 500;
 
     private static void AppendNumbers(StringBuilder text, IEnumerable<long> ids)

@@ -176,9 +176,6 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         }
     }
 
-    /// <summary>Largest VALUES list per INSERT (SQL Server allows 1,000 rows per VALUES list).</summary>
-    private const int InsertRowsPerStatement = 500;
-
     /// <summary>
     /// Stores a draft the domain has just changed (<see cref="PaymentDraft.Choose"/>, <see cref="PaymentDraft.SetCustomAmount"/>,
     /// <see cref="PaymentDraft.ReplaceInvoices"/>). A new draft (the user's first action for this customer) is inserted
