@@ -1,5 +1,6 @@
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace CustomerPortal.Browser.Tests;
@@ -76,4 +77,21 @@ public sealed class BrowserFixture : IAsyncLifetime
 public sealed class BrowserCollection : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
+}
+
+/// <summary>axe on a page at rest.</summary>
+public static class AxeAtRest
+{
+    /// <summary>
+    /// Runs axe once nothing is moving: the pointer is taken off the page's controls (a viewport change can put the
+    /// last click's position over another button, which then fades to its hover colours) and every CSS transition
+    /// has finished. axe measured a button half-way through Bootstrap's 0.15 s colour fade once and called its contrast
+    /// too low.
+    /// </summary>
+    public static async Task<Deque.AxeCore.Commons.AxeResult> RunAxeAtRestAsync(this IPage page)
+    {
+        await page.Mouse.MoveAsync(0, 0);
+        await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))");
+        return await page.RunAxe();
+    }
 }

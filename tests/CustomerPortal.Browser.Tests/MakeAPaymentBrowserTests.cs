@@ -145,7 +145,7 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator("#pay-workarea")).Not.ToHaveAttributeAsync("aria-busy", "true");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
-        var results = await page.RunAxe();
+        var results = await page.RunAxeAtRestAsync();
 
         var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
         await File.WriteAllLinesAsync(Path.Combine(BrowserFixture.ScreenshotFolder, $"axe-pay-{width}.txt"), serious);
@@ -162,7 +162,7 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await ChooseAsync(page, "Select Multi-Site Invoices");
         await page.Locator("a[data-expand]").Nth(1).ClickAsync();
 
-        var results = await page.RunAxe();
+        var results = await page.RunAxeAtRestAsync();
 
         Assert.Empty(results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})"));
         await BrowserFixture.ScreenshotAsync(page, "pay-multi-site-375");

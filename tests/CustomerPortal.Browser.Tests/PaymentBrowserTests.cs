@@ -64,7 +64,7 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         {
             await page.SetViewportSizeAsync(width, 900);
             await BrowserFixture.ScreenshotAsync(page, $"{name}-{width}");
-            var results = await page.RunAxe();
+            var results = await page.RunAxeAtRestAsync();
             var serious = results.Violations.Where(v => v.Impact is "serious" or "critical")
                 .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
             await File.WriteAllLinesAsync(Path.Combine(BrowserFixture.ScreenshotFolder, $"axe-{name}-{width}.txt"), serious);

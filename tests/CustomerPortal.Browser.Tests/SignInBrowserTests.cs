@@ -25,7 +25,7 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/account/sign-in");
 
-        var results = await page.RunAxe();
+        var results = await page.RunAxeAtRestAsync();
 
         var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
         Assert.Empty(serious);

@@ -20,7 +20,7 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
         await page.GetByLabel("Search customers").FillAsync("Summit");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("customer-row")).ToHaveCountAsync(1);
-        var axeSearch = await page.RunAxe();
+        var axeSearch = await page.RunAxeAtRestAsync();
         Assert.Empty(axeSearch.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
         await BrowserFixture.ScreenshotAsync(page, "staff-search");
 
@@ -40,7 +40,7 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
         });
         Assert.Equal(403, refused.Status);
         Assert.Contains("read-only", await refused.TextAsync(), StringComparison.Ordinal);
-        var axeViewAs = await page.RunAxe();
+        var axeViewAs = await page.RunAxeAtRestAsync();
         Assert.Empty(axeViewAs.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
         await BrowserFixture.ScreenshotAsync(page, "staff-view-as");
 
@@ -74,7 +74,7 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
             await Assertions.Expect(page.Locator("main input[type=checkbox], main input[type=radio]")).ToHaveCountAsync(0);
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = ContinueButton() })).ToHaveCountAsync(0);
             await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = PayButton() })).ToHaveCountAsync(0);
-            var axe = await page.RunAxe();
+            var axe = await page.RunAxeAtRestAsync();
             Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
             await BrowserFixture.ScreenshotAsync(page, "staff-view-as-make-a-payment");
 
