@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
@@ -6,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
@@ -27,47 +29,76 @@ internal static class DraftWriteSql
 {
     public static (string Sql, object[] Parameters) For(AppDbContext db, PaymentDraft draft, IReadOnlyCollection<long> idsToDelete, IReadOnlyList<long> idsToInsert)
     {
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var itemTable = new Table(db.Model.FindEntityType(typeof(PaymentDraftItem))!, sql);
-        var draftTable = new Table(db.Model.FindEntityType(typeof(PaymentDraft))!, sql);
-        var (items, drafts) = (itemTable.Name, draftTable.Name);
-        var itemDraftId = itemTable.Column(nameof(PaymentDraftItem.PaymentDraftId));
-        var itemInvoiceId = itemTable.Column(nameof(PaymentDraftItem.InvoiceId));
-
+        var n = NamesOf(db);
         var text = new StringBuilder();
         if (idsToDelete.Count > 0)
         {
-            text.Append("DELETE FROM ").Append(items).Append(" WHERE ").Append(itemDraftId).Append(" = {0} AND ")
-                .Append(itemInvoiceId).Append(" IN (");
+            text.Append("DELETE FROM ").Append(n.Items).Append(" WHERE ").Append(n.ItemDraftId).Append(" = {0} AND ")
+                .Append(n.ItemInvoiceId).Append(" IN (");
             AppendNumbers(text, idsToDelete);
-            text.Append(')').Append(sql.StatementTerminator).AppendLine();
+            text.Append(')').Append(n.Terminator).AppendLine();
         }
         foreach (var chunk in idsToInsert.Chunk(InsertRowsPerStatement))
         {
-            text.Append("INSERT INTO ").Append(items).Append(" (").Append(itemDraftId).Append(", ").Append(itemInvoiceId).Append(") VALUES ");
-            for (var n = 0; n < chunk.Length; n++)
+            text.Append("INSERT INTO ").Append(n.Items).Append(" (").Append(n.ItemDraftId).Append(", ").Append(n.ItemInvoiceId).Append(") VALUES ");
+            for (var i = 0; i < chunk.Length; i++)
             {
-                if (n > 0) text.Append(", ");
-                text.Append("({0}, ").Append(chunk[n].ToString(CultureInfo.InvariantCulture)).Append(')');
+                if (i > 0) text.Append(", ");
+                text.Append("({0}, ").Append(chunk[i].ToString(CultureInfo.InvariantCulture)).Append(')');
             }
-            text.Append(sql.StatementTerminator).AppendLine();
+            text.Append(n.Terminator).AppendLine();
         }
-        var revision = draftTable.Column(nameof(PaymentDraft.Revision));
-        text.Append("UPDATE ").Append(drafts).Append(" SET ")
-            .Append(draftTable.Column(nameof(PaymentDraft.Choice))).Append(" = {1}, ")
-            .Append(draftTable.Column(nameof(PaymentDraft.CustomAmountCents))).Append(draft.CustomAmountCents is null ? " = NULL, " : " = {2}, ")
-            .Append(revision).Append(" = ").Append(revision).Append(" + 1, ")
-            .Append(draftTable.Column(nameof(PaymentDraft.UpdatedAt))).Append(" = {3} WHERE ")
-            .Append(draftTable.Column(nameof(PaymentDraft.Id))).Append(" = {0}").Append(sql.StatementTerminator);
+        text.Append("UPDATE ").Append(n.Drafts).Append(" SET ")
+            .Append(n.Choice).Append(" = {1}, ")
+            .Append(n.CustomAmount).Append(draft.CustomAmountCents is null ? " = NULL, " : " = {2}, ")
+            .Append(n.Revision).Append(" = ").Append(n.Revision).Append(" + 1, ")
+            .Append(n.UpdatedAt).Append(" = {3} WHERE ")
+            .Append(n.Id).Append(" = {0}").Append(n.Terminator);
 
         object[] parameters =
         [
             draft.Id,
-            draftTable.Stored(nameof(PaymentDraft.Choice), draft.Choice),
+            n.StoredChoice(draft.Choice),
             draft.CustomAmountCents ?? 0L, // not in the text when null
-            draftTable.Stored(nameof(PaymentDraft.UpdatedAt), draft.UpdatedAt),
+            n.StoredUpdatedAt(draft.UpdatedAt),
         ];
         return (text.ToString(), parameters);
+    }
+
+    // The names and converters come from the model, which does not change while the app runs: read once per model
+    // (one per provider), not on every save.
+    private static readonly ConditionalWeakTable<IModel, Names> ByModel = new();
+
+    private static Names NamesOf(AppDbContext db)
+    {
+        if (ByModel.TryGetValue(db.Model, out var known)) return known;
+        var names = Names.From(db.Model, db.GetService<ISqlGenerationHelper>());
+        ByModel.AddOrUpdate(db.Model, names);
+        return names;
+    }
+
+    /// <summary>The delimited table and column names the batch uses, and how the draft's choice and time are stored.</summary>
+    private sealed record Names(
+        string Items, string ItemDraftId, string ItemInvoiceId,
+        string Drafts, string Id, string Choice, string CustomAmount, string Revision, string UpdatedAt, string Terminator,
+        ValueConverter? ChoiceConverter, ValueConverter? UpdatedAtConverter)
+    {
+        public static Names From(IModel model, ISqlGenerationHelper sql)
+        {
+            var item = new Table(model.FindEntityType(typeof(PaymentDraftItem))!, sql);
+            var draft = new Table(model.FindEntityType(typeof(PaymentDraft))!, sql);
+            return new Names(
+                item.Name, item.Column(nameof(PaymentDraftItem.PaymentDraftId)), item.Column(nameof(PaymentDraftItem.InvoiceId)),
+                draft.Name, draft.Column(nameof(PaymentDraft.Id)), draft.Column(nameof(PaymentDraft.Choice)),
+                draft.Column(nameof(PaymentDraft.CustomAmountCents)), draft.Column(nameof(PaymentDraft.Revision)),
+                draft.Column(nameof(PaymentDraft.UpdatedAt)), sql.StatementTerminator,
+                draft.Converter(nameof(PaymentDraft.Choice)), draft.Converter(nameof(PaymentDraft.UpdatedAt)));
+        }
+
+        /// <summary>The value as the database stores it (through the property's value converter, if it has one).</summary>
+        public object StoredChoice(PaymentChoice choice) => ChoiceConverter?.ConvertToProvider(choice) ?? choice;
+
+        public object StoredUpdatedAt(DateTimeOffset at) => UpdatedAtConverter?.ConvertToProvider(at) ?? at;
     }
 
     /// <summary>Largest VALUES list per INSERT (SQL Server allows 1,000 rows per VALUES list).</summary>
@@ -84,7 +115,7 @@ internal static class DraftWriteSql
         }
     }
 
-    /// <summary>A mapped table: its delimited name, its columns' delimited names, and values as its columns store them.</summary>
+    /// <summary>A mapped table: its delimited name, its columns' delimited names, and their value converters.</summary>
     private sealed class Table(IEntityType entity, ISqlGenerationHelper sql)
     {
         private readonly StoreObjectIdentifier _id = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
@@ -93,8 +124,6 @@ internal static class DraftWriteSql
 
         public string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(_id)!);
 
-        /// <summary>The value as the database stores it (through the property's value converter, if it has one).</summary>
-        public object Stored(string property, object value) =>
-            entity.FindProperty(property)!.GetTypeMapping().Converter is { } converter ? converter.ConvertToProvider(value)! : value;
+        public ValueConverter? Converter(string property) => entity.FindProperty(property)!.GetTypeMapping().Converter;
     }
 }
