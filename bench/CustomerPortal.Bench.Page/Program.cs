@@ -3,10 +3,12 @@
 // each worker its own sign-in (a selection belongs to one user), then runs each scenario with 16 concurrent connections.
 //   dotnet run -c Release --project bench/CustomerPortal.Bench.Page -- [requestsPerScenario=4000] [workers=16]
 // Load tool: wrk (apt-get install wrk) when it is on the PATH — 16 connections over BENCH_WRK_THREADS threads (default 2),
-// one signed-in user per connection (each thread takes its slice of the users in turn), a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
+// BENCH_USERS signed-in users (default 4 per connection; each thread takes its slice of the users in turn), a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
 // With wrk each scenario runs for BENCH_SECONDS (default 20) instead of a number of requests.
 // Each user goes through the scenario's request bodies in order. Toggle: every request changes the selection (check 50
-// invoices one by one, then uncheck them, …). Select page cycles over 7 pages and select all asks for the same 200 oldest:
+// invoices one by one, then uncheck them, …) and carries the draft revision the user's page would show (X-Draft-Revision,
+// as the page's script sends it), so the server answers with the changed row only; the toggle line says how many answers
+// were rows only and how many the whole work area. Select page cycles over 7 pages and select all asks for the same 200 oldest:
 // after a user's first pass they re-select what is selected, which writes nothing (by design). Custom amount: a new
 // amount every request (a write each). Every user's selection is cleared before each measured run.
 // Warm-up: BENCH_WARMUP_SECONDS (default 30) of mixed load before the first scenario, then 3 s of each scenario before it
@@ -28,6 +30,10 @@ var warmupSeconds = int.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP_S
 // wrk's threads (each runs many connections): the machine has 2 cores shared with the server, so 2 by default rather than
 // one per connection (16 threads cost the client more CPU and context switches than the server's work on the same cores).
 var wrkThreads = int.Parse(Environment.GetEnvironmentVariable("BENCH_WRK_THREADS") ?? "2", CultureInfo.InvariantCulture);
+// Signed-in users: with wrk, BENCH_USERS (default 4 per connection), taken in turn, so one user rarely has two requests in
+// flight (a person's page sends one at a time; two at once can reach the server in the other order). HttpClient workers:
+// one user each.
+var users = wrk is not null ? int.Parse(Environment.GetEnvironmentVariable("BENCH_USERS") ?? (workers * 4).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : workers;
 var root = PortalProcess.FindRoot();
 var webDll = Path.Combine(root, "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
 if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
@@ -44,12 +50,12 @@ try
     await PortalProcess.WaitUntilUpAsync(new Uri(url));
     var (customerId, password) = GenerateData();
     var clients = new List<HttpClient>();
-    for (var w = 0; w < workers; w++) clients.Add(await SignInAsync($"bench{w}@summitbuilders.example", password));
+    for (var w = 0; w < users; w++) clients.Add(await SignInAsync($"bench{w}@summitbuilders.example", password));
     var tokens = new List<string>();
     foreach (var c in clients) tokens.Add(Token(await c.GetStringAsync("/pay")));
     var ids = InvoiceIds(customerId);
     Console.WriteLine(wrk is not null
-        ? $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; wrk, {workers} connections on {wrkThreads} threads, {workers} signed-in users taken in turn × {seconds} s per scenario"
+        ? $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; wrk, {workers} connections on {wrkThreads} threads, {users} signed-in users taken in turn × {seconds} s per scenario"
         : $"customer {customerId}: 5,000 single-site and 100 × 20 multi-site invoices added; {workers} HttpClient workers × {requests} requests per scenario");
 
     // Each scenario as form bodies (without the antiforgery token), request i uses bodies[i % count].
@@ -88,7 +94,7 @@ try
     results.Add(await ScenarioAsync("toggle one invoice", "/pay/selection/invoice", toggleBodies));
     results.Add(await ScenarioAsync("select page (25)", "/pay/selection/page", pageBodies));
     results.Add(await ScenarioAsync("select all (200 of 5,000)", "/pay/selection/all", [""]));
-    for (var w = 0; w < workers; w++) await Post(clients[w], tokens[w], "/pay/choice", [new("choice", "custom")], fragment: false);
+    for (var w = 0; w < users; w++) await Post(clients[w], tokens[w], "/pay/choice", [new("choice", "custom")], fragment: false);
     results.Add(await ScenarioAsync("custom amount preview (7,000 invoices)", "/pay/amount", amountBodies));
     Console.WriteLine();
     Console.WriteLine("| scenario | requests | errors | req/s | p50 ms | p99 ms |");
@@ -98,25 +104,38 @@ try
 
     async Task<string> ScenarioAsync(string name, string path, List<string>? bodies)
     {
-        Func<HttpClient, string, int, Task<HttpResponseMessage>> send = bodies is null
-            ? (c, t, i) => c.GetAsync(path)
-            : (c, t, i) => PostBody(c, t, path, bodies[i % bodies.Count]);
+        // Toggles carry the draft revision the user's page shows, as the page's script does: each user's k-th toggle
+        // after a clear changes the selection once, so it shows the revision after the clear + k (see ClearAllAsync).
+        var toggles = path == "/pay/selection/invoice";
+        var revisions = new int[users];
+        Func<int, int, Task<HttpResponseMessage>> send = bodies is null
+            ? (w, i) => clients[w].GetAsync(path)
+            : (w, i) => PostBody(clients[w], tokens[w], path, bodies[i % bodies.Count], toggles ? revisions[w] + i : null);
+        if (toggles) await ClearAllAsync(revisions);
         // 3 s of this scenario first (JIT of its own code paths), not measured.
         var warm = DateTime.UtcNow.AddSeconds(3);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
         {
-            for (var i = w; DateTime.UtcNow < warm; i += workers) (await send(clients[w], tokens[w], i)).Dispose();
+            for (var i = 0; DateTime.UtcNow < warm; i++) (await send(w, i)).Dispose();
         })));
         // Each user starts the measured run with nothing selected (the warm-ups leave selections behind).
-        if (bodies is not null && path != "/pay/amount")
-            for (var w = 0; w < workers; w++) (await PostBody(clients[w], tokens[w], "/pay/selection/clear", "")).Dispose();
-        return wrk is not null ? await RunWrkAsync(name, path, bodies) : await RunAsync(name, send);
+        if (bodies is not null && path != "/pay/amount") await ClearAllAsync(revisions);
+        return wrk is not null ? await RunWrkAsync(name, path, bodies, toggles ? revisions : null) : await RunAsync(name, send);
     }
 
-    async Task<string> RunWrkAsync(string name, string path, List<string>? bodies)
+    async Task ClearAllAsync(int[] revisions)
+    {
+        for (var w = 0; w < users; w++)
+        {
+            using var cleared = await PostBody(clients[w], tokens[w], "/pay/selection/clear", "");
+            revisions[w] = int.Parse(cleared.Headers.GetValues("X-Draft-Revision").Single(), CultureInfo.InvariantCulture);
+        }
+    }
+
+    async Task<string> RunWrkAsync(string name, string path, List<string>? bodies, int[]? revisions)
     {
         var script = Path.Combine(folder, "scenario.lua");
-        await File.WriteAllTextAsync(script, WrkScript(path, bodies, cookies, tokens, wrkThreads));
+        await File.WriteAllTextAsync(script, WrkScript(path, bodies, cookies, tokens, revisions, wrkThreads));
         var psi = new ProcessStartInfo(wrk, $"-t{wrkThreads} -c{workers} -d{seconds}s --latency -s \"{script}\" {url}")
         {
             RedirectStandardOutput = true,
@@ -126,6 +145,8 @@ try
         var output = await p.StandardOutput.ReadToEndAsync();
         await p.WaitForExitAsync();
         var m = Regex.Match(output, @"RESULT (\d+) (\d+) ([\d.]+) ([\d.]+) ([\d.]+)");
+        if (Regex.Match(output, @"ANSWERS (\d+) (\d+)") is { Success: true } a)
+            Console.WriteLine($"  {name}: {a.Groups[1].Value} answered with the changed rows only, {a.Groups[2].Value} with the whole work area");
         if (!m.Success) throw new InvalidOperationException("wrk said: " + output + await p.StandardError.ReadToEndAsync());
         double D(int g) => double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
         var line = string.Create(CultureInfo.InvariantCulture, $"| {name} | {m.Groups[1].Value} | {m.Groups[2].Value} | {D(3):0} | {D(4):0.0} | {D(5):0.0} |");
@@ -133,7 +154,7 @@ try
         return line;
     }
 
-    async Task<string> RunAsync(string name, Func<HttpClient, string, int, Task<HttpResponseMessage>> send)
+    async Task<string> RunAsync(string name, Func<int, int, Task<HttpResponseMessage>> send)
     {
         // The measured run: each worker takes request numbers from a shared counter.
         var latencies = new double[requests];
@@ -148,7 +169,7 @@ try
             while ((i = Interlocked.Increment(ref next)) < requests && !cts.IsCancellationRequested)
             {
                 var start = Stopwatch.GetTimestamp();
-                using var response = await send(clients[w], tokens[w], mine++);
+                using var response = await send(w, mine++);
                 await response.Content.ReadAsByteArrayAsync();
                 latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
@@ -228,8 +249,8 @@ Process StartServer()
         var parentId = Scalar("SELECT last_insert_rowid()");
         for (var k = 0; k < 20; k++) Add(parentId, $"BMS-{p:D3}-{k:D2}", d, d.AddDays(30));
     }
-    // One sign-in per worker for the same customer (same password hash as the demo contact).
-    for (var w = 0; w < workers; w++)
+    // One sign-in per user for the same customer (same password hash as the demo contact).
+    for (var w = 0; w < users; w++)
     {
         var email = $"bench{w}@summitbuilders.example";
         new SqliteCommand(
@@ -264,7 +285,7 @@ async Task<HttpClient> SignInAsync(string email, string pwd)
     return http;
 }
 
-static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string action, string body)
+static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string action, string body, int? revision = null)
 {
     var request = new HttpRequestMessage(HttpMethod.Post, action)
     {
@@ -272,12 +293,13 @@ static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string act
             System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"),
     };
     request.Headers.Add("X-Fragment", "1");
+    if (revision is { } r) request.Headers.Add("X-Draft-Revision", r.ToString(CultureInfo.InvariantCulture));
     return c.SendAsync(request);
 }
 
 // One wrk thread per connection (-t N -c N): thread k is user k, with its cookies and antiforgery token; POST bodies
 // cycle through the scenario's list. done() prints requests, non-2xx/errors, req/s, p50 and p99 in ms.
-static string WrkScript(string path, List<string>? bodies, List<string> cookies, List<string> tokens, int threads)
+static string WrkScript(string path, List<string>? bodies, List<string> cookies, List<string> tokens, int[]? revisions, int threads)
 {
     static string Lua(string v) => "\"" + v.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
     var sb = new System.Text.StringBuilder();
@@ -285,6 +307,7 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
     sb.Append("local tokens = {").AppendJoin(", ", tokens.Select(t => Lua(Uri.EscapeDataString(t)))).Append("}\n");
     sb.Append("local bodies = {").AppendJoin(", ", (bodies ?? []).Select(Lua)).Append("}\n");
     sb.Append("local path = ").Append(Lua(path)).Append('\n');
+    sb.Append("local revisions = {").AppendJoin(", ", revisions ?? []).Append("}\n"); // toggles only: each user's after the clear
     sb.Append("local per = ").Append(Math.Max(1, cookies.Count / threads)).Append('\n'); // users per wrk thread
     sb.Append("""
         local threads = {}
@@ -312,10 +335,27 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
           sent[user] = k + 1
           local body = bodies[(k % #bodies) + 1]
           if #body > 0 then body = body .. "&" end
-          return wrk.format("POST", path, { ["Cookie"] = cookie, ["X-Fragment"] = "1",
-            ["Content-Type"] = "application/x-www-form-urlencoded" }, body .. "__RequestVerificationToken=" .. token)
+          local headers = { ["Cookie"] = cookie, ["X-Fragment"] = "1", ["Content-Type"] = "application/x-www-form-urlencoded" }
+          -- A toggle carries the revision its user's page would show: the one after the clear + the toggles before it.
+          -- (Two requests of one user in flight at once can reach the server in the other order: both then get the
+          -- whole work area, as a page that missed a change would; the counts below say how often.)
+          if #revisions > 0 then headers["X-Draft-Revision"] = tostring(revisions[user] + k) end
+          return wrk.format("POST", path, headers, body .. "__RequestVerificationToken=" .. token)
+        end
+        rows_only = 0
+        whole = 0
+        -- Toggles only: which answer came back (the changed rows only are a few KB, the whole work area ~55 KB).
+        if #revisions > 0 then
+          function response(status, headers, body)
+            if #body < 20000 then rows_only = rows_only + 1 else whole = whole + 1 end
+          end
         end
         function done(summary, latency, requests)
+          if #revisions > 0 then
+            local r, w = 0, 0
+            for _, t in ipairs(threads) do r = r + t:get("rows_only"); w = w + t:get("whole") end
+            io.write(string.format("ANSWERS %d %d\n", r, w))
+          end
           local e = summary.errors
           io.write(string.format("RESULT %d %d %.1f %.1f %.1f\n", summary.requests,
             e.connect + e.read + e.write + e.status + e.timeout,

@@ -130,6 +130,49 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task AToggleRedrawsOnlyItsRowAndAfterAnotherTabsChangeTheWholeTable()
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Select Single-Site Invoices");
+        // Wait for Clear's answer to be swapped in (the figure may read 0 before it), so it cannot redraw the marked rows.
+        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync(),
+            r => r.Url.EndsWith("/pay/selection/clear", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("#pay-workarea[aria-busy]")).ToHaveCountAsync(0);
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
+        var boxes = page.Locator("input[name=check]");
+        var ids = new List<string>();
+        for (var i = 0; i < 4; i++) ids.Add((await boxes.Nth(i).GetAttributeAsync("id"))!["sel-".Length..]);
+        // A mark on every row element: a redrawn row is a new element without it.
+        await page.EvaluateAsync("() => document.querySelectorAll('tr[data-invoice-row]').forEach(r => r.dataset.kept = 'yes')");
+
+        await page.Locator($"#sel-{ids[0]}").CheckAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator($"#inv-{ids[0]}")).ToHaveClassAsync(new Regex("row-selected"));
+        await Assertions.Expect(page.Locator($"#inv-{ids[0]}")).Not.ToHaveAttributeAsync("data-kept", "yes"); // redrawn
+        await Assertions.Expect(page.Locator($"#inv-{ids[1]}")).ToHaveAttributeAsync("data-kept", "yes"); // untouched
+        await Assertions.Expect(page.Locator("#continue")).ToContainTextAsync("Continue to payment — $");
+        Assert.Equal($"sel-{ids[0]}", await page.EvaluateAsync<string>("() => document.activeElement.id")); // focus survives
+
+        // Another tab of the same user checks a third invoice; this tab does not know.
+        var other = await page.Context.NewPageAsync();
+        await other.GotoAsync("/pay");
+        await other.Locator($"#sel-{ids[2]}").CheckAsync();
+        await Assertions.Expect(Figure(other, "invoices-to-pay")).ToHaveTextAsync("2");
+        await other.CloseAsync();
+
+        // This tab's next toggle finds the stored selection moved on: the whole table is redrawn with both changes.
+        await page.Locator($"#sel-{ids[3]}").CheckAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("3");
+        await Assertions.Expect(page.Locator($"#sel-{ids[2]}")).ToBeCheckedAsync();
+        await Assertions.Expect(page.Locator($"#inv-{ids[1]}")).Not.ToHaveAttributeAsync("data-kept", "yes");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
+        await page.Context.CloseAsync();
+    }
+
     [Theory]
     [InlineData(1280)]
     [InlineData(375)]

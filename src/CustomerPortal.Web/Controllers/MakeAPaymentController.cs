@@ -38,7 +38,7 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
             ? new PageMessage(text, Enum.TryParse<MessageTarget>(TempData[NoticeTargetKey] as string, out var t) ? t : MessageTarget.Selection, false)
             : null;
         var page = await pages.BuildAsync(access, table.ToState(), notice, null, ct);
-        return IsFragmentRequest ? PartialView("_Fragments", page) : View(page);
+        return IsFragmentRequest ? Fragments(page) : View(page);
     }
 
     [HttpPost("choice")]
@@ -50,14 +50,14 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     [RequiresProPlan]
     public Task<IActionResult> SetInvoice([FromForm] string? invoiceId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
         long.TryParse(invoiceId, out var id) && id > 0
-            ? Act((access, c) => drafts.SetInvoiceAsync(access, id, IsChecked(check), c), table.ToState(), null, ct)
+            ? Toggle((access, c) => drafts.SetInvoiceAsync(access, id, IsChecked(check), c), RowScope.Invoice(id), table.ToState(), ct)
             : RefuseAsync("That invoice is not one of your open invoices.", table.ToState(), ct);
 
     [HttpPost("selection/parent")]
     [RequiresProPlan]
     public Task<IActionResult> SetParent([FromForm] string? parentId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
         long.TryParse(parentId, out var id) && id > 0
-            ? Act((access, c) => drafts.SetParentAsync(access, id, IsChecked(check), c), table.ToState(), null, ct)
+            ? Toggle((access, c) => drafts.SetParentAsync(access, id, IsChecked(check), c), RowScope.Parent(id), table.ToState(), ct)
             : RefuseAsync("That multi-site invoice is not one of your open invoices.", table.ToState(), ct);
 
     [HttpPost("selection/page")]
@@ -101,6 +101,9 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
 
     private bool IsFragmentRequest => Request.Headers["X-Fragment"] == "1";
 
+    /// <summary>The header a script sends with the draft revision its page shows, and gets back with the revision it shows next.</summary>
+    public const string RevisionHeader = "X-Draft-Revision";
+
     private static bool IsChecked(string? check) => string.Equals(check, "true", StringComparison.OrdinalIgnoreCase);
 
     private async Task<IActionResult> Act(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action, TableState state, string? attemptedAmount, CancellationToken ct)
@@ -108,6 +111,32 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         var outcome = await action(access, ct);
         return await AnswerAsync(access, outcome, state, attemptedAmount, ct);
+    }
+
+    /// <summary>
+    /// Checking or unchecking one invoice or one multi-site invoice. A script whose page shows the revision the action
+    /// started from gets only what the toggle changed: the overview, the changed rows, the selection message and the
+    /// Continue button. Anything else (a refusal, a notice, no revision, another tab's change in between) gets the
+    /// whole work area, so the page never keeps a row the server no longer agrees with.
+    /// </summary>
+    private async Task<IActionResult> Toggle(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action, RowScope scope, TableState state, CancellationToken ct)
+    {
+        if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
+        var outcome = await action(access, ct);
+        if (IsFragmentRequest && outcome is { Status: ActionStatus.Done, Message: null, RevisionBefore: { } before } &&
+            int.TryParse(Request.Headers[RevisionHeader], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var shown) &&
+            shown == before)
+        {
+            var rows = await pages.BuildAsync(access, state, null, null, ct, scope);
+            if (rows.RowsOnly) return Fragments(rows);
+        }
+        return await AnswerAsync(access, outcome, state, null, ct);
+    }
+
+    private PartialViewResult Fragments(PayPage page)
+    {
+        Response.Headers[RevisionHeader] = page.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return PartialView(page.RowsOnly ? "_RowFragments" : "_Fragments", page);
     }
 
     private async Task<IActionResult> RefuseAsync(string message, TableState state, CancellationToken ct)
@@ -127,7 +156,7 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
         // A refused amount is shown as typed; an accepted one is shown as stored.
         var page = await pages.BuildAsync(access, state, outcome.Message, refused ? attemptedAmount : null, ct);
         Response.StatusCode = outcome.StatusCode;
-        return IsFragmentRequest ? PartialView("_Fragments", page) : View("Index", page);
+        return IsFragmentRequest ? Fragments(page) : View("Index", page);
     }
 }
 

@@ -59,7 +59,7 @@ public sealed class RoundTripTests : IDisposable
         return _factory.Commands.Queries;
     }
 
-    /// <summary>The round trips of each step for one customer: GET, toggle, select page, select all, GET with a selection, custom amount.</summary>
+    /// <summary>The round trips of each step for one customer: GET, toggle (whole answer, then rows only), select page, select all, GET with a selection, custom amount.</summary>
     private async Task<int[]> SingleSiteAndCustomStepsAsync(string email)
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, email);
@@ -69,21 +69,28 @@ public sealed class RoundTripTests : IDisposable
         {
             await CountAsync(() => pay.Client.GetAsync("/pay?size=100")),
             await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/invoice", page, [new("invoiceId", ids[0]), new("check", "true")]))),
+        };
+        // A toggle from the page's revision: answered with the changed row only.
+        var revision = await pay.RevisionAsync();
+        counts.Add(await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/invoice", page, [new("invoiceId", ids[1]), new("check", "true")], revision))));
+        counts.AddRange(
+        [
             await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/page", page, ids.Select(id => new KeyValuePair<string, string>("ids", id))))),
             await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/all", page, []))),
             await CountAsync(() => pay.Client.GetAsync("/pay?size=100")),
-        };
+        ]);
         await pay.ChooseAsync("custom");
         counts.Add(await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/amount", page, [new("amount", "150.00")]))));
         counts.Add(await CountAsync(() => pay.Client.GetAsync("/pay?size=100")));
         return counts.ToArray();
     }
 
-    private static HttpRequestMessage Fragment(string action, AngleSharp.Html.Dom.IHtmlDocument page, IEnumerable<KeyValuePair<string, string>> fields)
+    private static HttpRequestMessage Fragment(string action, AngleSharp.Html.Dom.IHtmlDocument page, IEnumerable<KeyValuePair<string, string>> fields, string? revision = null)
     {
         var all = fields.Append(new("__RequestVerificationToken", PortalClient.AntiforgeryToken(page))).ToList();
         var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(all) };
         request.Headers.Add("X-Fragment", "1");
+        if (revision is not null) request.Headers.Add("X-Draft-Revision", revision);
         return request;
     }
 

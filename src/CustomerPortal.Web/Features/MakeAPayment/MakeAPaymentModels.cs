@@ -68,6 +68,17 @@ public sealed record TableState(int Page, int Size, InvoiceSort Sort, bool Desce
     }
 }
 
+/// <summary>
+/// The rows one toggle can change, for an answer that carries only those (see docs/make-a-payment.md, "Toggle answers"):
+/// an invoice (under multi-site: with its parent and the parent's children) or a multi-site invoice with its children.
+/// </summary>
+public sealed record RowScope(long? InvoiceId, long? ParentId)
+{
+    public static RowScope Invoice(long id) => new(id, null);
+
+    public static RowScope Parent(long id) => new(null, id);
+}
+
 /// <summary>What the page shows a message about, so it can be drawn next to that control.</summary>
 public enum MessageTarget
 {
@@ -109,6 +120,15 @@ public sealed record PayPage(
     PageMessage? Message)
 {
     public bool HasSelection => Overview.InvoicesToPay > 0;
+
+    /// <summary>The stored draft's revision this page shows (0 when the user has none yet): a script sends it back with each toggle.</summary>
+    public int Revision { get; init; }
+
+    /// <summary>
+    /// Only the rows one toggle changed (<see cref="RowScope"/>): the table draws them as row fragments, and
+    /// <see cref="TotalRows"/>, <see cref="TotalPages"/> and <see cref="State"/>'s page are not read.
+    /// </summary>
+    public bool RowsOnly { get; init; }
 
     public PageMessage? MessageFor(MessageTarget target) => Message?.Target == target ? Message : null;
 }

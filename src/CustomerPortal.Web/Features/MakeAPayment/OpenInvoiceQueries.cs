@@ -270,6 +270,9 @@ internal sealed class OpenInvoiceQueries
         return rows;
     }
 
+    /// <summary>The parent of an invoice some query of this request has read (null: none, or not read).</summary>
+    public long? ParentOf(long invoiceId) => _known.TryGetValue(invoiceId, out var row) ? row.ParentId : null;
+
     /// <summary>Every open multi-site child of the customer (for "Select all" under multi-site).</summary>
     public Task<List<SnapshotRow>> AllChildrenAsync(long customerId, CancellationToken ct) =>
         LearnAsync(customerId, Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct), []);

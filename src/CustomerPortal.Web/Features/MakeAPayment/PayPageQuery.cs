@@ -18,7 +18,12 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
 {
     private readonly OpenInvoiceQueries _q = request.Queries;
 
-    public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message, string? attemptedAmount, CancellationToken ct)
+    /// <summary>
+    /// The page for <paramref name="state"/>; with <paramref name="only"/>, just the rows one toggle changed and the
+    /// overview (<see cref="PayPage.RowsOnly"/>): the same queries and rules, over those rows instead of a page of the table.
+    /// A custom amount has no toggles: it is always drawn whole.
+    /// </summary>
+    public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message, string? attemptedAmount, CancellationToken ct, RowScope? only = null)
     {
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var draft = await _q.DraftAsync(access, ct);
@@ -33,11 +38,13 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var custom = await CustomAmountAsync(access.CustomerId, draft, sums, attemptedAmount, ct);
                 var overview = OpenInvoiceQueries.Overview(sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message);
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message) { Revision = draft.Revision };
             }
             case PaymentChoice.MultiSite:
             {
-                var (total, pages, page, parents) = await ParentRowsAsync(access.CustomerId, state, ct);
+                var (total, pages, page, parents) = only is null
+                    ? await ParentRowsAsync(access.CustomerId, state, ct)
+                    : (0, 0, state, await ParentsByIdAsync(access.CustomerId, only.ParentId ?? (only.InvoiceId is { } child ? _q.ParentOf(child) : null), ct));
                 var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, parents.Select(p => p.Id).ToList(), ct);
                 var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.MultiSite, snapshots);
                 var selected = rules.Normalize(draft.Selected);
@@ -53,18 +60,20 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                         rules.StateOf(p.Id, selected), kids.Any(k => k.Selectable), open.Contains(p.Id), kids);
                 }).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message);
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message) { Revision = draft.Revision, RowsOnly = only is not null };
             }
             default:
             {
-                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, sums.OpenSingleSiteCount, state, ct);
+                var (total, pages, page, rows) = only is null
+                    ? await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, sums.OpenSingleSiteCount, state, ct)
+                    : (0, 0, state, only.InvoiceId is { } id ? await SingleSiteRowAsync(access.CustomerId, id, ct) : []);
                 var snapshots = await _q.SelectedAsync(access.CustomerId, draft.Selected, ct);
                 var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.SingleSite, snapshots);
                 var selected = rules.Normalize(draft.Selected);
                 var totals = rules.Totals(selected);
                 var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0, selected: selected.Contains(r.Id))).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message);
+                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message) { Revision = draft.Revision, RowsOnly = only is not null };
             }
         }
     }
@@ -95,7 +104,19 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
 
     private sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
 
-    private sealed record ParentData(long Id, string Number, DateOnly InvoiceDate, DateOnly DueDate, int Sites, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
+    // Built with an initializer, not a constructor: EF orders by the members of a projection only then.
+    private sealed class ParentData
+    {
+        public long Id { get; init; }
+        public required string Number { get; init; }
+        public DateOnly InvoiceDate { get; init; }
+        public DateOnly DueDate { get; init; }
+        public int Sites { get; init; }
+        public long TotalCents { get; init; }
+        public long PaidCents { get; init; }
+        public long PendingCents { get; init; }
+        public long BalanceCents { get; init; }
+    }
 
     private static InvoiceRow Row(RowData r, DateOnly today, bool selectable, bool selected) =>
         new(r.Id, r.Number, r.Site ?? "", r.InvoiceDate, r.DueDate, InvoiceStatusRules.Of(r.TotalCents, r.PaidCents, r.PendingCents, r.DueDate, false, today),
@@ -165,24 +186,55 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                     i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
 
-    private async Task<(int Total, int Pages, TableState State, List<ParentData> Rows)> ParentRowsAsync(long customerId, TableState state, CancellationToken ct)
+    /// <summary>One single-site invoice's row (a toggle's answer), if it is the customer's and open.</summary>
+    private async Task<List<RowData>> SingleSiteRowAsync(long customerId, long invoiceId, CancellationToken ct)
+    {
+        var found = new List<RowData>(1);
+        await foreach (var row in SingleSiteRowQuery(db, customerId, false, invoiceId).WithCancellation(ct)) found.Add(row);
+        return found;
+    }
+
+    private static readonly Func<AppDbContext, long, bool, long, IAsyncEnumerable<RowData>> SingleSiteRowQuery =
+        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, long invoiceId) =>
+            db.Invoices.AsNoTracking()
+                .Where(i => i.Id == invoiceId && i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && i.MultiSiteInvoiceId == null)
+                .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
+
+    /// <summary>The customer's multi-site invoices that are not void and have an open child.</summary>
+    private IQueryable<MultiSiteInvoice> OpenParents(long customerId)
     {
         var invoices = db.Invoices.AsNoTracking();
-        var query = db.MultiSiteInvoices.AsNoTracking()
+        return db.MultiSiteInvoices.AsNoTracking()
             .Where(p => p.CustomerId == customerId && !p.IsVoid &&
                         invoices.Any(i => i.MultiSiteInvoiceId == p.Id && i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0)));
-        var total = await query.CountAsync(ct);
-        var (pages, page) = Clamp(total, state);
-        // Ordered on an anonymous projection (EF cannot order by a record built through its constructor).
-        var projected = query.Select(p => new
+    }
+
+    /// <summary>A parent row's figures: sums over its children that are not void.</summary>
+    private IQueryable<ParentData> ProjectParents(IQueryable<MultiSiteInvoice> parents)
+    {
+        var invoices = db.Invoices.AsNoTracking();
+        return parents.Select(p => new ParentData
         {
-            p.Id, p.Number, p.InvoiceDate, p.DueDate,
+            Id = p.Id, Number = p.Number, InvoiceDate = p.InvoiceDate, DueDate = p.DueDate,
             Sites = invoices.Count(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid),
             TotalCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.TotalCents),
             PaidCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PaidCents),
             PendingCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.PendingCents),
             BalanceCents = invoices.Where(i => i.MultiSiteInvoiceId == p.Id && !i.IsVoid).Sum(i => i.BalanceCents),
         });
+    }
+
+    /// <summary>One multi-site invoice's row (a toggle's answer), if it is the customer's and open; none for a null id.</summary>
+    private async Task<List<ParentData>> ParentsByIdAsync(long customerId, long? parentId, CancellationToken ct) =>
+        parentId is { } id ? await ProjectParents(OpenParents(customerId).Where(p => p.Id == id)).ToListAsync(ct) : [];
+
+    private async Task<(int Total, int Pages, TableState State, List<ParentData> Rows)> ParentRowsAsync(long customerId, TableState state, CancellationToken ct)
+    {
+        var query = OpenParents(customerId);
+        var total = await query.CountAsync(ct);
+        var (pages, page) = Clamp(total, state);
+        var projected = ProjectParents(query);
         var ordered = (page.Sort, page.Descending) switch
         {
             (InvoiceSort.DueDate, false) => projected.OrderBy(p => p.DueDate),
@@ -195,9 +247,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
             _ => projected.OrderBy(p => p.InvoiceDate),
         };
         var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
-        var found = await ordered.ThenBy(p => p.InvoiceDate).ThenBy(p => p.DueDate).ThenBy(p => p.Number).ThenBy(p => p.Id)
+        var rows = await ordered.ThenBy(p => p.InvoiceDate).ThenBy(p => p.DueDate).ThenBy(p => p.Number).ThenBy(p => p.Id)
             .Skip(skip).Take(take).ToListAsync(ct);
-        var rows = found.Select(p => new ParentData(p.Id, p.Number, p.InvoiceDate, p.DueDate, p.Sites, p.TotalCents, p.PaidCents, p.PendingCents, p.BalanceCents)).ToList();
         return (total, pages, page, rows);
     }
 }

@@ -19,6 +19,12 @@ public enum ActionStatus
 
 public sealed record ActionOutcome(ActionStatus Status, PageMessage? Message)
 {
+    /// <summary>
+    /// The stored draft's revision the action started from (0: none stored yet), when it accepted a selection change;
+    /// null otherwise. The page answers with only the changed rows when the script's view showed that revision.
+    /// </summary>
+    public int? RevisionBefore { get; init; }
+
     public int StatusCode => Status switch
     {
         ActionStatus.Refused => StatusCodes.Status400BadRequest,
@@ -165,14 +171,15 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
             case SelectionOutcome.Refused:
                 return Refused(result.Message ?? "That selection is not possible.", MessageTarget.Selection);
             default:
+                var revisionBefore = draft.Revision;
                 var before = draft.SelectedInvoiceIds;
                 // An action that leaves the selection as it was (checking a checked invoice, "Select all" again) writes
                 // nothing: the draft, its revision (the payment's idempotency key) and its time stay as they are.
                 if (draft.Id != 0 && before.SetEquals(result.Selected))
-                    return new ActionOutcome(ActionStatus.Done, result.Message is { } same ? new PageMessage(same, MessageTarget.Selection, false) : null);
+                    return new ActionOutcome(ActionStatus.Done, result.Message is { } same ? new PageMessage(same, MessageTarget.Selection, false) : null) { RevisionBefore = revisionBefore };
                 draft.ReplaceInvoices(result.Selected, clock.GetUtcNow());
                 await SaveAsync(draft, before, ct);
-                return new ActionOutcome(ActionStatus.Done, result.Message is { } notice ? new PageMessage(notice, MessageTarget.Selection, false) : null);
+                return new ActionOutcome(ActionStatus.Done, result.Message is { } notice ? new PageMessage(notice, MessageTarget.Selection, false) : null) { RevisionBefore = revisionBefore };
         }
     }
 

@@ -1,6 +1,7 @@
 // Make a Payment: progressive enhancement. Without this file every control is a plain form post (POST-redirect-GET).
-// With it, selection forms are posted with fetch and the server's overview and work-area fragments are swapped in;
-// every figure on screen is the server's.
+// With it, selection forms are posted with fetch and the server's fragments are swapped in: the overview and the work
+// area, or (a toggle, when this page showed the draft revision the server started from) the overview, the changed rows
+// and the Continue button. Every figure on screen is the server's.
 (() => {
   "use strict";
   const overview = document.getElementById("pay-overview");
@@ -47,7 +48,10 @@
     const doc = new DOMParser().parseFromString(html, "text/html");
     doc.querySelectorAll("template[data-fragment]").forEach(t => {
       const target = document.getElementById(t.dataset.fragment);
-      if (target) target.innerHTML = t.innerHTML;
+      if (!target) return;
+      // data-replace: the template holds the element itself (a table row); otherwise the element's content.
+      if (t.hasAttribute("data-replace")) target.replaceWith(document.importNode(t.content, true));
+      else target.innerHTML = t.innerHTML;
     });
     markIndeterminate(workarea);
     if (focusedId) {
@@ -61,15 +65,20 @@
     body.delete("open");
     expandedIds().forEach(id => body.append("open", id));
     workarea.setAttribute("aria-busy", "true");
+    // The revision is read when the request leaves (after the answers queued before it have been swapped in).
     queue = queue.then(() => fetch(form.action, {
       method: "POST",
       body,
-      headers: { "X-Fragment": "1" },
+      headers: { "X-Fragment": "1", "X-Draft-Revision": workarea.dataset.revision || "" },
       credentials: "same-origin",
     }).then(response => {
       const type = response.headers.get("Content-Type") || "";
       if (!type.includes("text/html")) throw new Error("Unexpected answer " + response.status);
-      return response.text().then(swap);
+      const revision = response.headers.get("X-Draft-Revision");
+      return response.text().then(html => {
+        swap(html);
+        if (revision !== null) workarea.dataset.revision = revision;
+      });
     }).catch(() => {
       form.submit(); // fall back to a plain post: the server answers with the whole page
     }).finally(() => workarea.removeAttribute("aria-busy")));

@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Net;
+using CustomerPortal.Domain;
+using CustomerPortal.Infrastructure.Seeding;
+using CustomerPortal.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Tests.MakeAPayment;
+
+/// <summary>
+/// A toggle's answer to the page's script: only what the toggle changed when the page showed the revision the server
+/// started from; the whole work area otherwise (no revision, another tab's change in between, a refusal).
+/// </summary>
+public sealed class ToggleAnswerTests : IDisposable
+{
+    private readonly PortalFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    private static string Usd(long cents) => Money.FromCents(cents).Format();
+
+    private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private async Task<List<(long Id, long Balance, long? Parent)>> OpenInvoicesAsync()
+    {
+        var customer = await _factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == "1001").Select(c => c.Id).SingleAsync());
+        var rows = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.CustomerId == customer && !i.IsVoid && i.BalanceCents > 0)
+            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+            .Select(i => new { i.Id, i.BalanceCents, i.MultiSiteInvoiceId }).ToListAsync());
+        return rows.Select(r => (r.Id, r.BalanceCents, r.MultiSiteInvoiceId)).ToList();
+    }
+
+    [Fact]
+    public async Task FromTheRevisionItStartedFromAToggleAnswersWithTheOverviewTheChangedRowAndContinueOnly()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var (first, second) = (await OpenInvoicesAsync()).Where(i => i.Parent is null).Take(2).ToList() switch { var l => (l[0], l[1]) };
+        var revision = await pay.RevisionAsync();
+
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, revision);
+
+        Assert.Equal(HttpStatusCode.OK, answer.Status);
+        Assert.Equal(["inv-" + first.Id, "pay-continue", "pay-overview", "selection-message"], answer.Templates.Keys.Order());
+        Assert.True(answer.Replaces("inv-" + first.Id));
+        var row = answer["inv-" + first.Id].QuerySelector("tr")!;
+        Assert.Equal("inv-" + first.Id, row.Id);
+        Assert.Contains("row-selected", row.ClassList);
+        Assert.NotNull(row.QuerySelector($"#sel-{first.Id}[checked]"));
+        Assert.Equal(Usd(first.Balance), answer.Figure("amount-selected"));
+        Assert.Equal("1", answer.Figure("invoices-to-pay"));
+        Assert.Contains("Continue to payment — " + Usd(first.Balance), answer["pay-continue"].QuerySelector("#continue")!.TextContent);
+        Assert.Null(answer["selection-message"].QuerySelector("[role]"));
+        Assert.Equal(Text(int.Parse(revision, CultureInfo.InvariantCulture) + 1), answer.Revision);
+
+        // The next toggle from the revision just answered is answered the same way, and the figures are the page's.
+        var next = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(second.Id), ["check"] = "true" }, answer.Revision);
+        Assert.True(next.Replaces("inv-" + second.Id));
+        Assert.Equal(Usd(first.Balance + second.Balance), next.Figure("amount-selected"));
+        var page = await pay.PageAsync();
+        Assert.Equal(Usd(first.Balance + second.Balance), PayPageDriver.Figure(page, "amount-selected"));
+        Assert.Equal(next.Revision, page.QuerySelector("#pay-workarea")!.GetAttribute("data-revision"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("x")]
+    [InlineData("-1")]
+    public async Task WithoutARevisionTheAnswerIsTheWholeWorkArea(string? revision)
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var first = (await OpenInvoicesAsync()).First(i => i.Parent is null);
+
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, revision);
+
+        Assert.Equal(["pay-overview", "pay-workarea"], answer.Templates.Keys.Order());
+        Assert.Equal(Usd(first.Balance), answer.Figure("amount-selected"));
+        Assert.Equal("1", answer.Revision);
+    }
+
+    [Fact]
+    public async Task AfterAnotherTabsChangeTheAnswerIsTheWholeWorkAreaShowingBothChanges()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var (first, second) = (await OpenInvoicesAsync()).Where(i => i.Parent is null).Take(2).ToList() switch { var l => (l[0], l[1]) };
+        var shown = await pay.RevisionAsync(); // this tab's page
+
+        // Another tab of the same user checks the first invoice.
+        await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, null);
+        // This tab, still showing the old revision, checks the second.
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(second.Id), ["check"] = "true" }, shown);
+
+        Assert.True(answer.Templates.ContainsKey("pay-workarea"));
+        var workarea = answer["pay-workarea"];
+        Assert.NotNull(workarea.QuerySelector($"#sel-{first.Id}[checked]"));
+        Assert.NotNull(workarea.QuerySelector($"#sel-{second.Id}[checked]"));
+        Assert.Equal("2", answer.Figure("invoices-to-pay"));
+    }
+
+    [Fact]
+    public async Task UnderMultiSiteAChildsAnswerRedrawsItsParentAndTheParentsChildren()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        await pay.ChooseAsync("multi");
+        var open = await OpenInvoicesAsync();
+        var parentId = open.First(i => i.Parent is not null).Parent!.Value;
+        var children = open.Where(i => i.Parent == parentId).ToList();
+
+        var parent = await pay.ToggleAsync("/pay/selection/parent",
+            new() { ["parentId"] = Text(parentId), ["check"] = "true", ["open"] = Text(parentId) }, await pay.RevisionAsync());
+        Assert.Equal(["children-" + parentId, "pay-continue", "pay-overview", "prow-" + parentId, "selection-message"], parent.Templates.Keys.Order());
+        Assert.True(parent.Replaces("prow-" + parentId));
+        Assert.False(parent.Replaces("children-" + parentId)); // the group keeps its own element (and its hidden state)
+        Assert.NotNull(parent["prow-" + parentId].QuerySelector($"#par-{parentId}[checked]"));
+        Assert.Equal(children.Count, parent["children-" + parentId].QuerySelectorAll("tr.child-row input[checked]").Length);
+        Assert.Equal(Text(children.Count), parent.Figure("invoices-to-pay"));
+
+        var child = await pay.ToggleAsync("/pay/selection/invoice",
+            new() { ["invoiceId"] = Text(children[0].Id), ["check"] = "false", ["open"] = Text(parentId) }, parent.Revision);
+        Assert.True(child.Replaces("prow-" + parentId));
+        Assert.Equal("true", child["prow-" + parentId].QuerySelector($"#par-{parentId}")!.GetAttribute("data-indeterminate"));
+        Assert.Null(child["children-" + parentId].QuerySelector($"#sel-{children[0].Id}[checked]"));
+        Assert.Equal(children.Count - 1, child["children-" + parentId].QuerySelectorAll("tr.child-row input[checked]").Length);
+        Assert.Equal(Text(children.Count - 1), child.Figure("invoices-to-pay"));
+        Assert.Equal(Usd(children.Skip(1).Sum(c => c.Balance)), child.Figure("amount-selected"));
+    }
+
+    [Fact]
+    public async Task ARefusedToggleAnswersTheWholeWorkAreaWithItsMessageAndStatus()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var alpine = await _factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == "1002").Select(c => c.Id).SingleAsync());
+        var other = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.CustomerId == alpine && !i.IsVoid && i.BalanceCents > 0).Select(i => i.Id).FirstAsync());
+        var revision = await pay.RevisionAsync();
+
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(other), ["check"] = "true" }, revision);
+
+        Assert.Equal(HttpStatusCode.NotFound, answer.Status);
+        Assert.True(answer.Templates.ContainsKey("pay-workarea"));
+        Assert.NotNull(answer["pay-workarea"].QuerySelector("[data-testid=selection-message]"));
+        Assert.Equal(revision, answer.Revision);
+    }
+}
