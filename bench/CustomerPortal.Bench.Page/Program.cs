@@ -6,9 +6,9 @@
 // BENCH_USERS signed-in users (default 4 per connection; each thread takes its slice of the users in turn), a Lua script per scenario — otherwise this program's own HttpClient workers (BENCH_TOOL=dotnet forces them).
 // With wrk each scenario runs for BENCH_SECONDS (default 20) instead of a number of requests.
 // Each user goes through the scenario's request bodies in order. Toggle: every request changes the selection (check 50
-// invoices one by one, then uncheck them, …) and carries the draft revision the user's page would show (X-Draft-Revision,
-// as the page's script sends it), so the server answers with the changed row only; the toggle line says how many answers
-// were rows only and how many the whole work area. Select page cycles over 7 pages and select all asks for the same 200 oldest:
+// invoices one by one, then uncheck them, …) and carries the version the user's page would show (X-Page-Version: draft
+// revision and invoice-figure stamp, as the page's script sends it), so the server answers with the changed row only; the
+// toggle line says how many answers were rows only and how many the whole work area. Select page cycles over 7 pages and select all asks for the same 200 oldest:
 // after a user's first pass they re-select what is selected, which writes nothing (by design). Custom amount: a new
 // amount every request (a write each). Every user's selection is cleared before each measured run.
 // Warm-up: BENCH_WARMUP_SECONDS (default 30) of mixed load before the first scenario, then 3 s of each scenario before it
@@ -104,14 +104,17 @@ try
 
     async Task<string> ScenarioAsync(string name, string path, List<string>? bodies)
     {
-        // Toggles carry the draft revision the user's page shows, as the page's script does: each user's k-th toggle
-        // after a clear changes the selection once, so it shows the revision after the clear + k (see ClearAllAsync).
+        // Toggles carry the version the user's page shows, as the page's script does: each user's k-th toggle after a
+        // clear changes the selection once, so its page shows the revision after the clear + k, and the same invoice
+        // figures (nothing else changes them during the bench) — see ClearAllAsync.
         var toggles = path == "/pay/selection/invoice";
         var revisions = new int[users];
+        var stamps = new string[users];
         Func<int, int, Task<HttpResponseMessage>> send = bodies is null
             ? (w, i) => clients[w].GetAsync(path)
-            : (w, i) => PostBody(clients[w], tokens[w], path, bodies[i % bodies.Count], toggles ? revisions[w] + i : null);
-        if (toggles) await ClearAllAsync(revisions);
+            : (w, i) => PostBody(clients[w], tokens[w], path, bodies[i % bodies.Count],
+                toggles ? (revisions[w] + i).ToString(CultureInfo.InvariantCulture) + "." + stamps[w] : null);
+        if (toggles) await ClearAllAsync(revisions, stamps);
         // 3 s of this scenario first (JIT of its own code paths), not measured.
         var warm = DateTime.UtcNow.AddSeconds(3);
         await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(async () =>
@@ -119,23 +122,26 @@ try
             for (var i = 0; DateTime.UtcNow < warm; i++) (await send(w, i)).Dispose();
         })));
         // Each user starts the measured run with nothing selected (the warm-ups leave selections behind).
-        if (bodies is not null && path != "/pay/amount") await ClearAllAsync(revisions);
-        return wrk is not null ? await RunWrkAsync(name, path, bodies, toggles ? revisions : null) : await RunAsync(name, send);
+        if (bodies is not null && path != "/pay/amount") await ClearAllAsync(revisions, stamps);
+        return wrk is not null ? await RunWrkAsync(name, path, bodies, toggles ? (revisions, stamps) : null) : await RunAsync(name, send);
     }
 
-    async Task ClearAllAsync(int[] revisions)
+    // Clears every user's selection and notes the version ("revision.stamp") each user's page then shows.
+    async Task ClearAllAsync(int[] revisions, string[] stamps)
     {
         for (var w = 0; w < users; w++)
         {
             using var cleared = await PostBody(clients[w], tokens[w], "/pay/selection/clear", "");
-            revisions[w] = int.Parse(cleared.Headers.GetValues("X-Draft-Revision").Single(), CultureInfo.InvariantCulture);
+            var version = cleared.Headers.GetValues("X-Page-Version").Single();
+            revisions[w] = int.Parse(version[..version.IndexOf('.')], CultureInfo.InvariantCulture);
+            stamps[w] = version[(version.IndexOf('.') + 1)..];
         }
     }
 
-    async Task<string> RunWrkAsync(string name, string path, List<string>? bodies, int[]? revisions)
+    async Task<string> RunWrkAsync(string name, string path, List<string>? bodies, (int[] Revisions, string[] Stamps)? versions)
     {
         var script = Path.Combine(folder, "scenario.lua");
-        await File.WriteAllTextAsync(script, WrkScript(path, bodies, cookies, tokens, revisions, wrkThreads));
+        await File.WriteAllTextAsync(script, WrkScript(path, bodies, cookies, tokens, versions, wrkThreads));
         var psi = new ProcessStartInfo(wrk, $"-t{wrkThreads} -c{workers} -d{seconds}s --latency -s \"{script}\" {url}")
         {
             RedirectStandardOutput = true,
@@ -285,7 +291,7 @@ async Task<HttpClient> SignInAsync(string email, string pwd)
     return http;
 }
 
-static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string action, string body, int? revision = null)
+static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string action, string body, string? version = null)
 {
     var request = new HttpRequestMessage(HttpMethod.Post, action)
     {
@@ -293,13 +299,15 @@ static Task<HttpResponseMessage> PostBody(HttpClient c, string token, string act
             System.Text.Encoding.ASCII, "application/x-www-form-urlencoded"),
     };
     request.Headers.Add("X-Fragment", "1");
-    if (revision is { } r) request.Headers.Add("X-Draft-Revision", r.ToString(CultureInfo.InvariantCulture));
+    if (version is not null) request.Headers.Add("X-Page-Version", version);
     return c.SendAsync(request);
 }
 
-// One wrk thread per connection (-t N -c N): thread k is user k, with its cookies and antiforgery token; POST bodies
-// cycle through the scenario's list. done() prints requests, non-2xx/errors, req/s, p50 and p99 in ms.
-static string WrkScript(string path, List<string>? bodies, List<string> cookies, List<string> tokens, int[]? revisions, int threads)
+// Each wrk thread takes its slice of the users in turn, request by request, each user with its cookies and antiforgery
+// token; each user's POST bodies go through the scenario's list in order. For toggles a response() callback counts the
+// answers by size (rows only or the whole work area); it costs the client some CPU (wrk then hands every body to Lua).
+// done() prints requests, non-2xx/errors, req/s, p50 and p99 in ms.
+static string WrkScript(string path, List<string>? bodies, List<string> cookies, List<string> tokens, (int[] Revisions, string[] Stamps)? versions, int threads)
 {
     static string Lua(string v) => "\"" + v.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
     var sb = new System.Text.StringBuilder();
@@ -307,7 +315,9 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
     sb.Append("local tokens = {").AppendJoin(", ", tokens.Select(t => Lua(Uri.EscapeDataString(t)))).Append("}\n");
     sb.Append("local bodies = {").AppendJoin(", ", (bodies ?? []).Select(Lua)).Append("}\n");
     sb.Append("local path = ").Append(Lua(path)).Append('\n');
-    sb.Append("local revisions = {").AppendJoin(", ", revisions ?? []).Append("}\n"); // toggles only: each user's after the clear
+    // Toggles only: each user's revision and invoice-figure stamp after the clear.
+    sb.Append("local revisions = {").AppendJoin(", ", versions?.Revisions ?? []).Append("}\n");
+    sb.Append("local stamps = {").AppendJoin(", ", (versions?.Stamps ?? []).Select(Lua)).Append("}\n");
     sb.Append("local per = ").Append(Math.Max(1, cookies.Count / threads)).Append('\n'); // users per wrk thread
     sb.Append("""
         local threads = {}
@@ -336,10 +346,11 @@ static string WrkScript(string path, List<string>? bodies, List<string> cookies,
           local body = bodies[(k % #bodies) + 1]
           if #body > 0 then body = body .. "&" end
           local headers = { ["Cookie"] = cookie, ["X-Fragment"] = "1", ["Content-Type"] = "application/x-www-form-urlencoded" }
-          -- A toggle carries the revision its user's page would show: the one after the clear + the toggles before it.
+          -- A toggle carries the version its user's page would show: the revision after the clear + the toggles before
+          -- it, and the invoice-figure stamp (unchanged during the bench).
           -- (Two requests of one user in flight at once can reach the server in the other order: both then get the
           -- whole work area, as a page that missed a change would; the counts below say how often.)
-          if #revisions > 0 then headers["X-Draft-Revision"] = tostring(revisions[user] + k) end
+          if #revisions > 0 then headers["X-Page-Version"] = tostring(revisions[user] + k) .. "." .. stamps[user] end
           return wrk.format("POST", path, headers, body .. "__RequestVerificationToken=" .. token)
         end
         rows_only = 0

@@ -173,6 +173,36 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task HidingAParentsInvoicesWhileAToggleIsOnItsWayLeavesThemHiddenAndSaysSo()
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, "Select Multi-Site Invoices");
+        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync(),
+            r => r.Url.EndsWith("/pay/selection/clear", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("#pay-workarea[aria-busy]")).ToHaveCountAsync(0);
+        var link = page.Locator("a[data-expand]").First;
+        var parentId = await link.GetAttributeAsync("data-expand");
+        await link.ClickAsync();
+        await Assertions.Expect(page.Locator($"#children-{parentId}")).ToBeVisibleAsync();
+
+        // The toggle's answer (the parent's row drawn as "shown", as the request said) arrives after "Hide" was clicked.
+        await page.RouteAsync("**/pay/selection/invoice", async route => { await Task.Delay(800); await route.ContinueAsync(); });
+        await page.Locator($"#children-{parentId} input[name=check]").First.CheckAsync();
+        await page.Locator($"a[data-expand='{parentId}']").ClickAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
+        await page.UnrouteAllAsync();
+
+        await Assertions.Expect(page.Locator($"#children-{parentId}")).ToBeHiddenAsync();
+        await Assertions.Expect(page.Locator($"a[data-expand='{parentId}']")).ToHaveAttributeAsync("aria-expanded", "false");
+        Assert.DoesNotContain("open=" + parentId, page.Url, StringComparison.Ordinal);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
+        await page.Context.CloseAsync();
+    }
+
     [Theory]
     [InlineData(1280)]
     [InlineData(375)]

@@ -101,8 +101,8 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
 
     private bool IsFragmentRequest => Request.Headers["X-Fragment"] == "1";
 
-    /// <summary>The header a script sends with the draft revision its page shows, and gets back with the revision it shows next.</summary>
-    public const string RevisionHeader = "X-Draft-Revision";
+    /// <summary>The header a script sends with the <see cref="PageVersion"/> its page shows, and gets back with the version it shows next.</summary>
+    public const string VersionHeader = "X-Page-Version";
 
     private static bool IsChecked(string? check) => string.Equals(check, "true", StringComparison.OrdinalIgnoreCase);
 
@@ -114,28 +114,28 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     }
 
     /// <summary>
-    /// Checking or unchecking one invoice or one multi-site invoice. A script whose page shows the revision the action
-    /// started from gets only what the toggle changed: the overview, the changed rows, the selection message and the
-    /// Continue button. Anything else (a refusal, a notice, no revision, another tab's change in between) gets the
-    /// whole work area, so the page never keeps a row the server no longer agrees with.
+    /// Checking or unchecking one invoice or one multi-site invoice. A script whose page shows the draft revision the
+    /// action started from and the customer's invoice figures as they still are (<see cref="PageVersion"/>) gets only
+    /// what the toggle changed: the overview, the changed rows, the selection message and the Continue button. Anything
+    /// else (a refusal, a notice, no version, another tab's change, a payment or an invoice change since the page was
+    /// drawn) gets the whole work area, so the page never keeps a row the server no longer agrees with.
     /// </summary>
     private async Task<IActionResult> Toggle(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action, RowScope scope, TableState state, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         var outcome = await action(access, ct);
         if (IsFragmentRequest && outcome is { Status: ActionStatus.Done, Message: null, RevisionBefore: { } before } &&
-            int.TryParse(Request.Headers[RevisionHeader], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var shown) &&
-            shown == before)
+            PageVersion.TryParse(Request.Headers[VersionHeader], out var shownRevision, out var shownStamp) && shownRevision == before)
         {
             var rows = await pages.BuildAsync(access, state, null, null, ct, scope);
-            if (rows.RowsOnly) return Fragments(rows);
+            if (rows.RowsOnly && rows.DataStamp == shownStamp) return Fragments(rows);
         }
         return await AnswerAsync(access, outcome, state, null, ct);
     }
 
     private PartialViewResult Fragments(PayPage page)
     {
-        Response.Headers[RevisionHeader] = page.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Response.Headers[VersionHeader] = page.Version;
         return PartialView(page.RowsOnly ? "_RowFragments" : "_Fragments", page);
     }
 

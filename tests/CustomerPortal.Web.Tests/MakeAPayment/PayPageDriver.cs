@@ -35,29 +35,29 @@ internal sealed class PayPageDriver(PortalClient client)
         return PortalClient.Parse(System.Text.RegularExpressions.Regex.Replace(html, "</?template[^>]*>", ""));
     }
 
-    public async Task<HttpResponseMessage> PostAsync(string action, Dictionary<string, string>? fields = null, IEnumerable<KeyValuePair<string, string>>? repeated = null, bool fragment = false, string? revision = null)
+    public async Task<HttpResponseMessage> PostAsync(string action, Dictionary<string, string>? fields = null, IEnumerable<KeyValuePair<string, string>>? repeated = null, bool fragment = false, string? version = null)
     {
         var page = await PageAsync();
         var all = new List<KeyValuePair<string, string>>(fields ?? new()) { new("__RequestVerificationToken", PortalClient.AntiforgeryToken(page)) };
         if (repeated is not null) all.AddRange(repeated);
         using var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(all) };
         if (fragment) request.Headers.Add("X-Fragment", "1");
-        if (revision is not null) request.Headers.Add("X-Draft-Revision", revision);
+        if (version is not null) request.Headers.Add("X-Page-Version", version);
         return await Client.Http.SendAsync(request);
     }
 
-    /// <summary>The draft revision the page shows (what the script sends back with a toggle).</summary>
-    public async Task<string> RevisionAsync() =>
-        (await PageAsync()).QuerySelector("#pay-workarea")?.GetAttribute("data-revision") ?? throw new InvalidOperationException("No revision on the page");
+    /// <summary>The version ("revision.stamp") the page shows: what the script sends back with a toggle.</summary>
+    public async Task<string> VersionAsync() =>
+        (await PageAsync()).QuerySelector("#pay-workarea")?.GetAttribute("data-version") ?? throw new InvalidOperationException("No version on the page");
 
-    /// <summary>Posts a toggle like the script does, with the revision its page shows; the answer's templates by target id.</summary>
-    public async Task<FragmentAnswer> ToggleAsync(string action, Dictionary<string, string> fields, string? revision)
+    /// <summary>Posts a toggle like the script does, with the version its page shows; the answer's templates by target id.</summary>
+    public async Task<FragmentAnswer> ToggleAsync(string action, Dictionary<string, string> fields, string? version)
     {
-        var response = await PostAsync(action, fields, fragment: true, revision: revision);
+        var response = await PostAsync(action, fields, fragment: true, version: version);
         var doc = PortalClient.Parse(await response.Content.ReadAsStringAsync());
         var templates = doc.QuerySelectorAll("template[data-fragment]").Cast<AngleSharp.Html.Dom.IHtmlTemplateElement>()
             .ToDictionary(t => t.GetAttribute("data-fragment")!, t => t);
-        return new FragmentAnswer(response.StatusCode, response.Headers.TryGetValues("X-Draft-Revision", out var r) ? r.Single() : null, templates);
+        return new FragmentAnswer(response.StatusCode, response.Headers.TryGetValues("X-Page-Version", out var r) ? r.Single() : null, templates);
     }
 
     public Task<IHtmlDocument> ChooseAsync(string choice) => ExpectRedirectAsync("/pay/choice", new() { ["choice"] = choice });
@@ -116,8 +116,8 @@ internal sealed class CommandCounter : DbCommandInterceptor
 }
 
 
-/// <summary>A fragment answer: status, the revision header, and each template (target id → its content).</summary>
-internal sealed record FragmentAnswer(HttpStatusCode Status, string? Revision, IReadOnlyDictionary<string, AngleSharp.Html.Dom.IHtmlTemplateElement> Templates)
+/// <summary>A fragment answer: status, the version header, and each template (target id → its content).</summary>
+internal sealed record FragmentAnswer(HttpStatusCode Status, string? Version, IReadOnlyDictionary<string, AngleSharp.Html.Dom.IHtmlTemplateElement> Templates)
 {
     public AngleSharp.Dom.IDocumentFragment this[string id] =>
         Templates.TryGetValue(id, out var t) ? t.Content : throw new InvalidOperationException($"No fragment {id}; the answer has {string.Join(", ", Templates.Keys)}");

@@ -70,9 +70,9 @@ public sealed class RoundTripTests : IDisposable
             await CountAsync(() => pay.Client.GetAsync("/pay?size=100")),
             await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/invoice", page, [new("invoiceId", ids[0]), new("check", "true")]))),
         };
-        // A toggle from the page's revision: answered with the changed row only.
-        var revision = await pay.RevisionAsync();
-        counts.Add(await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/invoice", page, [new("invoiceId", ids[1]), new("check", "true")], revision))));
+        // A toggle from the page's version: answered with the changed row only.
+        var version = await pay.VersionAsync();
+        counts.Add(await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/invoice", page, [new("invoiceId", ids[1]), new("check", "true")], version))));
         counts.AddRange(
         [
             await CountAsync(() => pay.Client.Http.SendAsync(Fragment("/pay/selection/page", page, ids.Select(id => new KeyValuePair<string, string>("ids", id))))),
@@ -85,12 +85,12 @@ public sealed class RoundTripTests : IDisposable
         return counts.ToArray();
     }
 
-    private static HttpRequestMessage Fragment(string action, AngleSharp.Html.Dom.IHtmlDocument page, IEnumerable<KeyValuePair<string, string>> fields, string? revision = null)
+    private static HttpRequestMessage Fragment(string action, AngleSharp.Html.Dom.IHtmlDocument page, IEnumerable<KeyValuePair<string, string>> fields, string? version = null)
     {
         var all = fields.Append(new("__RequestVerificationToken", PortalClient.AntiforgeryToken(page))).ToList();
         var request = new HttpRequestMessage(HttpMethod.Post, action) { Content = new FormUrlEncodedContent(all) };
         request.Headers.Add("X-Fragment", "1");
-        if (revision is not null) request.Headers.Add("X-Draft-Revision", revision);
+        if (version is not null) request.Headers.Add("X-Page-Version", version);
         return request;
     }
 

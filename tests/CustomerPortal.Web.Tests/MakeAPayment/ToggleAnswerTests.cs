@@ -8,8 +8,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerPortal.Web.Tests.MakeAPayment;
 
 /// <summary>
-/// A toggle's answer to the page's script: only what the toggle changed when the page showed the revision the server
-/// started from; the whole work area otherwise (no revision, another tab's change in between, a refusal).
+/// A toggle's answer to the page's script: only what the toggle changed when the page showed the version the server still
+/// has (draft revision and invoice figures); the whole work area otherwise (no version, another tab's change, a payment
+/// or an invoice change since, a refusal).
 /// </summary>
 public sealed class ToggleAnswerTests : IDisposable
 {
@@ -31,13 +32,13 @@ public sealed class ToggleAnswerTests : IDisposable
     }
 
     [Fact]
-    public async Task FromTheRevisionItStartedFromAToggleAnswersWithTheOverviewTheChangedRowAndContinueOnly()
+    public async Task FromTheVersionItStartedFromAToggleAnswersWithTheOverviewTheChangedRowAndContinueOnly()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var (first, second) = (await OpenInvoicesAsync()).Where(i => i.Parent is null).Take(2).ToList() switch { var l => (l[0], l[1]) };
-        var revision = await pay.RevisionAsync();
+        var version = await pay.VersionAsync();
 
-        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, revision);
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, version);
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(["inv-" + first.Id, "pay-continue", "pay-overview", "selection-message"], answer.Templates.Keys.Order());
@@ -50,32 +51,64 @@ public sealed class ToggleAnswerTests : IDisposable
         Assert.Equal("1", answer.Figure("invoices-to-pay"));
         Assert.Contains("Continue to payment — " + Usd(first.Balance), answer["pay-continue"].QuerySelector("#continue")!.TextContent);
         Assert.Null(answer["selection-message"].QuerySelector("[role]"));
-        Assert.Equal(Text(int.Parse(revision, CultureInfo.InvariantCulture) + 1), answer.Revision);
+        var (revision, stamp) = Split(version);
+        Assert.Equal(Text(revision + 1) + "." + stamp, answer.Version); // the revision moved on, the invoice figures did not
 
-        // The next toggle from the revision just answered is answered the same way, and the figures are the page's.
-        var next = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(second.Id), ["check"] = "true" }, answer.Revision);
+        // The next toggle from the version just answered is answered the same way, and the figures are the page's.
+        var next = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(second.Id), ["check"] = "true" }, answer.Version);
         Assert.True(next.Replaces("inv-" + second.Id));
         Assert.Equal(Usd(first.Balance + second.Balance), next.Figure("amount-selected"));
         var page = await pay.PageAsync();
         Assert.Equal(Usd(first.Balance + second.Balance), PayPageDriver.Figure(page, "amount-selected"));
-        Assert.Equal(next.Revision, page.QuerySelector("#pay-workarea")!.GetAttribute("data-revision"));
+        Assert.Equal(next.Version, page.QuerySelector("#pay-workarea")!.GetAttribute("data-version"));
     }
+
+    private static (int Revision, string Stamp) Split(string version) =>
+        (int.Parse(version[..version.IndexOf('.')], CultureInfo.InvariantCulture), version[(version.IndexOf('.') + 1)..]);
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("x")]
-    [InlineData("-1")]
-    public async Task WithoutARevisionTheAnswerIsTheWholeWorkArea(string? revision)
+    [InlineData("0")]
+    [InlineData("0.")]
+    [InlineData(".0")]
+    [InlineData("-1.abc")]
+    [InlineData("0.0000000000000000")] // the right revision, other invoice figures
+    public async Task WithoutTheVersionThePageShowsTheAnswerIsTheWholeWorkArea(string? version)
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var first = (await OpenInvoicesAsync()).First(i => i.Parent is null);
+        Assert.StartsWith("0.", await pay.VersionAsync()); // no draft yet
 
-        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, revision);
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, version);
 
         Assert.Equal(["pay-overview", "pay-workarea"], answer.Templates.Keys.Order());
         Assert.Equal(Usd(first.Balance), answer.Figure("amount-selected"));
-        Assert.Equal("1", answer.Revision);
+        Assert.StartsWith("1.", answer.Version);
+        Assert.Equal(answer.Version, await pay.VersionAsync());
+    }
+
+    [Fact]
+    public async Task AfterAnInvoiceWasPaidElsewhereTheAnswerIsTheWholeWorkAreaWithThatInvoiceGone()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var (first, second, third) = (await OpenInvoicesAsync()).Where(i => i.Parent is null).Take(3).ToList() switch { var l => (l[0], l[1], l[2]) };
+        await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, null);
+        await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(second.Id), ["check"] = "true" }, null);
+        var shown = await pay.VersionAsync(); // the page shows the first two checked
+
+        // Another contact's payment (or the back office) settles the first invoice; the draft's revision does not move.
+        await _factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE Invoices SET PaidCents = TotalCents, BalanceCents = 0 WHERE Id = {0}", first.Id));
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(third.Id), ["check"] = "true" }, shown);
+
+        Assert.True(answer.Templates.ContainsKey("pay-workarea"), "a row-only answer would leave the paid invoice's row as it was");
+        Assert.Null(answer["pay-workarea"].QuerySelector($"#inv-{first.Id}"));
+        Assert.NotNull(answer["pay-workarea"].QuerySelector($"#sel-{second.Id}[checked]"));
+        Assert.Equal("2", answer.Figure("invoices-to-pay"));
+        Assert.Equal(Usd(second.Balance + third.Balance), answer.Figure("amount-selected"));
+        Assert.NotEqual(Split(shown).Stamp, Split(answer.Version!).Stamp);
     }
 
     [Fact]
@@ -83,7 +116,7 @@ public sealed class ToggleAnswerTests : IDisposable
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var (first, second) = (await OpenInvoicesAsync()).Where(i => i.Parent is null).Take(2).ToList() switch { var l => (l[0], l[1]) };
-        var shown = await pay.RevisionAsync(); // this tab's page
+        var shown = await pay.VersionAsync(); // this tab's page
 
         // Another tab of the same user checks the first invoice.
         await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, null);
@@ -107,7 +140,7 @@ public sealed class ToggleAnswerTests : IDisposable
         var children = open.Where(i => i.Parent == parentId).ToList();
 
         var parent = await pay.ToggleAsync("/pay/selection/parent",
-            new() { ["parentId"] = Text(parentId), ["check"] = "true", ["open"] = Text(parentId) }, await pay.RevisionAsync());
+            new() { ["parentId"] = Text(parentId), ["check"] = "true", ["open"] = Text(parentId) }, await pay.VersionAsync());
         Assert.Equal(["children-" + parentId, "pay-continue", "pay-overview", "prow-" + parentId, "selection-message"], parent.Templates.Keys.Order());
         Assert.True(parent.Replaces("prow-" + parentId));
         Assert.False(parent.Replaces("children-" + parentId)); // the group keeps its own element (and its hidden state)
@@ -116,7 +149,7 @@ public sealed class ToggleAnswerTests : IDisposable
         Assert.Equal(Text(children.Count), parent.Figure("invoices-to-pay"));
 
         var child = await pay.ToggleAsync("/pay/selection/invoice",
-            new() { ["invoiceId"] = Text(children[0].Id), ["check"] = "false", ["open"] = Text(parentId) }, parent.Revision);
+            new() { ["invoiceId"] = Text(children[0].Id), ["check"] = "false", ["open"] = Text(parentId) }, parent.Version);
         Assert.True(child.Replaces("prow-" + parentId));
         Assert.Equal("true", child["prow-" + parentId].QuerySelector($"#par-{parentId}")!.GetAttribute("data-indeterminate"));
         Assert.Null(child["children-" + parentId].QuerySelector($"#sel-{children[0].Id}[checked]"));
@@ -131,13 +164,13 @@ public sealed class ToggleAnswerTests : IDisposable
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var alpine = await _factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == "1002").Select(c => c.Id).SingleAsync());
         var other = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.CustomerId == alpine && !i.IsVoid && i.BalanceCents > 0).Select(i => i.Id).FirstAsync());
-        var revision = await pay.RevisionAsync();
+        var version = await pay.VersionAsync();
 
-        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(other), ["check"] = "true" }, revision);
+        var answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(other), ["check"] = "true" }, version);
 
         Assert.Equal(HttpStatusCode.NotFound, answer.Status);
         Assert.True(answer.Templates.ContainsKey("pay-workarea"));
         Assert.NotNull(answer["pay-workarea"].QuerySelector("[data-testid=selection-message]"));
-        Assert.Equal(revision, answer.Revision);
+        Assert.Equal(version, answer.Version);
     }
 }

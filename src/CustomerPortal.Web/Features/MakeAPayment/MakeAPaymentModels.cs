@@ -79,6 +79,41 @@ public sealed record RowScope(long? InvoiceId, long? ParentId)
     public static RowScope Parent(long id) => new(null, id);
 }
 
+/// <summary>
+/// What a page of Make a Payment shows, as "revision.stamp": the stored draft's revision (every saved change of the
+/// selection moves it on) and a stamp of the customer's invoice figures (Overdue, Balance, Pending and the open counts:
+/// a payment, a void, a synced invoice or midnight moves at least one). A toggle is answered with only the rows it changed
+/// when the page showed the version the server still has; otherwise the whole work area is redrawn.
+/// </summary>
+public static class PageVersion
+{
+    public static string Of(int revision, string stamp) => string.Create(CultureInfo.InvariantCulture, $"{revision}.{stamp}");
+
+    public static bool TryParse(string? text, out int revision, out string stamp)
+    {
+        (revision, stamp) = (0, "");
+        var dot = text?.IndexOf('.') ?? -1;
+        if (dot <= 0 || dot == text!.Length - 1) return false;
+        stamp = text[(dot + 1)..];
+        return int.TryParse(text.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out revision);
+    }
+
+    /// <summary>FNV-1a over the figures, as 16 hex digits: the same in every process (no per-process hash seed).</summary>
+    internal static string Stamp(OverviewSums sums)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var value in (ReadOnlySpan<long>)[sums.OverdueCents, sums.BalanceCents, sums.PendingCents, sums.OpenCount, sums.OpenSingleSiteCount, sums.PayableSingleSiteCount])
+        {
+            for (var shift = 0; shift < 64; shift += 8)
+            {
+                hash ^= (byte)(value >> shift);
+                hash *= 1099511628211UL;
+            }
+        }
+        return hash.ToString("x16", CultureInfo.InvariantCulture);
+    }
+}
+
 /// <summary>What the page shows a message about, so it can be drawn next to that control.</summary>
 public enum MessageTarget
 {
@@ -121,8 +156,14 @@ public sealed record PayPage(
 {
     public bool HasSelection => Overview.InvoicesToPay > 0;
 
-    /// <summary>The stored draft's revision this page shows (0 when the user has none yet): a script sends it back with each toggle.</summary>
+    /// <summary>The stored draft's revision this page shows (0 when the user has none yet).</summary>
     public int Revision { get; init; }
+
+    /// <summary>A stamp of the customer's invoice figures this page shows (<see cref="PageVersion.Stamp"/>).</summary>
+    public string DataStamp { get; init; } = "";
+
+    /// <summary>What this page shows, as a script sends it back with each toggle (<see cref="PageVersion"/>).</summary>
+    public string Version => PageVersion.Of(Revision, DataStamp);
 
     /// <summary>
     /// Only the rows one toggle changed (<see cref="RowScope"/>): the table draws them as row fragments, and

@@ -94,6 +94,8 @@ internal sealed class OpenInvoiceQueries
             ? await DraftsOf(db, access).Select(ToDraftHead).FirstOrDefaultAsync(ct)
             : await OwnDraftHeadQuery(db, access.ActorUserId, access.CustomerId);
         if (head is null) return DraftState.None;
+        // The row first, then the ids (the opposite of ReadOwnDraftAsync): a save landing between the two makes the page
+        // show an older revision than its ids, so its next toggle is answered with the whole work area.
         return new DraftState(head.Id, head.Choice, head.CustomAmountCents, head.Revision, await DraftInvoiceIdsAsync(db, head.Id, ct));
     }
 
@@ -104,13 +106,24 @@ internal sealed class OpenInvoiceQueries
     /// <summary>
     /// The signed-in user's own draft for the customer, untracked, as its row and its invoice ids: two plain compiled
     /// queries. (One projection with the ids as a nested collection made EF build a new delegate on every execution, and
-    /// materialising the items as entities cost more than the selection rules.)
+    /// materialising the items as entities cost more than the selection rules.) For an action, the ids are read first and
+    /// the row second: a save landing between the two then shows as a newer revision than the ids (the action's answer is
+    /// the whole work area), never as the old revision with the new ids (see <see cref="PageVersion"/>).
     /// </summary>
     public static async Task<(DraftHead Head, HashSet<long> InvoiceIds)?> ReadOwnDraftAsync(AppDbContext db, string userId, long customerId, CancellationToken ct)
     {
+        var ids = new HashSet<long>();
+        await foreach (var id in OwnDraftInvoiceIdsQuery(db, userId, customerId).WithCancellation(ct)) ids.Add(id);
         var head = await OwnDraftHeadQuery(db, userId, customerId);
-        return head is null ? null : (head, await DraftInvoiceIdsAsync(db, head.Id, ct));
+        return head is null ? null : (head, ids);
     }
+
+    private static readonly Func<AppDbContext, string, long, IAsyncEnumerable<long>> OwnDraftInvoiceIdsQuery =
+        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
+            from d in db.PaymentDrafts.AsNoTracking()
+            where d.UserId == userId && d.CustomerId == customerId
+            join i in db.PaymentDraftItems.AsNoTracking() on d.Id equals i.PaymentDraftId
+            select i.InvoiceId);
 
     private static readonly System.Linq.Expressions.Expression<Func<PaymentDraft, DraftHead>> ToDraftHead =
         d => new DraftHead(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt);

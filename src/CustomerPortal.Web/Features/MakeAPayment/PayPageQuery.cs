@@ -38,7 +38,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var custom = await CustomAmountAsync(access.CustomerId, draft, sums, attemptedAmount, ct);
                 var overview = OpenInvoiceQueries.Overview(sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message) { Revision = draft.Revision };
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message) { Revision = draft.Revision, DataStamp = PageVersion.Stamp(sums) };
             }
             case PaymentChoice.MultiSite:
             {
@@ -60,7 +60,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                         rules.StateOf(p.Id, selected), kids.Any(k => k.Selectable), open.Contains(p.Id), kids);
                 }).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message) { Revision = draft.Revision, RowsOnly = only is not null };
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message) { Revision = draft.Revision, DataStamp = PageVersion.Stamp(sums), RowsOnly = only is not null };
             }
             default:
             {
@@ -73,7 +73,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var totals = rules.Totals(selected);
                 var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0, selected: selected.Contains(r.Id))).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message) { Revision = draft.Revision, RowsOnly = only is not null };
+                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message) { Revision = draft.Revision, DataStamp = PageVersion.Stamp(sums), RowsOnly = only is not null };
             }
         }
     }

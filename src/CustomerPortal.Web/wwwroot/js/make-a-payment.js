@@ -1,7 +1,7 @@
 // Make a Payment: progressive enhancement. Without this file every control is a plain form post (POST-redirect-GET).
 // With it, selection forms are posted with fetch and the server's fragments are swapped in: the overview and the work
-// area, or (a toggle, when this page showed the draft revision the server started from) the overview, the changed rows
-// and the Continue button. Every figure on screen is the server's.
+// area, or (a toggle, when this page shows the version the server still has: draft revision and invoice figures) the
+// overview, the changed rows and the Continue button. Every figure on screen is the server's.
 (() => {
   "use strict";
   const overview = document.getElementById("pay-overview");
@@ -43,6 +43,17 @@
     });
   }
 
+  // A redrawn parent row says whether its children are shown as the request said; the children's group (kept, not
+  // redrawn, by a toggle's answer) says what is on screen now, e.g. after "Hide" was clicked while the answer was on its
+  // way. The group wins; the address and the forms follow.
+  function syncExpanded() {
+    document.querySelectorAll("a[data-expand]").forEach(link => {
+      const group = document.getElementById(link.getAttribute("aria-controls"));
+      if (group) link.setAttribute("aria-expanded", group.hidden ? "false" : "true");
+    });
+    rememberExpanded();
+  }
+
   function swap(html) {
     const focusedId = document.activeElement && document.activeElement.id;
     const doc = new DOMParser().parseFromString(html, "text/html");
@@ -54,6 +65,7 @@
       else target.innerHTML = t.innerHTML;
     });
     markIndeterminate(workarea);
+    syncExpanded();
     if (focusedId) {
       const again = document.getElementById(focusedId);
       if (again) again.focus();
@@ -65,19 +77,19 @@
     body.delete("open");
     expandedIds().forEach(id => body.append("open", id));
     workarea.setAttribute("aria-busy", "true");
-    // The revision is read when the request leaves (after the answers queued before it have been swapped in).
+    // The version is read when the request leaves (after the answers queued before it have been swapped in).
     queue = queue.then(() => fetch(form.action, {
       method: "POST",
       body,
-      headers: { "X-Fragment": "1", "X-Draft-Revision": workarea.dataset.revision || "" },
+      headers: { "X-Fragment": "1", "X-Page-Version": workarea.dataset.version || "" },
       credentials: "same-origin",
     }).then(response => {
       const type = response.headers.get("Content-Type") || "";
       if (!type.includes("text/html")) throw new Error("Unexpected answer " + response.status);
-      const revision = response.headers.get("X-Draft-Revision");
+      const version = response.headers.get("X-Page-Version");
       return response.text().then(html => {
         swap(html);
-        if (revision !== null) workarea.dataset.revision = revision;
+        if (version !== null) workarea.dataset.version = version;
       });
     }).catch(() => {
       form.submit(); // fall back to a plain post: the server answers with the whole page
