@@ -29,6 +29,22 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
+    /// <summary>
+    /// The page under a choice with nothing selected, once Clear's answer has been swapped in (the figure may read 0
+    /// before it arrives, and a late answer would redraw rows a test has marked or expanded).
+    /// </summary>
+    private async Task<IPage> ClearedPageAsync(string choice)
+    {
+        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
+        await page.GotoAsync("/pay");
+        await ChooseAsync(page, choice);
+        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync(),
+            r => r.Url.EndsWith("/pay/selection/clear", StringComparison.Ordinal));
+        await Assertions.Expect(page.Locator("#pay-workarea[aria-busy]")).ToHaveCountAsync(0);
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
+        return page;
+    }
+
     [Fact]
     public async Task SelectPageThenSelectAllWithTheNoticeThenClear()
     {
@@ -133,14 +149,7 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task AToggleRedrawsOnlyItsRowAndAfterAnotherTabsChangeTheWholeTable()
     {
-        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
-        await page.GotoAsync("/pay");
-        await ChooseAsync(page, "Select Single-Site Invoices");
-        // Wait for Clear's answer to be swapped in (the figure may read 0 before it), so it cannot redraw the marked rows.
-        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync(),
-            r => r.Url.EndsWith("/pay/selection/clear", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("#pay-workarea[aria-busy]")).ToHaveCountAsync(0);
-        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
+        var page = await ClearedPageAsync("Select Single-Site Invoices");
         var boxes = page.Locator("input[name=check]");
         var ids = new List<string>();
         for (var i = 0; i < 4; i++) ids.Add((await boxes.Nth(i).GetAttributeAsync("id"))!["sel-".Length..]);
@@ -176,12 +185,7 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task HidingAParentsInvoicesWhileAToggleIsOnItsWayLeavesThemHiddenAndSaysSo()
     {
-        var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
-        await page.GotoAsync("/pay");
-        await ChooseAsync(page, "Select Multi-Site Invoices");
-        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync(),
-            r => r.Url.EndsWith("/pay/selection/clear", StringComparison.Ordinal));
-        await Assertions.Expect(page.Locator("#pay-workarea[aria-busy]")).ToHaveCountAsync(0);
+        var page = await ClearedPageAsync("Select Multi-Site Invoices");
         var link = page.Locator("a[data-expand]").First;
         var parentId = await link.GetAttributeAsync("data-expand");
         await link.ClickAsync();
