@@ -125,10 +125,11 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         var outcome = await action(access, ct);
         if (IsFragmentRequest && outcome is { Status: ActionStatus.Done, Message: null, RevisionBefore: { } before } &&
-            PageVersion.TryParse(Request.Headers[VersionHeader], out var shownRevision, out var shownStamp) && shownRevision == before)
+            PageVersion.TryParse(Request.Headers[VersionHeader], out var shownRevision, out var shownStamp) && shownRevision == before &&
+            shownStamp == await pages.DataStampAsync(access, ct))
         {
-            var rows = await pages.BuildAsync(access, state, null, null, ct, scope);
-            if (rows.RowsOnly && rows.DataStamp == shownStamp) return Fragments(rows);
+            // RowsOnly is false when only the whole page can say it (a child whose parent was not read): then it is drawn whole.
+            return Fragments(await pages.BuildAsync(access, state, null, null, ct, scope));
         }
         return await AnswerAsync(access, outcome, state, null, ct);
     }

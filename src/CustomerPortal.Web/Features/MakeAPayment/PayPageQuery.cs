@@ -29,6 +29,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var draft = await _q.DraftAsync(access, ct);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
         var canChange = MakeAPaymentRules.CanChange(access);
+        var stamp = PageVersion.Stamp(sums);
 
         switch (draft.Choice)
         {
@@ -38,13 +39,16 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var custom = await CustomAmountAsync(access.CustomerId, draft, sums, attemptedAmount, ct);
                 var overview = OpenInvoiceQueries.Overview(sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message) { Revision = draft.Revision, DataStamp = PageVersion.Stamp(sums) };
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message) { Revision = draft.Revision, DataStamp = stamp };
             }
             case PaymentChoice.MultiSite:
             {
+                // A toggled child is redrawn with its parent; a parent this request has not read means the whole table.
+                var parentId = only is null ? null : only.ParentId ?? (only.InvoiceId is { } child ? _q.ParentOf(child) : null);
+                if (parentId is null) only = null;
                 var (total, pages, page, parents) = only is null
                     ? await ParentRowsAsync(access.CustomerId, state, ct)
-                    : (0, 0, state, await ParentsByIdAsync(access.CustomerId, only.ParentId ?? (only.InvoiceId is { } child ? _q.ParentOf(child) : null), ct));
+                    : (0, 0, state, await ParentsByIdAsync(access.CustomerId, parentId!.Value, ct));
                 var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, parents.Select(p => p.Id).ToList(), ct);
                 var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.MultiSite, snapshots);
                 var selected = rules.Normalize(draft.Selected);
@@ -60,7 +64,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                         rules.StateOf(p.Id, selected), kids.Any(k => k.Selectable), open.Contains(p.Id), kids);
                 }).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message) { Revision = draft.Revision, DataStamp = PageVersion.Stamp(sums), RowsOnly = only is not null };
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
             default:
             {
@@ -73,7 +77,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var totals = rules.Totals(selected);
                 var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0, selected: selected.Contains(r.Id))).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message) { Revision = draft.Revision, DataStamp = PageVersion.Stamp(sums), RowsOnly = only is not null };
+                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
         }
     }
@@ -225,9 +229,16 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         });
     }
 
-    /// <summary>One multi-site invoice's row (a toggle's answer), if it is the customer's and open; none for a null id.</summary>
-    private async Task<List<ParentData>> ParentsByIdAsync(long customerId, long? parentId, CancellationToken ct) =>
-        parentId is { } id ? await ProjectParents(OpenParents(customerId).Where(p => p.Id == id)).ToListAsync(ct) : [];
+    /// <summary>One multi-site invoice's row (a toggle's answer), if it is the customer's and open.</summary>
+    private Task<List<ParentData>> ParentsByIdAsync(long customerId, long parentId, CancellationToken ct) =>
+        ProjectParents(OpenParents(customerId).Where(p => p.Id == parentId)).ToListAsync(ct);
+
+    /// <summary>
+    /// The stamp of the customer's invoice figures (<see cref="PageVersion"/>) as they are now: the overview's sums,
+    /// read once per request (the page this request answers with reuses them).
+    /// </summary>
+    public async Task<string> DataStampAsync(CustomerAccess access, CancellationToken ct) =>
+        PageVersion.Stamp(await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct));
 
     private async Task<(int Total, int Pages, TableState State, List<ParentData> Rows)> ParentRowsAsync(long customerId, TableState state, CancellationToken ct)
     {
