@@ -10,6 +10,15 @@ public static class InvoiceTotalsTriggers
 {
     public const string Name = "TR_Invoices_Totals";
 
+    /// <summary>
+    /// The triggers of migration <c>InvoicesVersion</c> that move <see cref="CustomerInvoiceTotals.InvoicesVersion"/> on
+    /// for every written invoice (SQLite: one per statement kind; SQL Server: one for all three).
+    /// </summary>
+    public static readonly IReadOnlyList<string> VersionTriggers = ["TR_Invoices_Version_Insert", "TR_Invoices_Version_Update", "TR_Invoices_Version_Delete"];
+
+    /// <summary>The SQL Server trigger of migration <c>InvoicesVersion</c>.</summary>
+    public const string VersionTriggerSqlServer = "TR_Invoices_Version";
+
     /// <summary>Customers whose stored totals differ from a fresh aggregate (empty when the triggers held).</summary>
     public const string DriftQuery = """
         SELECT c.Id AS "Value"

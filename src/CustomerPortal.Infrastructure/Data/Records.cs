@@ -45,4 +45,12 @@ public sealed class CustomerInvoiceTotals
     public int PayableSingleSiteCount { get; private set; }
     public long BalanceCents { get; private set; }
     public long PendingCents { get; private set; }
+
+    /// <summary>
+    /// Moves on with every insert, update and delete of one of the customer's invoices, whatever column it changes (its
+    /// own triggers, see <see cref="InvoiceTotalsTriggers.VersionTriggers"/>); never goes back. What the application keeps
+    /// of the customer's invoices between requests is kept under this number and used only while it has not moved.
+    /// Starts at a random number, so a database made anew under a running app does not repeat one it has seen.
+    /// </summary>
+    public long InvoicesVersion { get; private set; }
 }

@@ -126,5 +126,42 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
         Assert.Equal(2500, t.PendingCents);
     }
 
+    [Fact]
+    public async Task EveryWriteOfAnInvoiceMovesItsCustomersVersionOnAndNoOtherCustomers()
+    {
+        const string Columns = "CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version";
+        await Sql($"INSERT INTO Invoices ({Columns}) VALUES (1, 1, NULL, 'a', 'A', '2026-01-01', '2026-02-01', 1000, 0, 1000, 0, 0, 1000, 0, 1)");
+        await Sql($"INSERT INTO Invoices ({Columns}) VALUES (2, 2, NULL, 'b', 'B', '2026-01-01', '2026-02-01', 1000, 0, 1000, 1000, 0, 0, 0, 1)"); // paid
+        var (one, two) = (await VersionOf(1), await VersionOf(2));
+        Assert.True(one > 0 && two > 0, $"versions {one}, {two}");
+        Assert.NotEqual(one, two); // each starts at a random number
+
+        // (what changes, which customers' versions must move)
+        (string Sql, long[] Moved)[] steps =
+        [
+            ("UPDATE Invoices SET Number = 'A-1' WHERE ExternalId = 'a'", [1]),             // no total changes
+            ("UPDATE Invoices SET DueDate = '2026-03-01' WHERE ExternalId = 'a'", [1]),
+            ("UPDATE Invoices SET PendingCents = 500, BalanceCents = 500 WHERE ExternalId = 'a'", [1]),
+            ("UPDATE Invoices SET Number = 'B-1' WHERE ExternalId = 'b'", [2]),             // a paid invoice
+            ("UPDATE Invoices SET Number = 'none' WHERE ExternalId = 'nothing'", []),        // no row
+            ($"INSERT INTO Invoices ({Columns}) VALUES (1, 1, 1, 'c', 'C', '2026-01-01', '2026-02-01', 10, 0, 10, 0, 0, 10, 1, 1)", [1]), // void
+            ("UPDATE Invoices SET CustomerId = 2, SiteId = 2, MultiSiteInvoiceId = 2 WHERE ExternalId = 'c'", [1, 2]),
+            ("DELETE FROM Invoices WHERE ExternalId = 'c'", [2]),
+            ("UPDATE Invoices SET IsVoid = 1 WHERE ExternalId IN ('a', 'b')", [1, 2]),
+        ];
+        foreach (var (sql, moved) in steps)
+        {
+            var before = (await VersionOf(1), await VersionOf(2));
+            await Sql(sql);
+            var after = (await VersionOf(1), await VersionOf(2));
+            Assert.True(moved.Contains(1) ? after.Item1 > before.Item1 : after.Item1 == before.Item1, $"customer 1 after {sql}: {before.Item1} → {after.Item1}");
+            Assert.True(moved.Contains(2) ? after.Item2 > before.Item2 : after.Item2 == before.Item2, $"customer 2 after {sql}: {before.Item2} → {after.Item2}");
+        }
+        Assert.Empty(await _db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync()); // the totals still hold
+    }
+
+    private async Task<long> VersionOf(long customerId) =>
+        await _db.CustomerInvoiceTotals.AsNoTracking().Where(t => t.CustomerId == customerId).Select(t => t.InvoicesVersion).SingleAsync();
+
     private Task<int> Sql(string sql) => _db.Database.ExecuteSqlRawAsync(sql);
 }

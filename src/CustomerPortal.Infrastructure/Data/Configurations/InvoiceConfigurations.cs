@@ -32,7 +32,11 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.DueDate, x.BalanceCents, x.PendingCents })
             .HasDatabaseName("IX_Invoices_NotYetDue");
         // Triggers keep CustomerInvoiceTotals exact (migration CustomerInvoiceTotals); EF must not use OUTPUT on this table.
-        b.ToTable(t => t.HasTrigger(InvoiceTotalsTriggers.Name));
+        b.ToTable(t =>
+        {
+            t.HasTrigger(InvoiceTotalsTriggers.Name);
+            t.HasTrigger(InvoiceTotalsTriggers.VersionTriggerSqlServer);
+        });
     }
 }
 

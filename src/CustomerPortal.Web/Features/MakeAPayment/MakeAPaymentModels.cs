@@ -81,8 +81,9 @@ public sealed record RowScope(long? InvoiceId, long? ParentId)
 
 /// <summary>
 /// What a page of Make a Payment shows, as "revision.stamp": the stored draft's revision (every saved change of the
-/// selection moves it on) and a stamp of the customer's invoice figures (Overdue, Balance, Pending and the open counts:
-/// a payment, a void, a synced invoice or midnight moves at least one). A toggle is answered with only the rows it changed
+/// selection moves it on) and a stamp of the customer's invoice figures (Overdue, Balance, Pending, the open counts and
+/// the invoices version: a payment, a void, any change to one of the customer's invoices, or midnight moves at least
+/// one). A toggle is answered with only the rows it changed
 /// when the page showed the version the server still has; otherwise the whole work area is redrawn.
 /// </summary>
 public static class PageVersion
@@ -102,7 +103,7 @@ public static class PageVersion
     internal static string Stamp(OverviewSums sums)
     {
         var hash = 14695981039346656037UL;
-        foreach (var value in (ReadOnlySpan<long>)[sums.OverdueCents, sums.BalanceCents, sums.PendingCents, sums.OpenCount, sums.OpenSingleSiteCount, sums.PayableSingleSiteCount])
+        foreach (var value in (ReadOnlySpan<long>)[sums.OverdueCents, sums.BalanceCents, sums.PendingCents, sums.OpenCount, sums.OpenSingleSiteCount, sums.PayableSingleSiteCount, sums.InvoicesVersion])
         {
             for (var shift = 0; shift < 64; shift += 8)
             {

@@ -26,7 +26,9 @@ internal sealed record SnapshotRow(
 }
 
 /// <summary>The Overview sums of one customer, and how many invoices are open (all kinds, single-site), from one aggregate query.</summary>
-internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0);
+/// <param name="InvoicesVersion">The customer's <see cref="CustomerInvoiceTotals.InvoicesVersion"/> (0: no totals row yet).</param>
+internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0,
+    long InvoicesVersion = 0);
 
 /// <summary>A stored draft's own row, without its invoices.</summary>
 internal sealed record DraftHead(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, DateTimeOffset UpdatedAt);
@@ -41,9 +43,11 @@ internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmo
 /// What one request of the Make a Payment page has read (a scoped service): the action and the page it answers with
 /// share it, so nothing is read twice in one request and nothing outlives the request.
 /// </summary>
-public sealed class PayRequest(AppDbContext db)
+public sealed class PayRequest
 {
-    internal OpenInvoiceQueries Queries { get; } = new(db);
+    internal PayRequest(AppDbContext db, InvoiceSnapshotCache cache) => Queries = new OpenInvoiceQueries(db, cache);
+
+    internal OpenInvoiceQueries Queries { get; }
 }
 
 /// <summary>
@@ -53,8 +57,9 @@ public sealed class PayRequest(AppDbContext db)
 internal sealed class OpenInvoiceQueries
 {
     private readonly AppDbContext db;
+    private readonly InvoiceSnapshotCache _cache;
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
-    private (long CustomerId, bool SingleSiteOnly, List<SnapshotRow> Rows)? _oldest;
+    private (long CustomerId, bool SingleSiteOnly, IReadOnlyList<SnapshotRow> Rows)? _oldest;
     private (string UserId, long CustomerId, DraftState Draft)? _draft;
     // Rows read in this request, and every id some query of this request answered for (found or not): an action reads
     // what its rules need, and the page it answers with then needs no second read of the same invoices.
@@ -65,7 +70,14 @@ internal sealed class OpenInvoiceQueries
     // One per request (see PayRequest), shared by the action (PaymentDraftService) and the page it answers with
     // (PayPageQuery), so the aggregate and the oldest window are read once per request, not once per use. Not per
     // context: contexts are pooled and outlive the request.
-    internal OpenInvoiceQueries(AppDbContext db) => this.db = db;
+    internal OpenInvoiceQueries(AppDbContext db, InvoiceSnapshotCache cache) => (this.db, _cache) = (db, cache);
+
+    /// <summary>
+    /// The customer's invoices version as this request's overview read it, before any snapshot (null: not read yet, or
+    /// no totals row): what <see cref="InvoiceSnapshotCache"/> keeps and finds rows under.
+    /// </summary>
+    private long? KnownVersion(long customerId) =>
+        _overview is { } o && o.CustomerId == customerId && o.Sums.InvoicesVersion != 0 ? o.Sums.InvoicesVersion : null;
 
     /// <summary>More than one payment can cover: enough to decide every custom amount and "Select all".</summary>
     public const int Window = InvoiceSelection.MaxInvoicesPerPayment + 1;
@@ -178,7 +190,7 @@ internal sealed class OpenInvoiceQueries
                     t.BalanceCents - (db.Invoices
                         .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && i.DueDate >= today)
                         .Sum(i => (long?)i.BalanceCents) ?? 0L),
-                    t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount, t.PayableSingleSiteCount))
+                    t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount, t.PayableSingleSiteCount, t.InvoicesVersion))
                 .FirstOrDefault());
 
     // What the selection rules and the allocation read of an invoice: no totals, site or parent details (those only a
@@ -266,11 +278,15 @@ internal sealed class OpenInvoiceQueries
         if (invoiceIds.Count == 0) return [];
         if (_memoCustomerId == customerId && invoiceIds.All(_answered.Contains))
             return invoiceIds.Distinct().Where(_known.ContainsKey).Select(id => _known[id]).ToList();
+        var version = KnownVersion(customerId);
+        if (version is { } v && _cache.TryGet(customerId, v, invoiceIds, out var kept)) return Learn(customerId, kept, invoiceIds);
         var ids = invoiceIds.ToList();
-        return Learn(customerId, await SelectedQuery(db, customerId, false, ids).ToListAsync(ct), ids);
+        var rows = await SelectedQuery(db, customerId, false, ids).ToListAsync(ct);
+        if (version is { } read) _cache.Add(customerId, read, ids, rows);
+        return Learn(customerId, rows, ids);
     }
 
-    private List<SnapshotRow> Learn(long customerId, List<SnapshotRow> rows, IEnumerable<long> askedIds)
+    private T Learn<T>(long customerId, T rows, IEnumerable<long> askedIds) where T : IReadOnlyCollection<SnapshotRow>
     {
         if (_memoCustomerId != customerId)
         {
@@ -294,10 +310,17 @@ internal sealed class OpenInvoiceQueries
     /// The oldest <see cref="Window"/> invoices with a balance, oldest first: single-site only ("Select all") or all kinds
     /// (the custom amount); what the rules and the allocation need, without site or parent.
     /// </summary>
-    public async Task<List<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
+    public async Task<IReadOnlyList<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
     {
         if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
-        var rows = await (singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false)).ToListAsync(ct);
+        var version = KnownVersion(customerId);
+        var rows = version is { } v ? _cache.Oldest(customerId, v, singleSiteOnly) : null;
+        if (rows is null)
+        {
+            var read = await (singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false)).ToListAsync(ct);
+            if (version is { } at) _cache.KeepOldest(customerId, at, singleSiteOnly, read);
+            rows = read;
+        }
         Learn(customerId, rows, rows.Select(r => r.Id));
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;

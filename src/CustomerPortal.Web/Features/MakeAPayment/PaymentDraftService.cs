@@ -156,6 +156,8 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         Func<InvoiceSelection, IReadOnlySet<long>, SelectionResult> act, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
+        // The overview first (the page it answers with shows it): it carries the invoices version the snapshots are kept under.
+        await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
         var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
         var rules = OpenInvoiceQueries.SelectionOver(draft.Choice, await load(draft, ct));

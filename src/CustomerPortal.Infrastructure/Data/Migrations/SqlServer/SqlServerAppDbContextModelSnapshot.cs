@@ -212,6 +212,8 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.ToTable("Invoices", t =>
                         {
                             t.HasTrigger("TR_Invoices_Totals");
+
+                            t.HasTrigger("TR_Invoices_Version");
                         });
 
                     b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
@@ -698,6 +700,9 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<long>("BalanceCents")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("InvoicesVersion")
                         .HasColumnType("bigint");
 
                     b.Property<int>("OpenCount")

@@ -200,6 +200,8 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("Invoices", t =>
                         {
                             t.HasTrigger("TR_Invoices_Totals");
+
+                            t.HasTrigger("TR_Invoices_Version");
                         });
 
                     b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
@@ -668,6 +670,9 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("BalanceCents")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("InvoicesVersion")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("OpenCount")

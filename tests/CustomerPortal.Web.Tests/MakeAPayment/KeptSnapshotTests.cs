@@ -1,0 +1,151 @@
+using System.Globalization;
+using CustomerPortal.Domain;
+using CustomerPortal.Infrastructure.Seeding;
+using CustomerPortal.Web.Features.MakeAPayment;
+using Microsoft.EntityFrameworkCore;
+
+namespace CustomerPortal.Web.Tests.MakeAPayment;
+
+/// <summary>
+/// What the selection rules read of a customer's invoices is kept between requests under the customer's invoices version
+/// (<see cref="InvoiceSnapshotCache"/>): any write to one of the customer's invoices — here a plain SQL statement behind
+/// the app's back, as a back-office script would — moves the version on, and the next request reads the invoices afresh.
+/// </summary>
+public sealed class KeptSnapshotTests : IDisposable
+{
+    private readonly CountingPortalFactory _factory = new();
+
+    public void Dispose() => _factory.Dispose();
+
+    private static string Usd(long cents) => Money.FromCents(cents).Format();
+
+    private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
+
+    private async Task<List<(long Id, long Balance)>> OldestSingleSiteAsync() =>
+        (await _factory.WithDbAsync(async db =>
+        {
+            var customer = await db.Customers.Where(c => c.AccountNumber == "1001").Select(c => c.Id).SingleAsync();
+            return await db.Invoices.Where(i => i.CustomerId == customer && !i.IsVoid && i.BalanceCents > 0 && i.MultiSiteInvoiceId == null)
+                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Select(i => new { i.Id, i.BalanceCents }).ToListAsync();
+        })).Select(r => (r.Id, r.BalanceCents)).ToList();
+
+    private Task<int> PaidBehindTheAppsBackAsync(long invoiceId) =>
+        _factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
+            "UPDATE Invoices SET PaidCents = PaidCents + BalanceCents, BalanceCents = 0 WHERE Id = {0}", invoiceId));
+
+    private async Task<int> QueriesAsync(Func<Task> request)
+    {
+        _factory.Commands.Reset();
+        await request();
+        return _factory.Commands.Queries;
+    }
+
+    [Fact]
+    public async Task AnInvoicePaidBehindTheAppsBackDropsOutAtTheNextRequestWhichReadsTheInvoicesAgainOnce()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var chosen = (await OldestSingleSiteAsync()).Take(3).ToList();
+        foreach (var (id, _) in chosen) await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(id), ["check"] = "true" });
+
+        var kept = await QueriesAsync(() => pay.PageAsync());
+        var overview = await pay.OverviewAsync();
+        Assert.Equal((Usd(chosen.Sum(c => c.Balance)), "3"), (overview.Selected, overview.Count));
+        Assert.Equal(kept, await QueriesAsync(() => pay.PageAsync()));
+
+        await PaidBehindTheAppsBackAsync(chosen[0].Id);
+
+        // The version moved: the snapshots are read again (one more query than with them kept), and the paid one is out.
+        Assert.Equal(kept + 1, await QueriesAsync(() => pay.PageAsync()));
+        overview = await pay.OverviewAsync();
+        Assert.Equal((Usd(chosen[1].Balance + chosen[2].Balance), "2"), (overview.Selected, overview.Count));
+        Assert.Equal(kept, await QueriesAsync(() => pay.PageAsync())); // kept again, under the new version
+    }
+
+    [Fact]
+    public async Task SelectAllAfterTheOldestInvoiceWasPaidBehindTheAppsBackTakesTheNextTwoHundred()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var before = await OldestSingleSiteAsync();
+        await pay.PostFragmentAsync("/pay/selection/all");
+        Assert.Equal(Usd(before.Take(200).Sum(i => i.Balance)), (await pay.OverviewAsync()).Selected);
+
+        await PaidBehindTheAppsBackAsync(before[0].Id);
+        await pay.PostFragmentAsync("/pay/selection/clear");
+        await pay.PostFragmentAsync("/pay/selection/all");
+
+        var after = await OldestSingleSiteAsync();
+        Assert.Equal(before[1].Id, after[0].Id);
+        var overview = await pay.OverviewAsync();
+        Assert.Equal((Usd(after.Take(200).Sum(i => i.Balance)), "200"), (overview.Selected, overview.Count));
+        Assert.NotEqual(Usd(before.Take(200).Sum(i => i.Balance)), overview.Selected);
+    }
+
+    [Fact]
+    public async Task ACustomAmountIsSplitOverTheOldestAsTheyAreNow()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        await pay.ChooseAsync("custom");
+        var oldest = await _factory.WithDbAsync(async db =>
+        {
+            var customer = await db.Customers.Where(c => c.AccountNumber == "1001").Select(c => c.Id).SingleAsync();
+            return await db.Invoices.Where(i => i.CustomerId == customer && !i.IsVoid && i.BalanceCents > 0)
+                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Select(i => new { i.Id, i.Number }).Take(2).ToListAsync();
+        });
+        var page = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "1.00" });
+        Assert.Contains(oldest[0].Number, page.QuerySelector("[data-testid=allocation-preview]")!.TextContent);
+
+        await PaidBehindTheAppsBackAsync(oldest[0].Id);
+        page = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "1.00" });
+
+        var preview = page.QuerySelector("[data-testid=allocation-preview]")!.TextContent;
+        Assert.DoesNotContain(oldest[0].Number, preview);
+        Assert.Contains(oldest[1].Number, preview);
+    }
+}
+
+/// <summary>The cache's own rules: one version per customer, bounded in customers and rows.</summary>
+public sealed class InvoiceSnapshotCacheTests
+{
+    private static SnapshotRow Row(long id) =>
+        new(id, null, "N-" + id, new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 100, 0, null, null, null, null, null, null);
+
+    [Fact]
+    public void RowsAreFoundOnlyUnderTheVersionTheyWereKeptUnderAndAMissingIdMeansRead()
+    {
+        var cache = new InvoiceSnapshotCache();
+        cache.Add(7, version: 10, askedIds: [1, 2, 3], rows: [Row(1), Row(2)]); // 3 asked, not open
+
+        Assert.True(cache.TryGet(7, 10, [1, 3, 1], out var rows));
+        Assert.Equal([1L], rows.Select(r => r.Id)); // once, and 3 known to be no open invoice
+        Assert.False(cache.TryGet(7, 10, [1, 4], out _)); // 4 never asked
+        Assert.False(cache.TryGet(7, 11, [1], out _));    // another version
+        Assert.False(cache.TryGet(8, 10, [1], out _));    // another customer
+
+        cache.Add(7, version: 11, askedIds: [4], rows: [Row(4)]);
+        Assert.True(cache.TryGet(7, 11, [4], out _));
+        Assert.False(cache.TryGet(7, 10, [1], out _)); // the older version is dropped
+        Assert.False(cache.TryGet(7, 11, [1], out _));
+
+        cache.KeepOldest(7, 11, singleSiteOnly: true, [Row(5), Row(6)]);
+        Assert.Equal([5L, 6L], cache.Oldest(7, 11, singleSiteOnly: true)!.Select(r => r.Id));
+        Assert.Null(cache.Oldest(7, 11, singleSiteOnly: false));
+        Assert.Null(cache.Oldest(7, 12, singleSiteOnly: true));
+        Assert.True(cache.TryGet(7, 11, [5, 6], out _)); // the window's rows are kept as snapshots too
+    }
+
+    [Fact]
+    public void ItKeepsAtMostItsCustomersAndRowsPerCustomer()
+    {
+        var cache = new InvoiceSnapshotCache();
+        for (var customer = 1; customer <= InvoiceSnapshotCache.MaxCustomers + 10; customer++) cache.Add(customer, 1, [1], [Row(1)]);
+        Assert.InRange(cache.CustomerCount, 1, InvoiceSnapshotCache.MaxCustomers);
+        Assert.True(cache.TryGet(InvoiceSnapshotCache.MaxCustomers + 10, 1, [1], out _)); // the newest stays
+
+        var many = Enumerable.Range(1, InvoiceSnapshotCache.MaxRowsPerCustomer + 50).Select(i => Row(i)).ToList();
+        cache.Add(99_999, 1, many.Select(r => r.Id), many);
+        Assert.True(cache.TryGet(99_999, 1, [1], out _));
+        Assert.False(cache.TryGet(99_999, 1, [InvoiceSnapshotCache.MaxRowsPerCustomer + 50], out _));
+    }
+}
