@@ -122,6 +122,18 @@ public sealed class SingleSiteSelection
     }
 
     [Fact]
+    public void SelectAllTakesTheSameTwoHundredWhateverOrderTheInvoicesComeIn()
+    {
+        // The rules are given the invoices in the order a query or a cache returns them, not sorted.
+        var invoices = Enumerable.Range(1, 340).Select(i => Invoice(i, day: i / 3, number: $"N-{1000 - i % 7}")).ToList();
+        var shuffled = invoices.OrderBy(i => (i.Id * 7919) % 340).ToList();
+        var expected = invoices.Order(Allocation.OldestFirst.Instance).Take(200).Select(i => i.Id).ToHashSet();
+
+        Assert.Equal(expected, Over(shuffled).SelectAll(Nothing).Selected);
+        Assert.Equal(expected, Over(Enumerable.Reverse(invoices)).SelectAll(Nothing).Selected);
+    }
+
+    [Fact]
     public void SelectAllReplacesASelectionOfNewerInvoicesWithTheTwoHundredOldest()
     {
         var selection = Over(SingleSite(340));

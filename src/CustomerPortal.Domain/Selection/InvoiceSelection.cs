@@ -43,7 +43,7 @@ public sealed class InvoiceSelection
             if (!_parents.TryAdd(parent.Id, parent)) throw new ArgumentException($"Multi-site invoice {parent.Id} was passed twice.", nameof(multiSiteInvoices));
             _children[parent.Id] = [];
         }
-        foreach (var invoice in openInvoices.Order(OldestFirst.Instance))
+        foreach (var invoice in openInvoices)
         {
             if (!_invoices.TryAdd(invoice.Id, invoice)) throw new ArgumentException($"Invoice {invoice.Id} was passed twice.", nameof(openInvoices));
             if (invoice.MultiSiteInvoiceId is { } parentId)
@@ -53,7 +53,12 @@ public sealed class InvoiceSelection
                 siblings.Add(invoice);
             }
         }
-        foreach (var (parentId, children) in _children) _payableChildren[parentId] = children.Where(c => c.HasBalance).ToList();
+        // Only a parent's children need an order here (oldest first); "Select all" orders the single-site invoices itself.
+        foreach (var (parentId, children) in _children)
+        {
+            children.Sort(OldestFirst.Instance);
+            _payableChildren[parentId] = children.Where(c => c.HasBalance).ToList();
+        }
     }
 
     public PaymentChoice Choice { get; }

@@ -16,7 +16,10 @@ internal sealed record SnapshotRow(
     long Id, long? ParentId, string Number, DateOnly InvoiceDate, DateOnly DueDate, long BalanceCents, long PendingCents,
     long? TotalCents, long? PaidCents, string? SiteName, string? ParentNumber, DateOnly? ParentInvoiceDate, DateOnly? ParentDueDate)
 {
-    public OpenInvoice ToOpenInvoice() => new(Id, ParentId, Number, InvoiceDate, DueDate, BalanceCents, PendingCents);
+    // Made once with the row (rows are kept between requests, see InvoiceSnapshotCache), not once per use.
+    private readonly OpenInvoice _open = new(Id, ParentId, Number, InvoiceDate, DueDate, BalanceCents, PendingCents);
+
+    public OpenInvoice ToOpenInvoice() => _open;
 
     public InvoiceStatus StatusOn(DateOnly today) => InvoiceStatusRules.Of(
         TotalCents ?? throw NoTotals(), PaidCents ?? throw NoTotals(), PendingCents, DueDate, false, today);
@@ -61,6 +64,7 @@ internal sealed class OpenInvoiceQueries
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
     private (long CustomerId, bool SingleSiteOnly, IReadOnlyList<SnapshotRow> Rows)? _oldest;
     private (string UserId, long CustomerId, DraftState Draft)? _draft;
+    private (long CustomerId, PaymentChoice Choice, HashSet<long> Asked, InvoiceSelection Rules)? _rules;
     // Rows read in this request, and every id some query of this request answered for (found or not): an action reads
     // what its rules need, and the page it answers with then needs no second read of the same invoices.
     private readonly Dictionary<long, SnapshotRow> _known = [];
@@ -338,6 +342,20 @@ internal sealed class OpenInvoiceQueries
             i.TotalCents, i.PaidCents,
             db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
             p == null ? null : p.Number, p == null ? null : p.InvoiceDate, p == null ? null : p.DueDate);
+
+    /// <summary>
+    /// The rules over the open invoices among <paramref name="invoiceIds"/> (<see cref="SelectedAsync"/>). The rules an
+    /// action of this request built over a superset of these ids serve again: the page it answers with asks for the ids
+    /// now selected, which the action's ids (the selection before plus what it added) cover, and rules over more open
+    /// invoices answer the same for these (totals and checks only look at the ids they are given).
+    /// </summary>
+    public async Task<InvoiceSelection> RulesAsync(long customerId, PaymentChoice choice, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    {
+        if (_rules is { } known && known.CustomerId == customerId && known.Choice == choice && invoiceIds.All(known.Asked.Contains)) return known.Rules;
+        var rules = SelectionOver(choice, await SelectedAsync(customerId, invoiceIds, ct));
+        _rules = (customerId, choice, invoiceIds.ToHashSet(), rules);
+        return rules;
+    }
 
     /// <summary>The rules over exactly these snapshots (their parents come from the rows themselves).</summary>
     public static InvoiceSelection SelectionOver(PaymentChoice choice, IEnumerable<SnapshotRow> rows)

@@ -71,8 +71,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var (total, pages, page, rows) = only is null
                     ? await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, sums.OpenSingleSiteCount, state, ct)
                     : (0, 0, state, only.InvoiceId is { } id ? await SingleSiteRowAsync(access.CustomerId, id, ct) : []);
-                var snapshots = await _q.SelectedAsync(access.CustomerId, draft.Selected, ct);
-                var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.SingleSite, snapshots);
+                var rules = await _q.RulesAsync(access.CustomerId, PaymentChoice.SingleSite, draft.Selected, ct);
                 var selected = rules.Normalize(draft.Selected);
                 var totals = rules.Totals(selected);
                 var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0, selected: selected.Contains(r.Id))).ToList();

@@ -61,11 +61,12 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
     }
 
     public Task<ActionOutcome> SetInvoiceAsync(CustomerAccess access, long invoiceId, bool check, CancellationToken ct) =>
-        SelectAsync(access, (draft, ct2) => _q.SelectedAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
+        SelectAsync(access, (draft, ct2) => _q.RulesAsync(access.CustomerId, draft.Choice, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
             (rules, selected) => rules.SetInvoice(selected, invoiceId, check), ct);
 
     public Task<ActionOutcome> SetParentAsync(CustomerAccess access, long multiSiteInvoiceId, bool check, CancellationToken ct) =>
-        SelectAsync(access, (draft, ct2) => _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), [multiSiteInvoiceId], ct2),
+        SelectAsync(access, async (draft, ct2) => OpenInvoiceQueries.SelectionOver(draft.Choice,
+                await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), [multiSiteInvoiceId], ct2)),
             (rules, selected) => rules.SetParent(selected, multiSiteInvoiceId, check), ct);
 
     public Task<ActionOutcome> SelectPageAsync(CustomerAccess access, IReadOnlyList<long> pageIds, CancellationToken ct)
@@ -73,9 +74,9 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         if (pageIds.Count == 0) return Task.FromResult(Refused("There are no invoices on this page to select.", MessageTarget.Selection));
         if (pageIds.Count > MaxIdsPerRequest)
             return Task.FromResult(Refused($"A page has at most {MaxIdsPerRequest} invoices; this asked for {pageIds.Count}.", MessageTarget.Selection));
-        return SelectAsync(access, (draft, ct2) => draft.Choice == PaymentChoice.MultiSite
-                ? _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2)
-                : _q.SelectedAsync(access.CustomerId, [.. draft.SelectedInvoiceIds, .. pageIds], ct2),
+        return SelectAsync(access, async (draft, ct2) => draft.Choice == PaymentChoice.MultiSite
+                ? OpenInvoiceQueries.SelectionOver(draft.Choice, await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2))
+                : await _q.RulesAsync(access.CustomerId, draft.Choice, [.. draft.SelectedInvoiceIds, .. pageIds], ct2),
             (rules, selected) => rules.SelectPage(selected, pageIds), ct);
     }
 
@@ -152,7 +153,7 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         return plan.IsPayable ? Done() : Refused(plan.Problem ?? Payments.PaymentPlanner.NothingSelected, MessageTarget.Continue);
     }
 
-    private async Task<ActionOutcome> SelectAsync(CustomerAccess access, Func<PaymentDraft, CancellationToken, Task<List<SnapshotRow>>> load,
+    private async Task<ActionOutcome> SelectAsync(CustomerAccess access, Func<PaymentDraft, CancellationToken, Task<InvoiceSelection>> load,
         Func<InvoiceSelection, IReadOnlySet<long>, SelectionResult> act, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
@@ -160,7 +161,7 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
         var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
-        var rules = OpenInvoiceQueries.SelectionOver(draft.Choice, await load(draft, ct));
+        var rules = await load(draft, ct);
         return await ApplyAsync(draft, act(rules, draft.SelectedInvoiceIds), ct);
     }
 
