@@ -1,6 +1,8 @@
 using CustomerPortal.Infrastructure.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace CustomerPortal.Infrastructure.Tests.Data;
 
@@ -147,6 +149,7 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
             ($"INSERT INTO Invoices ({Columns}) VALUES (1, 1, 1, 'c', 'C', '2026-01-01', '2026-02-01', 10, 0, 10, 0, 0, 10, 1, 1)", [1]), // void
             ("UPDATE Invoices SET CustomerId = 2, SiteId = 2, MultiSiteInvoiceId = 2 WHERE ExternalId = 'c'", [1, 2]),
             ("DELETE FROM Invoices WHERE ExternalId = 'c'", [2]),
+            ("UPDATE Invoices SET Number = Number || '-2'", [1, 2]),                         // several rows, both customers
             ("UPDATE Invoices SET IsVoid = 1 WHERE ExternalId IN ('a', 'b')", [1, 2]),
         ];
         foreach (var (sql, moved) in steps)
@@ -158,6 +161,57 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
             Assert.True(moved.Contains(2) ? after.Item2 > before.Item2 : after.Item2 == before.Item2, $"customer 2 after {sql}: {before.Item2} → {after.Item2}");
         }
         Assert.Empty(await _db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync()); // the totals still hold
+    }
+
+    [Fact]
+    public async Task TheVersionTriggersAreInstalled()
+    {
+        var triggers = await _db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'trigger'").ToListAsync();
+        Assert.All(InvoiceTotalsTriggers.VersionTriggers, name => Assert.Contains(name, triggers));
+    }
+
+    [Fact]
+    public async Task TheMigrationGivesEveryCustomerWithInvoicesAVersionAndKeepsTheTotals()
+    {
+        // A database as it was before migration InvoicesVersion, with invoices: customer 2's only invoice is paid, so the
+        // totals triggers never made it a row.
+        var file = Path.Combine(Path.GetTempPath(), "cp-version-" + Guid.NewGuid().ToString("N") + ".db");
+        try
+        {
+            await using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite($"Data Source={file}").Options);
+            var migrator = db.GetService<IMigrator>();
+            var all = db.Database.GetMigrations().ToList();
+            var before = all[all.FindIndex(m => m.EndsWith("_InvoicesVersion", StringComparison.Ordinal)) - 1];
+            await migrator.MigrateAsync(before);
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO Companies (Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country, TimeZoneId, Currency, Plan)
+                VALUES ('Co', '1 Main', 'Town', 'TX', '75001', 'US', 'America/Chicago', 'USD', 'Pro');
+                INSERT INTO Customers (CompanyId, ExternalId, AccountNumber, Name, BillingAddress_Line1, BillingAddress_City, BillingAddress_Region, BillingAddress_PostalCode, BillingAddress_Country)
+                VALUES (1, 'c1', '1', 'One', '1 Main', 'Town', 'TX', '75001', 'US'), (1, 'c2', '2', 'Two', '1 Main', 'Town', 'TX', '75001', 'US'),
+                       (1, 'c3', '3', 'Three', '1 Main', 'Town', 'TX', '75001', 'US');
+                INSERT INTO Sites (CustomerId, ExternalId, Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country)
+                VALUES (1, 's1', 'Site 1', '1 Main', 'Town', 'TX', '75001', 'US'), (2, 's2', 'Site 2', '1 Main', 'Town', 'TX', '75001', 'US');
+                INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version) VALUES
+                (1, 1, NULL, 'a', 'A', '2026-01-01', '2026-02-01', 1000, 0, 1000, 0, 0, 1000, 0, 1),
+                (2, 2, NULL, 'b', 'B', '2026-01-01', '2026-02-01', 1000, 0, 1000, 1000, 0, 0, 0, 1);
+                """);
+            Assert.Equal([1L], await db.CustomerInvoiceTotals.AsNoTracking().Select(t => t.CustomerId).ToListAsync());
+
+            await db.Database.MigrateAsync();
+
+            var rows = await db.CustomerInvoiceTotals.AsNoTracking().OrderBy(t => t.CustomerId).ToListAsync();
+            Assert.Equal([1L, 2L], rows.Select(t => t.CustomerId)); // customer 3 has no invoices
+            Assert.All(rows, t => Assert.True(t.InvoicesVersion > 0));
+            Assert.NotEqual(rows[0].InvoicesVersion, rows[1].InvoicesVersion);
+            Assert.Equal((1, 1000L), (rows[0].OpenCount, rows[0].BalanceCents));
+            Assert.Equal((0, 0L), (rows[1].OpenCount, rows[1].BalanceCents));
+            Assert.Empty(await db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync());
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(file);
+        }
     }
 
     private async Task<long> VersionOf(long customerId) =>

@@ -144,8 +144,35 @@ public sealed class InvoiceSnapshotCacheTests
         Assert.True(cache.TryGet(InvoiceSnapshotCache.MaxCustomers + 10, 1, [1], out _)); // the newest stays
 
         var many = Enumerable.Range(1, InvoiceSnapshotCache.MaxRowsPerCustomer + 50).Select(i => Row(i)).ToList();
-        cache.Add(99_999, 1, many.Select(r => r.Id), many);
+        cache.Add(99_999, 1, many.Select(r => -r.Id).Concat(many.Select(r => r.Id)), many); // the negative ids: asked, not open
         Assert.True(cache.TryGet(99_999, 1, [1], out _));
-        Assert.False(cache.TryGet(99_999, 1, [InvoiceSnapshotCache.MaxRowsPerCustomer + 50], out _));
+        Assert.False(cache.TryGet(99_999, 1, [InvoiceSnapshotCache.MaxRowsPerCustomer + 50], out _)); // past the cap: read again
+        Assert.False(cache.TryGet(99_999, 1, [-1], out _)); // no row was left out to mark an asked id "not open"
+
+        // Rows in all: past MaxRows the least recently used customers go.
+        var fresh = new InvoiceSnapshotCache();
+        var rows = Enumerable.Range(1, InvoiceSnapshotCache.MaxRowsPerCustomer).Select(i => Row(i)).ToList();
+        var customers = InvoiceSnapshotCache.MaxRows / InvoiceSnapshotCache.MaxRowsPerCustomer + 5;
+        for (var customer = 1; customer <= customers; customer++)
+        {
+            fresh.Add(customer, 1, [], rows);
+            Assert.True(fresh.TryGet(1, 1, [1], out _)); // customer 1 is used all along: never the least recently used
+        }
+        Assert.InRange(fresh.RowCount, 1, InvoiceSnapshotCache.MaxRows);
+        Assert.True(fresh.TryGet(customers, 1, rows.Select(r => r.Id).ToList(), out var last) && last.Count == rows.Count);
+        Assert.True(fresh.TryGet(1, 1, [1], out _));
+        Assert.False(fresh.TryGet(2, 1, [1], out _)); // the least recently used went
+    }
+
+    [Fact]
+    public void AnOlderVersionDoesNotReplaceANewerOneInUse()
+    {
+        var cache = new InvoiceSnapshotCache();
+        cache.Add(7, version: 11, askedIds: [1], rows: [Row(1)]);
+        cache.Add(7, version: 10, askedIds: [2], rows: [Row(2)]); // a request that read the version before it moved
+
+        Assert.True(cache.TryGet(7, 11, [1], out _));
+        Assert.False(cache.TryGet(7, 10, [2], out _));
+        Assert.False(cache.TryGet(7, 11, [2], out _));
     }
 }

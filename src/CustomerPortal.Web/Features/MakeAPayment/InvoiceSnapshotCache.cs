@@ -14,29 +14,41 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 /// </summary>
 /// <remarks>
 /// Nothing that moves money reads this: the payment's plan and the write-ahead read the invoices afresh
-/// (<see cref="Payments.PaymentPlanner"/>). A process keeps at most <see cref="MaxCustomers"/> customers (the least
-/// recently used go first) and <see cref="MaxRowsPerCustomer"/> invoices each (past that, rows are read but not kept):
-/// a few megabytes at most.
+/// (<see cref="Payments.PaymentPlanner"/>). A process keeps at most <see cref="MaxRows"/> rows in all (about 300 bytes
+/// each with the dictionary's node: ~15 MB), at most <see cref="MaxRowsPerCustomer"/> for one customer and at most
+/// <see cref="MaxCustomers"/> customers; past a limit the least recently used customers go first, and rows past a
+/// customer's limit are read but not kept.
 /// </remarks>
 internal sealed class InvoiceSnapshotCache
 {
     public const int MaxCustomers = 512;
     public const int MaxRowsPerCustomer = 2_000;
+    public const int MaxRows = 50_000;
+
+    /// <summary>A kept version that no request has used for this long gives way to an older one (a database made anew).</summary>
+    private const long IdleMilliseconds = 30_000;
 
     private readonly ConcurrentDictionary<long, Entry> _entries = new();
+    private long _rows;
+    private long _uses;
 
     /// <summary>One customer's kept rows under one version. Rows: an id that was asked for and is not open maps to null.</summary>
-    private sealed class Entry(long version)
+    private sealed class Entry(long version, long use)
     {
         public long Version { get; } = version;
+        public long LastUse = use; // order of use, for "least recently used" (ties-free, unlike a clock)
         public ConcurrentDictionary<long, SnapshotRow?> Rows { get; } = new();
+        public int Count; // Rows.Count without taking every lock of the dictionary
         public volatile IReadOnlyList<SnapshotRow>? OldestSingleSite;
         public volatile IReadOnlyList<SnapshotRow>? OldestAllKinds;
-        public long LastUsed = Environment.TickCount64;
+        public long LastUsedAt = Environment.TickCount64;
     }
 
     /// <summary>How many customers are kept now (for tests).</summary>
     public int CustomerCount => _entries.Count;
+
+    /// <summary>How many rows are kept now, about (for tests).</summary>
+    public long RowCount => Interlocked.Read(ref _rows);
 
     /// <summary>
     /// The kept snapshots of the open invoices among <paramref name="ids"/>, when every one of them was answered under
@@ -60,17 +72,33 @@ internal sealed class InvoiceSnapshotCache
     /// <summary>Keeps what one read answered under <paramref name="version"/> (read before the rows were).</summary>
     internal void Add(long customerId, long version, IEnumerable<long> askedIds, IReadOnlyCollection<SnapshotRow> rows)
     {
-        var entry = EntryFor(customerId, version);
+        if (EntryFor(customerId, version) is not { } entry) return;
+        // Every row before any "not open" mark: an id is then kept with its row, kept as not open, or not kept at all.
         foreach (var row in rows)
         {
-            if (entry.Rows.Count >= MaxRowsPerCustomer) return;
-            entry.Rows[row.Id] = row;
+            if (!Room(entry)) return;
+            if (entry.Rows.TryAdd(row.Id, row)) Counted(entry);
+            else entry.Rows[row.Id] = row;
         }
         foreach (var id in askedIds)
         {
-            if (entry.Rows.Count >= MaxRowsPerCustomer) return;
-            entry.Rows.TryAdd(id, null);
+            if (!Room(entry)) return;
+            if (entry.Rows.TryAdd(id, null)) Counted(entry);
         }
+    }
+
+    private bool Room(Entry entry)
+    {
+        if (Volatile.Read(ref entry.Count) >= MaxRowsPerCustomer) return false;
+        if (Interlocked.Read(ref _rows) < MaxRows) return true;
+        EvictLeastRecentlyUsed();
+        return Interlocked.Read(ref _rows) < MaxRows;
+    }
+
+    private void Counted(Entry entry)
+    {
+        Interlocked.Increment(ref entry.Count);
+        Interlocked.Increment(ref _rows);
     }
 
     /// <summary>The kept oldest window (see <see cref="OpenInvoiceQueries.OldestPayableAsync"/>), or null.</summary>
@@ -79,7 +107,7 @@ internal sealed class InvoiceSnapshotCache
 
     internal void KeepOldest(long customerId, long version, bool singleSiteOnly, IReadOnlyList<SnapshotRow> rows)
     {
-        var entry = EntryFor(customerId, version);
+        if (EntryFor(customerId, version) is not { } entry) return;
         if (singleSiteOnly) entry.OldestSingleSite = rows;
         else entry.OldestAllKinds = rows;
         Add(customerId, version, [], rows); // each is an open invoice's snapshot too
@@ -88,34 +116,54 @@ internal sealed class InvoiceSnapshotCache
     private Entry? Current(long customerId, long version)
     {
         if (!_entries.TryGetValue(customerId, out var entry) || entry.Version != version) return null;
-        entry.LastUsed = Environment.TickCount64;
+        Volatile.Write(ref entry.LastUsedAt, Environment.TickCount64);
+        Volatile.Write(ref entry.LastUse, Interlocked.Increment(ref _uses));
         return entry;
     }
 
     /// <summary>
-    /// The entry for this version, made anew when another version is kept (versions only move on, but a database made
-    /// anew under a running app starts elsewhere: whichever version a request read last is the one kept).
+    /// The entry for this version: the kept one, or a new one when the kept one is older. Null when a newer one is kept
+    /// (this request read the version before another request saw it move: what it read is not kept). A kept version no
+    /// request has used for <see cref="IdleMilliseconds"/> gives way to any other (a database made anew starts elsewhere).
     /// </summary>
-    private Entry EntryFor(long customerId, long version)
+    private Entry? EntryFor(long customerId, long version)
     {
         while (true)
         {
             if (_entries.TryGetValue(customerId, out var kept))
             {
                 if (kept.Version == version) return kept;
-                var fresh = new Entry(version);
-                if (_entries.TryUpdate(customerId, fresh, kept)) return fresh;
+                if (kept.Version > version && Environment.TickCount64 - Volatile.Read(ref kept.LastUsedAt) < IdleMilliseconds) return null;
+                var fresh = new Entry(version, Interlocked.Increment(ref _uses));
+                if (_entries.TryUpdate(customerId, fresh, kept))
+                {
+                    Interlocked.Add(ref _rows, -Volatile.Read(ref kept.Count));
+                    return fresh;
+                }
                 continue;
             }
             if (_entries.Count >= MaxCustomers) EvictLeastRecentlyUsed();
-            var added = new Entry(version);
+            var added = new Entry(version, Interlocked.Increment(ref _uses));
             if (_entries.TryAdd(customerId, added)) return added;
         }
     }
 
+    private readonly Lock _evicting = new();
+
+    /// <summary>Drops the least recently used eighth of the customers (one caller at a time; the others go on).</summary>
     private void EvictLeastRecentlyUsed()
     {
-        var oldest = _entries.OrderBy(e => e.Value.LastUsed).Take(Math.Max(1, MaxCustomers / 8)).ToList();
-        foreach (var (customerId, entry) in oldest) _entries.TryRemove(new KeyValuePair<long, Entry>(customerId, entry));
+        if (!_evicting.TryEnter()) return;
+        try
+        {
+            var oldest = _entries.OrderBy(e => Volatile.Read(ref e.Value.LastUse)).Take(Math.Max(1, _entries.Count / 8)).ToList();
+            foreach (var (customerId, entry) in oldest) _entries.TryRemove(new KeyValuePair<long, Entry>(customerId, entry));
+            // Counted afresh: a request still adding to an entry just dropped counted its rows in the total too.
+            Interlocked.Exchange(ref _rows, _entries.Values.Sum(e => (long)Volatile.Read(ref e.Count)));
+        }
+        finally
+        {
+            _evicting.Exit();
+        }
     }
 }

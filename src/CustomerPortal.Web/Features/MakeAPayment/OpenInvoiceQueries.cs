@@ -16,7 +16,8 @@ internal sealed record SnapshotRow(
     long Id, long? ParentId, string Number, DateOnly InvoiceDate, DateOnly DueDate, long BalanceCents, long PendingCents,
     long? TotalCents, long? PaidCents, string? SiteName, string? ParentNumber, DateOnly? ParentInvoiceDate, DateOnly? ParentDueDate)
 {
-    // Made once with the row (rows are kept between requests, see InvoiceSnapshotCache), not once per use.
+    // Made once with the row (rows are kept between requests, see InvoiceSnapshotCache), not once per use. A copy made
+    // with `with { … }` would keep this one: make a new row instead.
     private readonly OpenInvoice _open = new(Id, ParentId, Number, InvoiceDate, DueDate, BalanceCents, PendingCents);
 
     public OpenInvoice ToOpenInvoice() => _open;

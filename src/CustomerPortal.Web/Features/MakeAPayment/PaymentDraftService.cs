@@ -157,10 +157,11 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         Func<InvoiceSelection, IReadOnlySet<long>, SelectionResult> act, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
-        // The overview first (the page it answers with shows it): it carries the invoices version the snapshots are kept under.
-        await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
         var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
+        // The overview before the snapshots (the page it answers with shows it anyway): it carries the invoices version
+        // the snapshots are kept under (InvoiceSnapshotCache).
+        await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
         var rules = await load(draft, ct);
         return await ApplyAsync(draft, act(rules, draft.SelectedInvoiceIds), ct);
     }
