@@ -61,6 +61,7 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         base.OnModelCreating(builder);
         // Invoices has AFTER triggers (CustomerInvoiceTotals): SQLite's RETURNING clause does not go with them.
         builder.Entity<Invoice>().ToTable(t => t.UseSqlReturningClause(false));
+        builder.Entity<Domain.Customers.Site>().ToTable(t => t.UseSqlReturningClause(false)); // Sites too (InvoicesVersion)
     }
 }
 

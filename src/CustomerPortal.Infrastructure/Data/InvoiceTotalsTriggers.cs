@@ -19,6 +19,15 @@ public static class InvoiceTotalsTriggers
     /// <summary>The SQL Server trigger of migration <c>InvoicesVersion</c>.</summary>
     public const string VersionTriggerSqlServer = "TR_Invoices_Version";
 
+    /// <summary>
+    /// The triggers of migration <c>SitesInInvoicesVersion</c>: a site's name is shown with its invoices, so updating or
+    /// deleting a site moves its customer's invoices version too (SQLite: two; SQL Server: one).
+    /// </summary>
+    public static readonly IReadOnlyList<string> SitesVersionTriggers = ["TR_Sites_Version_Update", "TR_Sites_Version_Delete"];
+
+    /// <summary>The SQL Server trigger of migration <c>SitesInInvoicesVersion</c>.</summary>
+    public const string SitesVersionTriggerSqlServer = "TR_Sites_Version";
+
     /// <summary>Customers whose stored totals differ from a fresh aggregate (empty when the triggers held).</summary>
     public const string DriftQuery = """
         SELECT c.Id AS "Value"

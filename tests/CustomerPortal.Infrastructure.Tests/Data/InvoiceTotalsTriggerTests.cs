@@ -150,6 +150,8 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
             ("UPDATE Invoices SET CustomerId = 2, SiteId = 2, MultiSiteInvoiceId = 2 WHERE ExternalId = 'c'", [1, 2]),
             ("DELETE FROM Invoices WHERE ExternalId = 'c'", [2]),
             ("UPDATE Invoices SET Number = Number || '-2'", [1, 2]),                         // several rows, both customers
+            ("UPDATE Sites SET Name = 'Yard 1' WHERE Id = 1", [1]),                           // a site's name is shown with its invoices
+            ("UPDATE Sites SET Name = 'Yard 2' WHERE Id = 99", []),
             ("UPDATE Invoices SET IsVoid = 1 WHERE ExternalId IN ('a', 'b')", [1, 2]),
         ];
         foreach (var (sql, moved) in steps)
@@ -167,7 +169,7 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
     public async Task TheVersionTriggersAreInstalled()
     {
         var triggers = await _db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'trigger'").ToListAsync();
-        Assert.All(InvoiceTotalsTriggers.VersionTriggers, name => Assert.Contains(name, triggers));
+        Assert.All(InvoiceTotalsTriggers.VersionTriggers.Concat(InvoiceTotalsTriggers.SitesVersionTriggers), name => Assert.Contains(name, triggers));
     }
 
     [Fact]

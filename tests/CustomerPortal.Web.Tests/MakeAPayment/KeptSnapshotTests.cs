@@ -42,11 +42,12 @@ public sealed class KeptSnapshotTests : IDisposable
     }
 
     [Fact]
-    public async Task AnInvoicePaidBehindTheAppsBackDropsOutAtTheNextRequestWhichReadsTheInvoicesAgainOnce()
+    public async Task AnInvoicePaidBehindTheAppsBackDropsOutAtTheNextRequestWhichReadsTheInvoicesAgain()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var chosen = (await OldestSingleSiteAsync()).Take(3).ToList();
         foreach (var (id, _) in chosen) await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(id), ["check"] = "true" });
+        await pay.PageAsync(); // the table's page is kept from here on too
 
         var kept = await QueriesAsync(() => pay.PageAsync());
         var overview = await pay.OverviewAsync();
@@ -55,11 +56,33 @@ public sealed class KeptSnapshotTests : IDisposable
 
         await PaidBehindTheAppsBackAsync(chosen[0].Id);
 
-        // The version moved: the snapshots are read again (one more query than with them kept), and the paid one is out.
-        Assert.Equal(kept + 1, await QueriesAsync(() => pay.PageAsync()));
+        // The version moved: the snapshots and the table's page are read again (two more queries than with them kept),
+        // and the paid one is out.
+        Assert.Equal(kept + 2, await QueriesAsync(() => pay.PageAsync()));
         overview = await pay.OverviewAsync();
         Assert.Equal((Usd(chosen[1].Balance + chosen[2].Balance), "2"), (overview.Selected, overview.Count));
         Assert.Equal(kept, await QueriesAsync(() => pay.PageAsync())); // kept again, under the new version
+    }
+
+    [Fact]
+    public async Task TheTablesPageFollowsAPaymentAndASiteRenamedBehindTheAppsBack()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var oldest = await OldestSingleSiteAsync();
+        var read = await QueriesAsync(() => pay.PageAsync());
+        var kept = await QueriesAsync(() => pay.PageAsync());
+        Assert.Equal(read - 1, kept); // the page of rows is kept
+        var first = (await pay.PageAsync()).QuerySelector("tr[data-invoice-row]")!;
+        Assert.Equal("inv-" + oldest[0].Id, first.Id);
+
+        await PaidBehindTheAppsBackAsync(oldest[0].Id);
+        Assert.Equal(read, await QueriesAsync(() => pay.PageAsync())); // read again (the draft is empty: no snapshots)
+        Assert.Equal("inv-" + oldest[1].Id, (await pay.PageAsync()).QuerySelector("tr[data-invoice-row]")!.Id);
+
+        var siteId = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.Id == oldest[1].Id).Select(i => i.SiteId).SingleAsync());
+        await _factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE Sites SET Name = 'Renamed Yard' WHERE Id = {0}", (object)siteId!));
+        var row = (await pay.PageAsync()).QuerySelector("tr[data-invoice-row]")!;
+        Assert.Equal("Renamed Yard", row.QuerySelector("td[data-label=Site]")!.TextContent.Trim());
     }
 
     [Fact]

@@ -88,10 +88,15 @@ internal sealed class CommandCounter : DbCommandInterceptor
     {
         Interlocked.Exchange(ref _count, 0);
         Interlocked.Exchange(ref _queries, 0);
+        Texts.Clear();
     }
+
+    /// <summary>The text of every command since the last reset (for a failing test's message).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Texts { get; } = new();
 
     private void Record(DbCommand command)
     {
+        Texts.Enqueue(command.CommandText.Length > 120 ? command.CommandText[..120] : command.CommandText);
         Interlocked.Increment(ref _count);
         if (command.CommandText.TrimStart().StartsWith("SELECT", StringComparison.OrdinalIgnoreCase)) Interlocked.Increment(ref _queries);
     }

@@ -106,7 +106,7 @@ public sealed class RoundTripTests : IDisposable
         _factory.Commands.Reset();
         (await pay.Client.GetAsync("/pay")).EnsureSuccessStatusCode();
         Assert.Equal(1, _factory.Opens.Opens);
-        Assert.True(_factory.Commands.Count >= 4, $"{_factory.Commands.Count} commands"); // several statements, one connection
+        Assert.True(_factory.Commands.Count >= 3, $"{_factory.Commands.Count} commands"); // several statements (the table's page may be kept), one connection
 
         _factory.Opens.Reset();
         _factory.Commands.Reset();

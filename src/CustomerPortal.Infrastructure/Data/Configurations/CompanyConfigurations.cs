@@ -59,5 +59,8 @@ internal sealed class SiteConfiguration : IEntityTypeConfiguration<Site>
         b.Navigation(x => x.Address).IsRequired();
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasIndex(x => new { x.CustomerId, x.ExternalId }).IsUnique();
+        // A site's name is shown with its invoices: renaming one moves the customer's invoices version (migration
+        // SitesInInvoicesVersion); EF must not use OUTPUT on this table.
+        b.ToTable(t => t.HasTrigger(InvoiceTotalsTriggers.SitesVersionTriggerSqlServer));
     }
 }

@@ -5,9 +5,10 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 
 /// <summary>
 /// What the selection rules read of a customer's open invoices (<see cref="SnapshotRow"/>s without totals, site or
-/// parent details), kept between requests under the customer's invoices version
+/// parent details), the table's pages in the default order and the site names of invoices, kept between requests under the customer's invoices version
 /// (<see cref="CustomerInvoiceTotals.InvoicesVersion"/>): a number the database moves on, in the same transaction, with
-/// every insert, update or delete of one of the customer's invoices, whoever writes it. A request reads the version
+/// every insert, update or delete of one of the customer's invoices, and every update or delete of one of its sites,
+/// whoever writes it. A request reads the version
 /// with the overview (one statement it runs anyway) before anything else of the invoices, and uses what is kept only
 /// under that version; rows it reads are kept under the version it read first, so what is kept is never older than the
 /// version it is kept under. When the version moves, what was kept for the customer is dropped at the next read.
@@ -42,6 +43,8 @@ internal sealed class InvoiceSnapshotCache
         public volatile IReadOnlyList<SnapshotRow>? OldestSingleSite;
         public volatile IReadOnlyList<SnapshotRow>? OldestAllKinds;
         public long LastUsedAt = Environment.TickCount64;
+        public ConcurrentDictionary<long, string> SiteNames { get; } = new();
+        public ConcurrentDictionary<string, object> Results { get; } = new();
     }
 
     /// <summary>How many customers are kept now (for tests).</summary>
@@ -99,6 +102,42 @@ internal sealed class InvoiceSnapshotCache
     {
         Interlocked.Increment(ref entry.Count);
         Interlocked.Increment(ref _rows);
+    }
+
+    /// <summary>A query's answer kept under <paramref name="key"/> and this version (e.g. a page of the table), or null.</summary>
+    internal T? Result<T>(long customerId, long version, string key) where T : class =>
+        Current(customerId, version) is { } entry && entry.Results.TryGetValue(key, out var value) ? value as T : null;
+
+    /// <summary>Keeps a query's answer; <paramref name="rows"/> is what it counts against the bounds.</summary>
+    internal void KeepResult(long customerId, long version, string key, object value, int rows)
+    {
+        if (EntryFor(customerId, version) is not { } entry || !Room(entry)) return;
+        if (!entry.Results.TryAdd(key, value)) return;
+        Interlocked.Add(ref entry.Count, rows);
+        Interlocked.Add(ref _rows, rows);
+    }
+
+    /// <summary>The kept site names of <paramref name="invoiceIds"/>, when every one is kept under this version.</summary>
+    internal bool TryGetSiteNames(long customerId, long version, IReadOnlyCollection<long> invoiceIds, out Dictionary<long, string> names)
+    {
+        names = new Dictionary<long, string>(invoiceIds.Count);
+        if (Current(customerId, version) is not { } entry) return false;
+        foreach (var id in invoiceIds)
+        {
+            if (!entry.SiteNames.TryGetValue(id, out var name)) return false;
+            names[id] = name;
+        }
+        return true;
+    }
+
+    internal void KeepSiteNames(long customerId, long version, IReadOnlyDictionary<long, string> names)
+    {
+        if (EntryFor(customerId, version) is not { } entry) return;
+        foreach (var (id, name) in names)
+        {
+            if (!Room(entry)) return;
+            if (entry.SiteNames.TryAdd(id, name)) Counted(entry);
+        }
     }
 
     /// <summary>The kept oldest window (see <see cref="OpenInvoiceQueries.OldestPayableAsync"/>), or null.</summary>

@@ -229,13 +229,29 @@ internal sealed class OpenInvoiceQueries
 
     private sealed record InvoiceSite(long InvoiceId, string Site);
 
-    /// <summary>The site name of each of the customer's invoices among <paramref name="invoiceIds"/> (one query).</summary>
+    /// <summary>The site name of each of the customer's invoices among <paramref name="invoiceIds"/> (one query, or none when kept).</summary>
     public async Task<Dictionary<long, string>> SiteNamesAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
     {
         var names = new Dictionary<long, string>();
         if (invoiceIds.Count == 0) return names;
+        var version = KnownVersion(customerId);
+        if (version is { } v && _cache.TryGetSiteNames(customerId, v, invoiceIds, out var kept)) return kept;
         await foreach (var row in SiteNamesQuery(db, customerId, invoiceIds.ToList()).WithCancellation(ct)) names[row.InvoiceId] = row.Site;
+        if (version is { } at) _cache.KeepSiteNames(customerId, at, names);
         return names;
+    }
+
+    /// <summary>
+    /// A query's answer that depends only on the customer's invoices and sites (a page of the table in the default order):
+    /// kept under the invoices version this request read with its overview, read when none is kept.
+    /// </summary>
+    public async Task<IReadOnlyList<T>> KeptAsync<T>(long customerId, string key, Func<Task<List<T>>> read)
+    {
+        var version = KnownVersion(customerId);
+        if (version is { } v && _cache.Result<IReadOnlyList<T>>(customerId, v, key) is { } kept) return kept;
+        var rows = await read();
+        if (version is { } at) _cache.KeepResult(customerId, at, key, rows, rows.Count);
+        return rows;
     }
 
     // "Select all" under single-site: only what the rules need (no site name, no parent), like SelectedQuery.

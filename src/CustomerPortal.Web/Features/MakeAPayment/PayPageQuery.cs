@@ -105,7 +105,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         return new CustomAmountView(text, plan, info);
     }
 
-    private sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
+    internal sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
 
     // Built with an initializer, not a constructor: EF orders by the members of a projection only then.
     private sealed class ParentData
@@ -134,7 +134,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         return (pages, state.Page > pages ? state.WithPage(pages) : state);
     }
 
-    private async Task<(int Total, int Pages, TableState State, List<RowData> Rows)> InvoiceRowsAsync(long customerId, bool singleSiteOnly, int total, TableState state, CancellationToken ct)
+    private async Task<(int Total, int Pages, TableState State, IReadOnlyList<RowData> Rows)> InvoiceRowsAsync(long customerId, bool singleSiteOnly, int total, TableState state, CancellationToken ct)
     {
         // total: counted by the overview aggregate over the same open invoices.
         var (pages, page) = Clamp(total, state);
@@ -142,10 +142,16 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
         if (page.Sort == InvoiceSort.InvoiceDate && !page.Descending)
         {
-            // The default order (oldest first), which nearly every request uses: a compiled query.
-            var found = new List<RowData>(take);
-            await foreach (var row in (singleSiteOnly ? SingleSitePageQuery : AllKindsPageQuery)(db, customerId, false, skip, take).WithCancellation(ct))
-                found.Add(row);
+            // The default order (oldest first), which nearly every request uses: a compiled query, its answer kept under
+            // the customer's invoices version (site names included: renaming a site moves the version too).
+            var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"page:{(singleSiteOnly ? "single" : "all")}:{skip}:{take}");
+            var found = await _q.KeptAsync(customerId, key, async () =>
+            {
+                var read = new List<RowData>(take);
+                await foreach (var row in (singleSiteOnly ? SingleSitePageQuery : AllKindsPageQuery)(db, customerId, false, skip, take).WithCancellation(ct))
+                    read.Add(row);
+                return read;
+            });
             return (total, pages, page, found);
         }
         var query = _q.Open(customerId);

@@ -128,7 +128,12 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.HasIndex("CustomerId", "ExternalId")
                         .IsUnique();
 
-                    b.ToTable("Sites");
+                    b.ToTable("Sites", t =>
+                        {
+                            t.HasTrigger("TR_Sites_Version");
+                        });
+
+                    b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
                 });
 
             modelBuilder.Entity("CustomerPortal.Domain.Invoices.Invoice", b =>

@@ -116,7 +116,12 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("CustomerId", "ExternalId")
                         .IsUnique();
 
-                    b.ToTable("Sites");
+                    b.ToTable("Sites", t =>
+                        {
+                            t.HasTrigger("TR_Sites_Version");
+                        });
+
+                    b.HasAnnotation("Sqlite:UseSqlReturningClause", false);
                 });
 
             modelBuilder.Entity("CustomerPortal.Domain.Invoices.Invoice", b =>
