@@ -152,6 +152,10 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
             ("UPDATE Invoices SET Number = Number || '-2'", [1, 2]),                         // several rows, both customers
             ("UPDATE Sites SET Name = 'Yard 1' WHERE Id = 1", [1]),                           // a site's name is shown with its invoices
             ("UPDATE Sites SET Name = 'Yard 2' WHERE Id = 99", []),
+            ("UPDATE Sites SET CustomerId = 2 WHERE Id = 1", [1, 2]),                        // moved: customer 1's invoices still point at it
+            ("UPDATE Sites SET Name = 'Yard 1b' WHERE Id = 1", [1, 2]),                       // renamed: its owner and its invoices' customer
+            ("UPDATE Sites SET CustomerId = 1 WHERE Id = 1", [1, 2]),
+            ("UPDATE Sites SET Address_City = 'Elsewhere' WHERE Id = 1", []),               // not shown with the invoices
             ("UPDATE Invoices SET IsVoid = 1 WHERE ExternalId IN ('a', 'b')", [1, 2]),
         ];
         foreach (var (sql, moved) in steps)

@@ -125,6 +125,12 @@ public sealed class KeptSnapshotTests : IDisposable
         var preview = page.QuerySelector("[data-testid=allocation-preview]")!.TextContent;
         Assert.DoesNotContain(oldest[0].Number, preview);
         Assert.Contains(oldest[1].Number, preview);
+
+        // The split's site names are kept too, and follow a rename made behind the app's back.
+        var siteId = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.Id == oldest[1].Id).Select(i => i.SiteId).SingleAsync());
+        await _factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE Sites SET Name = 'Renamed Depot' WHERE Id = {0}", (object)siteId!));
+        page = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "1.00" });
+        Assert.Contains("Renamed Depot", page.QuerySelector("[data-testid=allocation-preview]")!.TextContent);
     }
 }
 
@@ -185,6 +191,26 @@ public sealed class InvoiceSnapshotCacheTests
         Assert.True(fresh.TryGet(customers, 1, rows.Select(r => r.Id).ToList(), out var last) && last.Count == rows.Count);
         Assert.True(fresh.TryGet(1, 1, [1], out _));
         Assert.False(fresh.TryGet(2, 1, [1], out _)); // the least recently used went
+    }
+
+    [Fact]
+    public void AnswersAndSiteNamesAreKeptUnderTheirVersionAndWithinTheBounds()
+    {
+        var cache = new InvoiceSnapshotCache();
+        IReadOnlyList<int> page = [1, 2, 3];
+        cache.KeepResult(7, 10, "page:single:0:25", page, page.Count);
+        cache.KeepSiteNames(7, 10, new Dictionary<long, string> { [1] = "Yard", [2] = "" });
+
+        Assert.Same(page, cache.Result<IReadOnlyList<int>>(7, 10, "page:single:0:25"));
+        Assert.Null(cache.Result<IReadOnlyList<int>>(7, 10, "page:single:25:25"));
+        Assert.Null(cache.Result<IReadOnlyList<int>>(7, 11, "page:single:0:25"));
+        Assert.True(cache.TryGetSiteNames(7, 10, [1, 2], out var names));
+        Assert.Equal(("Yard", ""), (names[1], names[2]));
+        Assert.False(cache.TryGetSiteNames(7, 10, [1, 3], out _));
+        Assert.False(cache.TryGetSiteNames(7, 11, [1], out _));
+
+        cache.KeepResult(8, 1, "big", new object(), InvoiceSnapshotCache.MaxRowsPerCustomer + 1); // more than one customer may keep
+        Assert.Null(cache.Result<object>(8, 1, "big"));
     }
 
     [Fact]

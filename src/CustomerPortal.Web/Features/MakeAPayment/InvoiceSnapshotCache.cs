@@ -111,7 +111,7 @@ internal sealed class InvoiceSnapshotCache
     /// <summary>Keeps a query's answer; <paramref name="rows"/> is what it counts against the bounds.</summary>
     internal void KeepResult(long customerId, long version, string key, object value, int rows)
     {
-        if (EntryFor(customerId, version) is not { } entry || !Room(entry)) return;
+        if (EntryFor(customerId, version) is not { } entry || !Room(entry) || Volatile.Read(ref entry.Count) + rows > MaxRowsPerCustomer) return;
         if (!entry.Results.TryAdd(key, value)) return;
         Interlocked.Add(ref entry.Count, rows);
         Interlocked.Add(ref _rows, rows);

@@ -237,6 +237,7 @@ internal sealed class OpenInvoiceQueries
         var version = KnownVersion(customerId);
         if (version is { } v && _cache.TryGetSiteNames(customerId, v, invoiceIds, out var kept)) return kept;
         await foreach (var row in SiteNamesQuery(db, customerId, invoiceIds.ToList()).WithCancellation(ct)) names[row.InvoiceId] = row.Site;
+        foreach (var id in invoiceIds) names.TryAdd(id, ""); // no site (or not the customer's): shown without one, and known to be so
         if (version is { } at) _cache.KeepSiteNames(customerId, at, names);
         return names;
     }
@@ -249,7 +250,7 @@ internal sealed class OpenInvoiceQueries
     {
         var version = KnownVersion(customerId);
         if (version is { } v && _cache.Result<IReadOnlyList<T>>(customerId, v, key) is { } kept) return kept;
-        var rows = await read();
+        IReadOnlyList<T> rows = (await read()).ToArray(); // kept and shared: not a list a caller could change
         if (version is { } at) _cache.KeepResult(customerId, at, key, rows, rows.Count);
         return rows;
     }
