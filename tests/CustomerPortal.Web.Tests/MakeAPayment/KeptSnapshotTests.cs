@@ -86,6 +86,29 @@ public sealed class KeptSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task AToggleBackRedrawsTheRowItKeptWithoutReadingIt()
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        var (a, b) = (await OldestSingleSiteAsync()) switch { var l => (l[0].Id, l[1].Id) };
+        var version = await pay.VersionAsync();
+        FragmentAnswer? answer = null;
+        async Task<int> ToggleAsync(long id, bool check) => await QueriesAsync(async () =>
+        {
+            answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(id), ["check"] = check ? "true" : "false" }, version);
+            Assert.True(answer.Replaces("inv-" + id)); // answered with the row only
+            version = answer.Version!;
+        });
+
+        await ToggleAsync(a, true);
+        var firstTimeB = await ToggleAsync(b, true); // b's snapshot and b's row are read
+        var backA = await ToggleAsync(a, false);     // a's snapshot and a's row are kept
+
+        Assert.Equal(firstTimeB - 2, backA);
+        Assert.Null(answer!["inv-" + a].QuerySelector($"#sel-{a}[checked]"));
+        Assert.Equal("1", answer.Figure("invoices-to-pay"));
+    }
+
+    [Fact]
     public async Task SelectAllAfterTheOldestInvoiceWasPaidBehindTheAppsBackTakesTheNextTwoHundred()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);

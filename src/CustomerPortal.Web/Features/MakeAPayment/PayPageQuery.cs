@@ -195,13 +195,17 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                     i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
 
-    /// <summary>One single-site invoice's row (a toggle's answer), if it is the customer's and open.</summary>
-    private async Task<List<RowData>> SingleSiteRowAsync(long customerId, long invoiceId, CancellationToken ct)
-    {
-        var found = new List<RowData>(1);
-        await foreach (var row in SingleSiteRowQuery(db, customerId, false, invoiceId).WithCancellation(ct)) found.Add(row);
-        return found;
-    }
+    /// <summary>
+    /// One single-site invoice's row (a toggle's answer), if it is the customer's and open: kept under the invoices version
+    /// like a page of the table (a toggle back and forth redraws the same row).
+    /// </summary>
+    private Task<IReadOnlyList<RowData>> SingleSiteRowAsync(long customerId, long invoiceId, CancellationToken ct) =>
+        _q.KeptAsync(customerId, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row:{invoiceId}"), async () =>
+        {
+            var found = new List<RowData>(1);
+            await foreach (var row in SingleSiteRowQuery(db, customerId, false, invoiceId).WithCancellation(ct)) found.Add(row);
+            return found;
+        });
 
     private static readonly Func<AppDbContext, long, bool, long, IAsyncEnumerable<RowData>> SingleSiteRowQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, long invoiceId) =>
