@@ -40,8 +40,6 @@ internal sealed class InvoiceSnapshotCache
         public long LastUse = use; // order of use, for "least recently used" (ties-free, unlike a clock)
         public ConcurrentDictionary<long, SnapshotRow?> Rows { get; } = new();
         public int Count; // Rows.Count without taking every lock of the dictionary
-        public volatile IReadOnlyList<SnapshotRow>? OldestSingleSite;
-        public volatile IReadOnlyList<SnapshotRow>? OldestAllKinds;
         public long LastUsedAt = Environment.TickCount64;
         public ConcurrentDictionary<long, string> SiteNames { get; } = new();
         public ConcurrentDictionary<string, object> Results { get; } = new();
@@ -142,15 +140,16 @@ internal sealed class InvoiceSnapshotCache
 
     /// <summary>The kept oldest window (see <see cref="OpenInvoiceQueries.OldestPayableAsync"/>), or null.</summary>
     internal IReadOnlyList<SnapshotRow>? Oldest(long customerId, long version, bool singleSiteOnly) =>
-        Current(customerId, version) is { } entry ? (singleSiteOnly ? entry.OldestSingleSite : entry.OldestAllKinds) : null;
+        Result<IReadOnlyList<SnapshotRow>>(customerId, version, OldestKey(singleSiteOnly));
 
+    /// <summary>Keeps the oldest window as an answer, and each of its rows as an open invoice's snapshot.</summary>
     internal void KeepOldest(long customerId, long version, bool singleSiteOnly, IReadOnlyList<SnapshotRow> rows)
     {
-        if (EntryFor(customerId, version) is not { } entry) return;
-        if (singleSiteOnly) entry.OldestSingleSite = rows;
-        else entry.OldestAllKinds = rows;
-        Add(customerId, version, [], rows); // each is an open invoice's snapshot too
+        Add(customerId, version, [], rows);
+        KeepResult(customerId, version, OldestKey(singleSiteOnly), rows, 0); // the rows are counted once, as snapshots
     }
+
+    private static string OldestKey(bool singleSiteOnly) => singleSiteOnly ? "oldest:single" : "oldest:all";
 
     private Entry? Current(long customerId, long version)
     {
