@@ -10,9 +10,9 @@ public sealed record TsqlScriptReport(IReadOnlyList<TsqlParseError> Errors, IRea
 
 /// <summary>
 /// Parses T-SQL as SQL Server would receive it (batches split at <c>GO</c>), with Microsoft's own parser for SQL Server
-/// 2022. The text of every <c>EXEC(N'…')</c> is a batch too and is parsed the same way: its errors count (at the line of
-/// the outer text where they are), and so do the triggers it creates — a trigger inside <c>EXEC</c> is what a SQL Server
-/// migration installs (CustomerPortal.Infrastructure.Data.SqlServerMigrationSql).
+/// 2022. The text of every <c>EXEC(N'…')</c> is a batch too and is parsed the same way: its errors count (at the
+/// line of the outer text where they are), and so do the triggers it creates — a trigger inside <c>EXEC</c> is what a
+/// SQL Server migration installs (CustomerPortal.Infrastructure.Data.SqlServerMigrationSql).
 /// </summary>
 public static class TsqlScript
 {

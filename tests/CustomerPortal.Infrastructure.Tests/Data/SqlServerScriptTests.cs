@@ -30,7 +30,7 @@ public sealed class SqlServerScriptTests
 
         Assert.Empty(report.Errors);
         Assert.Equal(SqlServerMigrationTriggers.CreatedByUp(), report.Triggers.Count);
-        // SitesVersionCoversTheirInvoices drops and creates TR_Sites_Version again: four CREATE TRIGGERs, three triggers.
+        // SitesVersionCoversTheirInvoices drops and creates TR_Sites_Version again: 4 CREATE TRIGGERs, 3 triggers.
         Assert.Equal(4, report.Triggers.Count);
         Assert.Equal(
             [InvoiceTotalsTriggers.Name, InvoiceTotalsTriggers.VersionTriggerSqlServer,
@@ -76,7 +76,8 @@ public sealed class SqlServerScriptTests
         var (exit, _, errors) = Check(script);
 
         Assert.Equal(1, exit);
-        Assert.Contains($"0 CREATE TRIGGER statements parsed, expected {SqlServerMigrationTriggers.CreatedByUp()}", errors);
+        var expected = SqlServerMigrationTriggers.CreatedByUp();
+        Assert.Contains($"0 CREATE TRIGGER statements parsed, expected {expected}", errors);
     }
 
     [Fact]
@@ -129,7 +130,7 @@ public sealed class SqlServerScriptTests
         }
     }
 
-    /// <summary>The script with the <c>EXEC(N'…');</c> at <paramref name="at"/> replaced by the statement it runs.</summary>
+    /// <summary>The script with the <c>EXEC(N'…');</c> at <paramref name="at"/> replaced by what it runs.</summary>
     private static string Unwrapped(string script, int at)
     {
         var end = ExecEnd(script, at);
