@@ -44,7 +44,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
 
             // Every open invoice (not void, a balance or a pending amount) adds its share to its customer's totals;
             // one set-based trigger keeps that exact for every write, whoever makes it. Backfill first, then the trigger.
-            migrationBuilder.Sql("""
+            migrationBuilder.SqlServerExec("""
                 INSERT INTO [CustomerInvoiceTotals] ([CustomerId], [OpenCount], [OpenSingleSiteCount], [PayableSingleSiteCount], [BalanceCents], [PendingCents])
                 SELECT [CustomerId], COUNT(*), SUM(CASE WHEN [MultiSiteInvoiceId] IS NULL THEN 1 ELSE 0 END),
                        SUM(CASE WHEN [MultiSiteInvoiceId] IS NULL AND [BalanceCents] > 0 THEN 1 ELSE 0 END), SUM([BalanceCents]), SUM([PendingCents])
@@ -52,7 +52,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                 WHERE [IsVoid] = 0 AND ([BalanceCents] > 0 OR [PendingCents] > 0)
                 GROUP BY [CustomerId];
                 """);
-            migrationBuilder.Sql("""
+            migrationBuilder.SqlServerExec("""
                 CREATE TRIGGER [TR_Invoices_Totals] ON [Invoices] AFTER INSERT, UPDATE, DELETE AS
                 BEGIN
                     SET NOCOUNT ON;
@@ -89,7 +89,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS [TR_Invoices_Totals];");
+            migrationBuilder.SqlServerExec("DROP TRIGGER IF EXISTS [TR_Invoices_Totals];");
 
             migrationBuilder.DropTable(
                 name: "CustomerInvoiceTotals");

@@ -19,13 +19,13 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
 
             // Every customer with invoices gets a row, and each row a random first version (0 means "not set yet": a
             // row the totals trigger creates starts there, and the first version bump gives it a random number).
-            migrationBuilder.Sql("""
+            migrationBuilder.SqlServerExec("""
                 INSERT INTO [CustomerInvoiceTotals] ([CustomerId], [OpenCount], [OpenSingleSiteCount], [PayableSingleSiteCount], [BalanceCents], [PendingCents], [InvoicesVersion])
                 SELECT DISTINCT [i].[CustomerId], 0, 0, 0, 0, 0, 0 FROM [Invoices] AS [i]
                 WHERE NOT EXISTS (SELECT 1 FROM [CustomerInvoiceTotals] AS [t] WHERE [t].[CustomerId] = [i].[CustomerId]);
                 UPDATE [CustomerInvoiceTotals] SET [InvoicesVersion] = 1 + ABS(CAST(CHECKSUM(NEWID()) AS bigint));
                 """);
-            migrationBuilder.Sql("""
+            migrationBuilder.SqlServerExec("""
                 CREATE TRIGGER [TR_Invoices_Version] ON [Invoices] AFTER INSERT, UPDATE, DELETE AS
                 BEGIN
                     SET NOCOUNT ON;
@@ -42,7 +42,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS [TR_Invoices_Version];");
+            migrationBuilder.SqlServerExec("DROP TRIGGER IF EXISTS [TR_Invoices_Version];");
 
             migrationBuilder.DropColumn(
                 name: "InvoicesVersion",

@@ -12,7 +12,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
         {
             // A site's name is shown with its invoices (the table, the custom amount's split), and what the page keeps of
             // them is kept under the customer's invoices version: renaming, moving or deleting a site moves it on too.
-            migrationBuilder.Sql("""
+            migrationBuilder.SqlServerExec("""
                 CREATE TRIGGER [TR_Sites_Version] ON [Sites] AFTER UPDATE, DELETE AS
                 BEGIN
                     SET NOCOUNT ON;
@@ -27,7 +27,7 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS [TR_Sites_Version];");
+            migrationBuilder.SqlServerExec("DROP TRIGGER IF EXISTS [TR_Sites_Version];");
         }
     }
 }

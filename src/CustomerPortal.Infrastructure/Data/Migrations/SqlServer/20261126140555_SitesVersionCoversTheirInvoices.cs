@@ -13,8 +13,8 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
             // An invoice shows the name of the site it points at, which may be another customer's (a site moved since):
             // renaming or moving a site moves the version of its owner and of every customer with an invoice at it. A
             // change to anything else of a site (its address) is not shown with the invoices and moves nothing.
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS [TR_Sites_Version];");
-            migrationBuilder.Sql("""
+            migrationBuilder.SqlServerExec("DROP TRIGGER IF EXISTS [TR_Sites_Version];");
+            migrationBuilder.SqlServerExec("""
                 CREATE TRIGGER [TR_Sites_Version] ON [Sites] AFTER UPDATE, DELETE AS
                 BEGIN
                     SET NOCOUNT ON;
@@ -32,8 +32,8 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql("DROP TRIGGER IF EXISTS [TR_Sites_Version];");
-            migrationBuilder.Sql("""
+            migrationBuilder.SqlServerExec("DROP TRIGGER IF EXISTS [TR_Sites_Version];");
+            migrationBuilder.SqlServerExec("""
                 CREATE TRIGGER [TR_Sites_Version] ON [Sites] AFTER UPDATE, DELETE AS
                 BEGIN
                     SET NOCOUNT ON;
