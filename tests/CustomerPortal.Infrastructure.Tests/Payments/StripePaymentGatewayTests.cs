@@ -115,6 +115,37 @@ public sealed class StripePaymentGatewayTests
         Assert.False(request.Headers.Contains("Stripe-Account"));
     }
 
+    private static string Card(string? customer) =>
+        """{"id":"pm_456","object":"payment_method","type":"card","customer":""" + (customer is null ? "null" : $"\"{customer}\"")
+        + ""","card":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""";
+
+    [Fact]
+    public async Task Charge_WithAMethodAttachedToAnotherCustomer_IsRefusedBeforeAnyIntentIsCreated()
+    {
+        var stripe = new FakeStripe().Answer(HttpStatusCode.OK, Card("cus_other"));
+
+        var result = await Gateway(stripe).ChargeAsync(Charge(account: "acct_company3"));
+
+        Assert.Equal((ChargeOutcome.Declined, "payment_method_not_found"), (result.Outcome, result.FailureCode));
+        var (method, path, _, request) = Assert.Single(stripe.Sent);
+        Assert.Equal((HttpMethod.Get, "/v1/payment_methods/pm_456"), (method, path));
+        Assert.Equal("acct_company3", Assert.Single(request.Headers.GetValues("Stripe-Account")));
+    }
+
+    [Fact]
+    public async Task ConfirmSetup_WithAMethodAttachedToAnotherCustomer_IsRefusedBeforeConfirming()
+    {
+        var stripe = new FakeStripe()
+            .Answer(HttpStatusCode.OK, """{"id":"seti_1","object":"setup_intent","customer":"cus_123","status":"requires_payment_method"}""")
+            .Answer(HttpStatusCode.OK, Card("cus_other"));
+
+        var result = await Gateway(stripe).ConfirmSetupAsync(new ConfirmSetupRequest("seti_1", "pm_456"));
+
+        Assert.Equal((SetupOutcome.Failed, "payment_method_not_found"), (result.Outcome, result.FailureCode));
+        Assert.All(stripe.Sent, s => Assert.Equal(HttpMethod.Get, s.Method));
+        Assert.DoesNotContain(stripe.Sent, s => s.Path.Contains("/confirm", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task OffSessionCharge_OnAConnectedAccount_SaysSo_AndAllowsNoRedirects()
     {
