@@ -49,7 +49,9 @@ public sealed class PaymentsController(ICustomerContext customers, PaymentQuerie
         var outcome = await payments.SubmitAsync(access, form.ToCommand(), Client(), ct);
         if (outcome.PaymentId is { } id) return Redirect(outcome.RedirectUrl ?? $"/pay/payments/{id}");
         if (outcome.StatusCode == 403) return Refusal(outcome);
-        var view = await queries.CheckoutAsync(access, form.Method, ct)
+        // A token handed over with this form is offered again as the contact's entered method (chosen by default).
+        var selected = form.Method is { } m && m.StartsWith("new-", StringComparison.Ordinal) ? null : form.Method;
+        var view = await queries.CheckoutAsync(access, selected, ct)
             with { Error = outcome.Message, ErrorField = outcome.Field };
         Response.StatusCode = outcome.StatusCode;
         return View("Checkout", view);

@@ -187,6 +187,24 @@ public sealed class TokenOwnershipTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ARefusedPayOffersTheEnteredAccountAgainWithoutItsToken()
+    {
+        await _kit.SelectAsync((await _kit.OpenInvoicesAsync(1)).Select(i => i.Id));
+        var token = await _kit.BankTokenAsync(PayKit.AchOk);
+
+        // posted as Stripe's Payment Element posts a token, without the bank debit authorization
+        var refused = await _kit.PayAsync("new-" + token);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var page = PortalClient.Parse(await refused.Content.ReadAsStringAsync());
+        var radio = (IHtmlInputElement)page.QuerySelector("[data-testid=new-method] input[name=Method]")!;
+        Assert.True(radio.IsChecked);
+        Assert.StartsWith("entered-", radio.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, page.DocumentElement.OuterHtml, StringComparison.Ordinal);
+        Assert.Equal(0, await _kit.Sandbox.CountChargesAsync());
+    }
+
+    [Fact]
     public async Task TheThreeDSecurePageAnswersOnlyThePaymentsOwnCustomer()
     {
         var invoices = await _kit.OpenInvoicesAsync(1);
