@@ -29,6 +29,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<PaymentAllocation> PaymentAllocations => Set<PaymentAllocation>();
     public DbSet<SavedPaymentMethod> SavedPaymentMethods => Set<SavedPaymentMethod>();
     public DbSet<AchMandate> AchMandates => Set<AchMandate>();
+    public DbSet<EnteredPaymentToken> EnteredPaymentTokens => Set<EnteredPaymentToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<StaffCompanyAccess> StaffCompanyAccess => Set<StaffCompanyAccess>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

@@ -5,7 +5,10 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CustomerPortal.Web.Controllers;
 
-/// <summary>The Pay button's form as posted. "Method" is "saved-{id}" or "new-{processor token}"; never a card number.</summary>
+/// <summary>
+/// The Pay button's form as posted. "Method" is "saved-{id}", "entered-{id}" (what this contact entered in the
+/// processor's form; the portal keeps its token) or "new-{processor token}" (Stripe's Payment Element); never a number.
+/// </summary>
 public sealed class PayForm
 {
     public string? Method { get; set; }
@@ -16,11 +19,13 @@ public sealed class PayForm
 
     public PayCommand ToCommand()
     {
-        long? saved = null;
+        long? saved = null, entered = null;
         string? token = null;
         if (Method is { } m && m.StartsWith("saved-", StringComparison.Ordinal) && long.TryParse(m.AsSpan(6), out var id)) saved = id;
+        else if (Method is { } e && e.StartsWith(NewMethodOption.Prefix, StringComparison.Ordinal)
+                 && long.TryParse(e.AsSpan(NewMethodOption.Prefix.Length), out var enteredId)) entered = enteredId;
         else if (Method is { } n && n.StartsWith("new-", StringComparison.Ordinal) && n.Length > 4) token = n[4..];
-        return new PayCommand(DraftRevision, ExpectedAmountCents, saved, token, SaveMethod, AchAuthorized);
+        return new PayCommand(DraftRevision, ExpectedAmountCents, saved, token, SaveMethod, AchAuthorized, entered);
     }
 }
 
@@ -29,12 +34,12 @@ public sealed class PayForm
 public sealed class PaymentsController(ICustomerContext customers, PaymentQueries queries, PaymentService payments) : Controller
 {
     [HttpGet("/pay/checkout")]
-    public async Task<IActionResult> Checkout(string? pm, string? method, CancellationToken ct)
+    public async Task<IActionResult> Checkout(string? method, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         // An agent viewing as the customer sees the page (figures, split, saved methods) without its controls; only the plan refuses.
         if (!access.CanPayOnline && PaymentService.RefuseIfNotAllowed(access) is { } refused) return Refusal(refused);
-        return View(await queries.CheckoutAsync(access, pm, method, ct));
+        return View(await queries.CheckoutAsync(access, method, ct));
     }
 
     [HttpPost("/pay/checkout")]
@@ -44,8 +49,10 @@ public sealed class PaymentsController(ICustomerContext customers, PaymentQuerie
         var outcome = await payments.SubmitAsync(access, form.ToCommand(), Client(), ct);
         if (outcome.PaymentId is { } id) return Redirect(outcome.RedirectUrl ?? $"/pay/payments/{id}");
         if (outcome.StatusCode == 403) return Refusal(outcome);
-        var pm = form.Method is { } m && m.StartsWith("new-", StringComparison.Ordinal) ? m[4..] : null;
-        var view = await queries.CheckoutAsync(access, pm, form.Method, ct) with { Error = outcome.Message, ErrorField = outcome.Field };
+        // A token handed over with this form is offered again as the contact's entered method (chosen by default).
+        var selected = form.Method is { } m && m.StartsWith("new-", StringComparison.Ordinal) ? null : form.Method;
+        var view = await queries.CheckoutAsync(access, selected, ct)
+            with { Error = outcome.Message, ErrorField = outcome.Field };
         Response.StatusCode = outcome.StatusCode;
         return View("Checkout", view);
     }

@@ -90,12 +90,12 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task Charge_SendsAConfirmedIntent_InCents_WithMetadata_AndOurIdempotencyKey()
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.OK, Intent("succeeded"));
+        var stripe = WithOwnCard().Answer(HttpStatusCode.OK, Intent("succeeded"));
 
         var result = await Gateway(stripe).ChargeAsync(Charge(save: true));
 
         Assert.Equal(ChargeResult.Succeeded("pi_1"), result);
-        var (method, path, form, request) = Assert.Single(stripe.Sent);
+        var (method, path, form, request) = Created(stripe);
         Assert.Equal((HttpMethod.Post, "/v1/payment_intents"), (method, path));
         Assert.Equal("12345", form["amount"]);
         Assert.Equal("usd", form["currency"]);
@@ -115,14 +115,72 @@ public sealed class StripePaymentGatewayTests
         Assert.False(request.Headers.Contains("Stripe-Account"));
     }
 
+    private static string Card(string? customer) =>
+        """{"id":"pm_456","object":"payment_method","type":"card","customer":""" + (customer is null ? "null" : $"\"{customer}\"")
+        + ""","card":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""";
+
+    /// <summary>A fake Stripe whose first answer is the payment method, attached to the charged customer.</summary>
+    private static FakeStripe WithOwnCard() => new FakeStripe().Answer(HttpStatusCode.OK, Card("cus_123"));
+
+    /// <summary>The request that created the PaymentIntent, after the adapter checked whose the method is.</summary>
+    private static (HttpMethod Method, string Path, Dictionary<string, string> Form, HttpRequestMessage Request)
+        Created(FakeStripe stripe)
+    {
+        Assert.Equal(2, stripe.Sent.Count);
+        Assert.Equal((HttpMethod.Get, "/v1/payment_methods/pm_456"), (stripe.Sent[0].Method, stripe.Sent[0].Path));
+        return stripe.Sent[1];
+    }
+
+    [Fact]
+    public async Task Charge_WithAMethodOfThisCustomerOrOfNobodyYet_IsCheckedAndThenConfirmed()
+    {
+        foreach (var owner in new[] { "cus_123", null })
+        {
+            var stripe = new FakeStripe().Answer(HttpStatusCode.OK, Card(owner))
+                .Answer(HttpStatusCode.OK, Intent("succeeded"));
+
+            var result = await Gateway(stripe).ChargeAsync(Charge());
+
+            Assert.Equal(ChargeResult.Succeeded("pi_1"), result);
+            Assert.Equal((HttpMethod.Post, "/v1/payment_intents"), (Created(stripe).Method, Created(stripe).Path));
+        }
+    }
+
+    [Fact]
+    public async Task Charge_WithAMethodAttachedToAnotherCustomer_IsRefusedBeforeAnyIntentIsCreated()
+    {
+        var stripe = new FakeStripe().Answer(HttpStatusCode.OK, Card("cus_other"));
+
+        var result = await Gateway(stripe).ChargeAsync(Charge(account: "acct_company3"));
+
+        Assert.Equal((ChargeOutcome.Declined, "payment_method_not_found"), (result.Outcome, result.FailureCode));
+        var (method, path, _, request) = Assert.Single(stripe.Sent);
+        Assert.Equal((HttpMethod.Get, "/v1/payment_methods/pm_456"), (method, path));
+        Assert.Equal("acct_company3", Assert.Single(request.Headers.GetValues("Stripe-Account")));
+    }
+
+    [Fact]
+    public async Task ConfirmSetup_WithAMethodAttachedToAnotherCustomer_IsRefusedBeforeConfirming()
+    {
+        var stripe = new FakeStripe()
+            .Answer(HttpStatusCode.OK, """{"id":"seti_1","object":"setup_intent","customer":"cus_123","status":"requires_payment_method"}""")
+            .Answer(HttpStatusCode.OK, Card("cus_other"));
+
+        var result = await Gateway(stripe).ConfirmSetupAsync(new ConfirmSetupRequest("seti_1", "pm_456"));
+
+        Assert.Equal((SetupOutcome.Failed, "payment_method_not_found"), (result.Outcome, result.FailureCode));
+        Assert.All(stripe.Sent, s => Assert.Equal(HttpMethod.Get, s.Method));
+        Assert.DoesNotContain(stripe.Sent, s => s.Path.Contains("/confirm", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task OffSessionCharge_OnAConnectedAccount_SaysSo_AndAllowsNoRedirects()
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.OK, Intent("succeeded"));
+        var stripe = WithOwnCard().Answer(HttpStatusCode.OK, Intent("succeeded"));
 
         await Gateway(stripe).ChargeAsync(Charge(offSession: true, account: "acct_company3"));
 
-        var (_, _, form, request) = Assert.Single(stripe.Sent);
+        var (_, _, form, request) = Created(stripe);
         Assert.Equal("true", form["off_session"]);
         Assert.Equal("never", form["automatic_payment_methods[allow_redirects]"]);
         Assert.False(form.ContainsKey("return_url"));
@@ -132,12 +190,12 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task AchCharge_SendsTheMandate_AndFinancialConnectionsWithMicrodepositFallback()
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.OK, Intent("processing"));
+        var stripe = WithOwnCard().Answer(HttpStatusCode.OK, Intent("processing"));
 
         var result = await Gateway(stripe).ChargeAsync(Charge(kind: PaymentMethodKind.BankAccount));
 
         Assert.Equal(ChargeOutcome.Processing, result.Outcome);
-        var form = Assert.Single(stripe.Sent).Form;
+        var form = Created(stripe).Form;
         Assert.Equal("online", form["mandate_data[customer_acceptance][type]"]);
         Assert.Equal("203.0.113.5", form["mandate_data[customer_acceptance][online][ip_address]"]);
         Assert.Equal("Firefox", form["mandate_data[customer_acceptance][online][user_agent]"]);
@@ -152,7 +210,8 @@ public sealed class StripePaymentGatewayTests
     [InlineData("expired_card", null, "expired_card", "Your card has expired.")]
     public async Task A402_IsADecline_InPlainWords(string code, string? declineCode, string expectedCode, string message)
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.PaymentRequired, Error("card_error", code, declineCode, $",\"payment_intent\":{Intent("requires_payment_method")}"));
+        var stripe = WithOwnCard().Answer(HttpStatusCode.PaymentRequired,
+            Error("card_error", code, declineCode, $",\"payment_intent\":{Intent("requires_payment_method")}"));
 
         var result = await Gateway(stripe).ChargeAsync(Charge());
 
@@ -162,7 +221,8 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task AuthenticationRequiredOffSession_IsDeclined_SoTheCustomerPaysOnline()
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.PaymentRequired, Error("card_error", "authentication_required"));
+        var stripe = WithOwnCard()
+            .Answer(HttpStatusCode.PaymentRequired, Error("card_error", "authentication_required"));
 
         var result = await Gateway(stripe).ChargeAsync(Charge(offSession: true));
 
@@ -173,7 +233,7 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task RequiresAction_ReturnsTheThreeDSecureUrl()
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
+        var stripe = WithOwnCard().Answer(HttpStatusCode.OK,
             Intent("requires_action", ""","next_action":{"type":"redirect_to_url","redirect_to_url":{"url":"https://hooks.stripe.test/3ds/abc","return_url":"https://portal.test/r"}}"""));
 
         var result = await Gateway(stripe).ChargeAsync(Charge());
@@ -184,7 +244,7 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task A500_IsUnknown()
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.InternalServerError, Error("api_error", "internal"));
+        var stripe = WithOwnCard().Answer(HttpStatusCode.InternalServerError, Error("api_error", "internal"));
 
         var result = await Gateway(stripe).ChargeAsync(Charge());
 
@@ -195,7 +255,7 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task ATimeout_IsUnknown()
     {
-        var stripe = new FakeStripe().Hang();
+        var stripe = WithOwnCard().Hang();
 
         var result = await Gateway(stripe, timeout: TimeSpan.FromMilliseconds(200)).ChargeAsync(Charge());
 
@@ -268,13 +328,15 @@ public sealed class StripePaymentGatewayTests
     public async Task ThroughWireMock_TheIdempotencyKeyReachesTheWire()
     {
         using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/v1/payment_methods/pm_456").UsingGet()).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Card("cus_123")));
         server.Given(Request.Create().WithPath("/v1/payment_intents").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Intent("succeeded")));
 
         var result = await Gateway(new HttpClientHandler(), apiBase: $"http://127.0.0.1:{server.Port}").ChargeAsync(Charge());
 
         Assert.Equal(ChargeOutcome.Succeeded, result.Outcome);
-        var entry = Assert.Single(server.LogEntries);
+        var entry = Assert.Single(server.LogEntries, e => e.RequestMessage.Method == "POST");
         Assert.Equal("pay-draft-abc", entry.RequestMessage.Headers!["Idempotency-Key"].Single());
         Assert.Contains("amount=12345", entry.RequestMessage.Body);
         Assert.DoesNotContain("payment_method_types", entry.RequestMessage.Body);
@@ -284,6 +346,8 @@ public sealed class StripePaymentGatewayTests
     public async Task ThroughWireMock_A503_IsUnknown()
     {
         using var server = WireMockServer.Start();
+        server.Given(Request.Create().WithPath("/v1/payment_methods/pm_456").UsingGet()).RespondWith(Response.Create()
+            .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Card("cus_123")));
         server.Given(Request.Create().WithPath("/v1/payment_intents").UsingPost())
             .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json").WithBody(Error("api_error", "unavailable")));
 

@@ -124,7 +124,7 @@ public sealed class CardPaymentFlows : IAsyncLifetime
         var invoices = await _kit.OpenInvoicesAsync(2);
         await _kit.SelectAsync(invoices.Select(i => i.Id));
         var token = await _kit.CardTokenAsync(PayKit.Visa);
-        var page = await _kit.Client.GetDocumentAsync("/pay/checkout?pm=" + token);
+        var page = await _kit.Client.GetDocumentAsync("/pay/checkout");
         var fields = new Dictionary<string, string>
         {
             ["Method"] = "new-" + token,

@@ -17,7 +17,7 @@ public sealed class ConcurrencyAndFaults
         await using var kit = await PayKit.StartAsync();
         await kit.SelectAsync((await kit.OpenInvoicesAsync(5)).Select(i => i.Id));
         var token = await kit.CardTokenAsync(PayKit.Visa);
-        var page = await kit.Client.GetDocumentAsync("/pay/checkout?pm=" + token);
+        var page = await kit.Client.GetDocumentAsync("/pay/checkout");
         var fields = new Dictionary<string, string>
         {
             ["Method"] = "new-" + token,
@@ -39,11 +39,14 @@ public sealed class ConcurrencyAndFaults
     {
         await using var kit = await PayKit.StartAsync();
         var invoices = await kit.OpenInvoicesAsync(12);
-        var token = await kit.CardTokenAsync(PayKit.Visa);
         var access = await AccessAsync(kit);
         // 20 people of the same customer, each with a window of 4 invoices out of 12: every invoice is wanted by several.
         var people = Enumerable.Range(0, 20).Select(n => ($"user-{n}", invoices.Skip(n % 9).Take(4).Select(i => i.Id).ToList())).ToList();
         foreach (var (user, ids) in people) await kit.SelectAsync(ids, userId: user);
+        // each enters a card of their own: an entered card is its contact's
+        var tokens = new Dictionary<string, string>();
+        foreach (var (user, _) in people)
+            tokens[user] = await kit.CardEnteredByAsync(access with { ActorUserId = user });
         var expected = people.ToDictionary(p => p.Item1, p => invoices.Where(i => p.Item2.Contains(i.Id)).Sum(i => i.BalanceCents));
 
         var outcomes = await Task.WhenAll(people.Select(p => Task.Run(async () =>
@@ -51,7 +54,8 @@ public sealed class ConcurrencyAndFaults
             await using var scope = kit.Factory.Scope();
             var service = scope.ServiceProvider.GetRequiredService<PaymentService>();
             var revision = await kit.DbAsync(db => db.PaymentDrafts.Where(d => d.UserId == p.Item1).Select(d => d.Revision).SingleAsync());
-            return await service.SubmitAsync(access with { ActorUserId = p.Item1 }, new PayCommand(revision, expected[p.Item1], null, token, false, false),
+            return await service.SubmitAsync(access with { ActorUserId = p.Item1 },
+                new PayCommand(revision, expected[p.Item1], null, tokens[p.Item1], false, false),
                 new PayClient("127.0.0.1", "test", "http://localhost"));
         })));
 
@@ -73,9 +77,14 @@ public sealed class ConcurrencyAndFaults
         await using var kit = await PayKit.StartAsync(f => f.With("Payments:Sandbox:Faults", fault).With("Payments:Sandbox:FaultRate", "0.2"));
         var invoices = await kit.OpenInvoicesAsync(200);
         Assert.Equal(200, invoices.Count);
-        var token = await kit.CardTokenAsync(PayKit.Visa);
         var access = await AccessAsync(kit);
-        for (var n = 0; n < invoices.Count; n++) await kit.SelectAsync([invoices[n].Id], userId: $"fault-{n}");
+        var tokens = new string[invoices.Count];
+        for (var n = 0; n < invoices.Count; n++)
+        {
+            await kit.SelectAsync([invoices[n].Id], userId: $"fault-{n}");
+            // each contact pays with a card of their own: an entered card is its contact's
+            tokens[n] = await kit.CardEnteredByAsync(access with { ActorUserId = $"fault-{n}" });
+        }
 
         var outcomes = new List<PayOutcome>();
         foreach (var batch in invoices.Select((invoice, n) => (invoice, n)).Chunk(8))
@@ -86,7 +95,8 @@ public sealed class ConcurrencyAndFaults
                 var user = $"fault-{x.n}";
                 var revision = await kit.DbAsync(db => db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
                 return await scope.ServiceProvider.GetRequiredService<PaymentService>().SubmitAsync(access with { ActorUserId = user },
-                    new PayCommand(revision, x.invoice.BalanceCents, null, token, false, false), new PayClient("127.0.0.1", "test", "http://localhost"));
+                    new PayCommand(revision, x.invoice.BalanceCents, null, tokens[x.n], false, false),
+                    new PayClient("127.0.0.1", "test", "http://localhost"));
             }))));
         }
         Assert.All(outcomes, o => Assert.True(o.IsPayment, o.Message));

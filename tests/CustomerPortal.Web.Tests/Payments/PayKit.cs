@@ -1,11 +1,12 @@
 using System.Net;
-using System.Web;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Infrastructure.Seeding;
+using CustomerPortal.Web.Features.PaymentMethods;
 using CustomerPortal.Web.Features.Payments;
+using CustomerPortal.Web.Hosting;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,7 +82,10 @@ public sealed class PayKit : IAsyncDisposable
         return await db.SaveChangesAsync();
     });
 
-    /// <summary>Enters a card in the sandbox's own form (as the browser would) and returns the token it hands back.</summary>
+    /// <summary>
+    /// Enters a card in the sandbox's own form (as the browser would), which hands the token to the portal for the
+    /// signed-in contact and sends the browser back without it; returns the token, read from the portal's record.
+    /// </summary>
     public async Task<string> CardTokenAsync(string number, int month = 12, int year = 2030, string cvc = "123", PortalClient? client = null)
     {
         client ??= Client;
@@ -90,7 +94,7 @@ public sealed class PayKit : IAsyncDisposable
         {
             ["number"] = number, ["expMonth"] = month.ToString(), ["expYear"] = year.ToString(), ["cvc"] = cvc, ["return_url"] = "/pay/checkout",
         });
-        return TokenFrom(response);
+        return await EnteredTokenAsync(response);
     }
 
     public async Task<string> BankTokenAsync(string account, string routing = SandboxInstruments.TestRoutingNumber)
@@ -100,15 +104,28 @@ public sealed class PayKit : IAsyncDisposable
         {
             ["routing"] = routing, ["account"] = account, ["accountType"] = "checking", ["return_url"] = "/pay/checkout",
         });
-        return TokenFrom(response);
+        return await EnteredTokenAsync(response);
     }
 
-    private static string TokenFrom(HttpResponseMessage response)
+    private Task<string> EnteredTokenAsync(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        var location = response.Headers.Location!.ToString();
-        Assert.StartsWith("/pay/checkout", location);
-        return HttpUtility.ParseQueryString(location[(location.IndexOf('?') + 1)..])["pm"]!;
+        Assert.Equal("/pay/checkout", response.Headers.Location!.ToString());
+        return Factory.WithDbAsync(db =>
+            db.EnteredPaymentTokens.OrderByDescending(t => t.Id).Select(t => t.Token).FirstAsync());
+    }
+
+    /// <summary>
+    /// A card entered by the contact of <paramref name="access"/> (another contact of the customer, say): made by the
+    /// sandbox and handed over to the portal in that contact's name, as the sandbox's form does.
+    /// </summary>
+    public async Task<string> CardEnteredByAsync(CustomerAccess access, string number = Visa)
+    {
+        var token = (await Sandbox.TokenizeCardAsync(number, 12, 2030, "123")).Token!;
+        await using var scope = Factory.Scope();
+        var tokens = scope.ServiceProvider.GetRequiredService<EnteredPaymentTokens>();
+        Assert.NotNull(await tokens.HandOverAsync(access, token, CancellationToken.None));
+        return token;
     }
 
     /// <summary>Opens the checkout page and presses Pay with <paramref name="method"/> ("saved-1", "new-spm_…").</summary>
@@ -116,8 +133,7 @@ public sealed class PayKit : IAsyncDisposable
         Dictionary<string, string>? overrides = null)
     {
         client ??= Client;
-        var pm = method.StartsWith("new-", StringComparison.Ordinal) ? "?pm=" + method[4..] : "";
-        var page = await client.GetDocumentAsync("/pay/checkout" + pm);
+        var page = await client.GetDocumentAsync("/pay/checkout");
         var fields = new Dictionary<string, string>
         {
             ["Method"] = method,

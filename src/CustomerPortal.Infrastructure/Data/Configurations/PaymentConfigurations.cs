@@ -77,6 +77,20 @@ internal sealed class AchMandateConfiguration : IEntityTypeConfiguration<AchMand
     }
 }
 
+internal sealed class EnteredPaymentTokenConfiguration : IEntityTypeConfiguration<EnteredPaymentToken>
+{
+    public void Configure(EntityTypeBuilder<EnteredPaymentToken> b)
+    {
+        b.Property(x => x.Token).HasMaxLength(EnteredPaymentToken.MaxTokenLength).IsRequired();
+        b.Property(x => x.UserId).HasMaxLength(450).IsRequired();
+        b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        // One owner per token: a second hand-over of the same token (another customer, a race) meets this index.
+        b.HasIndex(x => x.Token).IsUnique();
+        // The checkout's "the card you just entered": the contact's newest one.
+        b.HasIndex(x => new { x.CustomerId, x.UserId, x.Id });
+    }
+}
+
 internal sealed class PaymentDraftConfiguration : IEntityTypeConfiguration<PaymentDraft>
 {
     public void Configure(EntityTypeBuilder<PaymentDraft> b)

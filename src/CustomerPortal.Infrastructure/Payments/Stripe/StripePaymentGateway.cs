@@ -66,6 +66,9 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
     public async Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(request.AmountCents);
+        if (await RefuseMethodAsync(request.PaymentMethodToken, request.ProcessorCustomerId, request.ConnectedAccountId,
+                cancellationToken) is { } refused)
+            return ChargeResult.Declined(null, refused, FailureMessages.For(refused, request.MethodKind));
         var create = new PaymentIntentCreateOptions
         {
             Amount = request.AmountCents,
@@ -248,6 +251,17 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
 
     public async Task<SetupResult> ConfirmSetupAsync(ConfirmSetupRequest request, CancellationToken cancellationToken = default)
     {
+        // The customer the setup is for, as Stripe has it: the method must be attached to nobody else before it is.
+        var account = request.ConnectedAccountId;
+        var setup = await SetupIntents.GetAsync(request.SetupId, null, Request(account), cancellationToken);
+        if (setup.CustomerId is not { Length: > 0 } setupCustomer)
+            throw new InvalidOperationException($"Setup {setup.Id} has no customer.");
+        var token = request.PaymentMethodToken;
+        if (await RefuseMethodAsync(token, setupCustomer, account, cancellationToken) is { } refused)
+        {
+            return new SetupResult(request.SetupId, null, SetupOutcome.Failed, token, null, refused,
+                FailureMessages.For(refused));
+        }
         var confirm = new SetupIntentConfirmOptions { PaymentMethod = request.PaymentMethodToken, ReturnUrl = request.ReturnUrl };
         if (request.Mandate is { } m)
         {
@@ -327,6 +341,37 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         }
         await PaymentMethods.DetachAsync(token, null, Request(connectedAccountId), cancellationToken);
         return DetachOutcome.Detached;
+    }
+
+    /// <summary>
+    /// payments.md: a PaymentMethod is used only if it is attached to this Stripe customer, or to nobody yet (the
+    /// portal has then bound it to the customer and contact who entered it). Asked of Stripe before anything is
+    /// attached or confirmed. Returns the failure code to answer with, or null when it may be used; nothing has been
+    /// created either way.
+    /// </summary>
+    private async Task<string?> RefuseMethodAsync(string token, string processorCustomerId, string? connectedAccountId,
+        CancellationToken cancellationToken)
+    {
+        PaymentMethod method;
+        try
+        {
+            method = await PaymentMethods.GetAsync(token, null, Request(connectedAccountId), cancellationToken);
+        }
+        catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
+        {
+            return "payment_method_not_found";
+        }
+        catch (Exception ex) when (ex is StripeException or HttpRequestException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            logger.LogWarning(ex, "Could not check a payment method for customer {ProcessorCustomerId}; nothing sent",
+                processorCustomerId);
+            return "processing_error";
+        }
+        if (method.CustomerId is null || method.CustomerId == processorCustomerId) return null;
+        logger.LogWarning("Refused a payment method of another Stripe customer for customer {ProcessorCustomerId}",
+            processorCustomerId);
+        return "payment_method_not_found";
     }
 
     private static PaymentMethodDetails? ToDetails(PaymentMethod pm) => pm.Type switch

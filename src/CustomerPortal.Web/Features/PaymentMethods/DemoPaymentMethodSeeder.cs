@@ -22,6 +22,9 @@ public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sa
     /// <summary>Where the bank debit authorization of a seeded account says it was accepted from.</summary>
     public static readonly PayClient SeedClient = new("demo-seed", "CustomerPortal demo seed", "");
 
+    /// <summary>Who entered the seeded methods (an entered token belongs to a contact: here, the seed).</summary>
+    public const string SeedActor = "demo-seed";
+
     private sealed record DemoCard(string Number, int ExpMonth, int ExpYear, DateTimeOffset? EnteredAt = null);
 
     private sealed record DemoBank(string Routing, string Account);
@@ -43,7 +46,8 @@ public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sa
         var access = await (from c in db.Customers.AsNoTracking()
                             join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
                             where c.ContactEmail == contactEmail
-                            select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, "", false))
+                            select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan,
+                                co.TimeZoneId, SeedActor, false))
             .FirstOrDefaultAsync(ct);
         if (access is null) return 0;
         var kinds = await db.SavedPaymentMethods.AsNoTracking().Where(m => m.CustomerId == access.CustomerId).Select(m => m.Kind).Distinct().ToListAsync(ct);

@@ -11,7 +11,8 @@ namespace CustomerPortal.Web.Features.PaymentMethods;
 public sealed record MethodsView(IReadOnlyList<MethodOption> Methods, NewMethodOption? NewMethod, string AchText, string? Message, string? Error);
 
 /// <summary>Saved payment methods of the signed-in customer: list, add (through the processor's setup), make default, remove.</summary>
-public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gateway, TimeProvider clock, ILogger<PaymentMethodService> log)
+public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gateway, EnteredPaymentTokens tokens,
+    TimeProvider clock, ILogger<PaymentMethodService> log)
 {
     public const string NotYours = "That payment method is not one of yours.";
 
@@ -28,6 +29,11 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
     {
         if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return refused;
         if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return PayOutcome.Refused(400, "Enter the card or bank account first.");
+        var already = await db.SavedPaymentMethods.AsNoTracking().Where(m => m.CustomerId == access.CustomerId
+            && m.ProcessorMethodId == token && m.RemovedAt == null).Select(m => (long?)m.Id).SingleOrDefaultAsync(ct);
+        if (already is { } savedId) return PayOutcome.Payment(savedId);
+        // Before the processor attaches anything: a token another customer or contact entered, or an expired one.
+        if (await tokens.HandOverAsync(access, token, ct) is null) return PayOutcome.Refused(404, NotYours);
         var details = await gateway.GetPaymentMethodAsync(token, cancellationToken: ct);
         if (details is null) return PayOutcome.Refused(400, "That payment method could not be found. Enter it again.");
         if (details.Kind == PaymentMethodKind.BankAccount && !achAuthorized)

@@ -14,8 +14,16 @@ namespace CustomerPortal.Web.Features.Payments;
 
 public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired, bool IsDefault);
 
-/// <summary>A method just entered in the processor's form (token only), offered with "Save for future payments".</summary>
-public sealed record NewMethodOption(string Token, PaymentMethodKind Kind, string Summary, string Detail);
+/// <summary>
+/// A method this contact just entered in the processor's form, offered with "Save for future payments". The page and
+/// the form carry only <see cref="Value"/>, the id of the portal's record; the token stays on the server.
+/// </summary>
+public sealed record NewMethodOption(long EnteredId, PaymentMethodKind Kind, string Summary, string Detail)
+{
+    public const string Prefix = "entered-";
+
+    public string Value => Prefix + EnteredId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
 
 public sealed record CheckoutView(
     CustomerAccess Access,
@@ -46,11 +54,12 @@ public sealed record PaymentView(long Id, string ReceiptNumber, PaymentStatus St
 public sealed record HistoryView(IReadOnlyList<PaymentView> Payments, int Page, int PageCount, int Total);
 
 /// <summary>What the checkout, result and history pages show; everything scoped to the signed-in customer.</summary>
-public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger, TimeProvider clock, IServiceProvider services)
+public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger,
+    EnteredPaymentTokens tokens, TimeProvider clock, IServiceProvider services)
 {
     public const int HistoryPageSize = 25;
 
-    public async Task<CheckoutView> CheckoutAsync(CustomerAccess access, string? newToken, string? selected, CancellationToken ct)
+    public async Task<CheckoutView> CheckoutAsync(CustomerAccess access, string? selected, CancellationToken ct)
     {
         var draft = access.IsViewAs
             ? await MakeAPayment.OpenInvoiceQueries.DraftsOf(db, access).Include(d => d.Items).FirstOrDefaultAsync(ct)
@@ -64,17 +73,19 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
             m.IsExpiredOn(today), m.IsDefault)).ToList();
 
+        // What this contact entered in the processor's form, from the portal's own record: never from the URL.
         NewMethodOption? newMethod = null;
-        if (!string.IsNullOrWhiteSpace(newToken) && newToken.Length <= 100 && saved.All(m => m.ProcessorMethodId != newToken))
+        if (await tokens.LatestUnusedAsync(access, ct) is { } entered
+            && await gateway.GetPaymentMethodAsync(entered.Token, cancellationToken: ct) is { } d)
         {
-            var d = await gateway.GetPaymentMethodAsync(newToken, cancellationToken: ct);
-            var processorCustomer = await db.Customers.AsNoTracking().Where(c => c.Id == access.CustomerId).Select(c => c.ProcessorCustomerId).SingleAsync(ct);
-            if (d is not null && (d.ProcessorCustomerId is null || d.ProcessorCustomerId == processorCustomer))
-                newMethod = new NewMethodOption(d.Token, d.Kind, SavedMethodStore.Summary(d),
+            var processorCustomer = await db.Customers.AsNoTracking().Where(c => c.Id == access.CustomerId)
+                .Select(c => c.ProcessorCustomerId).SingleAsync(ct);
+            if (d.ProcessorCustomerId is null || d.ProcessorCustomerId == processorCustomer)
+                newMethod = new NewMethodOption(entered.Id, d.Kind, SavedMethodStore.Summary(d),
                     d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : SavedMethodStore.BankDetail);
         }
         var choice = selected
-            ?? (newMethod is not null ? "new-" + newMethod.Token : null)
+            ?? newMethod?.Value
             ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
             ?? methods.Where(m => !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault();
         var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
@@ -101,6 +112,12 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         }
         return (await LoadAsync(db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId), ct)).SingleOrDefault();
     }
+
+    /// <summary>Whether the processor's payment <paramref name="processorPaymentId"/> is this customer's.</summary>
+    public Task<bool> IsOwnProcessorPaymentAsync(CustomerAccess access, string processorPaymentId,
+        CancellationToken ct) =>
+        db.Payments.AsNoTracking().AnyAsync(p => p.ProcessorPaymentId == processorPaymentId
+            && p.CustomerId == access.CustomerId && p.CompanyId == access.CompanyId, ct);
 
     public async Task<HistoryView> HistoryAsync(CustomerAccess access, int page, CancellationToken ct)
     {

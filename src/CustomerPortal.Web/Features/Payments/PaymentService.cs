@@ -12,14 +12,19 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.Payments;
 
-/// <summary>The Pay button's form: which draft revision the page showed, the amount it named, and how to pay.</summary>
+/// <summary>
+/// The Pay button's form: which draft revision the page showed, the amount it named, and how to pay: a saved method, a
+/// processor token handed over with this form (Stripe's Payment Element), or the method this contact entered in the
+/// processor's form earlier (<see cref="EnteredMethodId"/>, the portal keeps its token).
+/// </summary>
 public sealed record PayCommand(
     int DraftRevision,
     long ExpectedAmountCents,
     long? SavedMethodId,
     string? NewMethodToken,
     bool SaveMethod,
-    bool AchAuthorized);
+    bool AchAuthorized,
+    long? EnteredMethodId = null);
 
 /// <summary>Who is paying from where: kept with an ACH authorization, and where 3-D Secure returns to.</summary>
 public sealed record PayClient(string IpAddress, string UserAgent, string BaseUrl);
@@ -68,10 +73,12 @@ public sealed class PaymentService(
     AppDbContext db,
     IPaymentGateway gateway,
     PaymentLedger ledger,
+    EnteredPaymentTokens tokens,
     TimeProvider clock,
     ILogger<PaymentService> log)
 {
     private const int MaxWriteAheadAttempts = 6;
+    private const string NotYours = PaymentMethodService.NotYours;
 
     /// <summary>The key of one attempt at paying one revision of one draft. A decline moves the revision on.</summary>
     public static string IdempotencyKey(long customerId, long draftId, int revision) =>
@@ -119,7 +126,7 @@ public sealed class PaymentService(
         var customer = await PaymentPathQueries.CustomerTracked(db, customerId) ?? throw new InvalidOperationException($"Customer {customerId} is gone.");
         var processorCustomerId = await EnsureProcessorCustomerAsync(customer, ct);
         if (method.NewDetails is { ProcessorCustomerId: { } owner } && owner != processorCustomerId)
-            return PayOutcome.Refused(404, "That payment method is not one of yours.");
+            return PayOutcome.Refused(404, NotYours);
 
         var order = new ChargeOrder(access.CompanyId, customerId, access.CompanyName, access.CompanyTimeZone, PlanRequest.Of(draft),
             command.ExpectedAmountCents, key, PaymentSource.Portal, access.ActorUserId, OffSession: false,
@@ -300,10 +307,18 @@ public sealed class PaymentService(
         if (command.SavedMethodId is { } savedId)
         {
             var saved = await PaymentPathQueries.SavedMethod(db, savedId, access.CustomerId);
-            if (saved is null) return ResolvedMethod.Refuse(404, "That payment method is not one of yours.");
+            if (saved is null) return ResolvedMethod.Refuse(404, NotYours);
             if (saved.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock)))
                 return ResolvedMethod.Refuse(400, $"That card expired at the end of {saved.ExpMonth:00}/{saved.ExpYear}. Choose another payment method.");
             method = ResolvedMethod.FromSaved(saved);
+        }
+        else if (command.EnteredMethodId is { } enteredId)
+        {
+            // The portal holds the token of what this contact entered; someone else's or an expired one is not found.
+            if (await tokens.FindAsync(access, enteredId, ct) is not { } entered)
+                return ResolvedMethod.Refuse(404, NotYours);
+            return await ResolveMethodAsync(access,
+                command with { EnteredMethodId = null, NewMethodToken = entered.Token }, ct);
         }
         else if (!string.IsNullOrWhiteSpace(command.NewMethodToken))
         {
@@ -312,6 +327,8 @@ public sealed class PaymentService(
             var already = await db.SavedPaymentMethods.AsNoTracking()
                 .SingleOrDefaultAsync(m => m.ProcessorMethodId == token && m.CustomerId == access.CustomerId && m.RemovedAt == null, ct);
             if (already is not null) return await ResolveMethodAsync(access, command with { SavedMethodId = already.Id, NewMethodToken = null }, ct);
+            // Before the processor hears of it: a token another customer or contact entered, or an expired one.
+            if (await tokens.HandOverAsync(access, token, ct) is null) return ResolvedMethod.Refuse(404, NotYours);
             var details = await gateway.GetPaymentMethodAsync(token, cancellationToken: ct);
             if (details is null) return ResolvedMethod.Refuse(400, "That payment method could not be found. Enter it again.");
             if (details.Kind == PaymentMethodKind.Card && details.ExpYear is { } y && details.ExpMonth is { } m)

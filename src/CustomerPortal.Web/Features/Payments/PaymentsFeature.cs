@@ -20,6 +20,7 @@ public static class PaymentsFeature
         services.AddScoped<CustomerPortal.Web.Api.Payments.IBackOfficeCharges, BackOfficeChargeService>();
         services.AddScoped<PaymentQueries>();
         services.AddScoped<PaymentMethodService>();
+        services.AddScoped<EnteredPaymentTokens>();
         services.AddScoped<DemoPaymentMethodSeeder>();
         services.AddScoped<WebhookProcessor>();
         services.AddScoped<PaymentReconciler>();

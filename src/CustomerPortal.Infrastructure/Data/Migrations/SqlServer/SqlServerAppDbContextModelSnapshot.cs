@@ -349,6 +349,43 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.ToTable("AchMandates");
                 });
 
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.EnteredPaymentToken", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    SqlServerPropertyBuilderExtensions.UseIdentityColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("nvarchar(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "UserId", "Id");
+
+                    b.ToTable("EnteredPaymentTokens");
+                });
+
             modelBuilder.Entity("CustomerPortal.Domain.Payments.Payment", b =>
                 {
                     b.Property<long>("Id")
@@ -1191,6 +1228,15 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.EnteredPaymentToken", b =>
+                {
+                    b.HasOne("CustomerPortal.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 

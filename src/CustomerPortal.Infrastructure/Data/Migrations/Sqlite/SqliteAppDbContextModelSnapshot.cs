@@ -333,6 +333,41 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("AchMandates");
                 });
 
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.EnteredPaymentToken", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Token")
+                        .IsUnique();
+
+                    b.HasIndex("CustomerId", "UserId", "Id");
+
+                    b.ToTable("EnteredPaymentTokens");
+                });
+
             modelBuilder.Entity("CustomerPortal.Domain.Payments.Payment", b =>
                 {
                     b.Property<long>("Id")
@@ -1155,6 +1190,15 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("CustomerId")
                         .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.EnteredPaymentToken", b =>
+                {
+                    b.HasOne("CustomerPortal.Domain.Customers.Customer", null)
+                        .WithMany()
+                        .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
 
