@@ -97,9 +97,12 @@ public static partial class StaffSteps
     /// Every row of every table of the SQLite file, except the audit log (which a refused request adds to) and SQLite's
     /// own tables (sequences, planner statistics).
     /// </summary>
-    public static string Snapshot(PortalFactory factory)
+    public static string Snapshot(PortalFactory factory) => Snapshot(factory.DatabasePath);
+
+    /// <summary>Every row of every table of the SQLite file at <paramref name="databasePath"/> (as above).</summary>
+    public static string Snapshot(string databasePath)
     {
-        using var connection = new SqliteConnection($"Data Source={factory.DatabasePath};Mode=ReadOnly;Pooling=False");
+        using var connection = new SqliteConnection($"Data Source={databasePath};Mode=ReadOnly;Pooling=False");
         connection.Open();
         var tables = new List<string>();
         using (var list = connection.CreateCommand())
