@@ -39,7 +39,7 @@ public sealed class PaymentsController(ICustomerContext customers, PaymentQuerie
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         // An agent viewing as the customer sees the page (figures, split, saved methods) without its controls; only the plan refuses.
         if (!access.CanPayOnline && PaymentService.RefuseIfNotAllowed(access) is { } refused) return Refusal(refused);
-        return View(await queries.CheckoutAsync(access, method, ct));
+        return await queries.CheckoutAsync(access, method, ct) is { } view ? View(view) : NotFound();
     }
 
     [HttpPost("/pay/checkout")]
@@ -51,8 +51,9 @@ public sealed class PaymentsController(ICustomerContext customers, PaymentQuerie
         if (outcome.StatusCode == 403) return Refusal(outcome);
         // A token handed over with this form is offered again as the contact's entered method (chosen by default).
         var selected = form.Method is { } m && m.StartsWith("new-", StringComparison.Ordinal) ? null : form.Method;
-        var view = await queries.CheckoutAsync(access, selected, ct)
-            with { Error = outcome.Message, ErrorField = outcome.Field };
+        // A method that is not (or no longer) offered is not chosen again; the refusal says what was wrong with it.
+        var page = await queries.CheckoutAsync(access, selected, ct) ?? await queries.CheckoutAsync(access, null, ct);
+        var view = page! with { Error = outcome.Message, ErrorField = outcome.Field };
         Response.StatusCode = outcome.StatusCode;
         return View("Checkout", view);
     }

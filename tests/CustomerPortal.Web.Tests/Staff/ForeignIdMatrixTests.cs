@@ -26,7 +26,7 @@ public sealed class ForeignIdMatrixTests
     private sealed record Owned(
         long CustomerId, string CustomerExternalId, long InvoiceId, string InvoiceExternalId, long ParentId,
         string ParentExternalId, string SiteExternalId, long PaymentId, long MethodId, string ThreeDsProcessorId,
-        string Token);
+        string Token, long EnteredId);
 
     private sealed record Call(string Method, string Path, Dictionary<string, string>? Form = null, string? Json = null,
         HttpStatusCode Expected = HttpStatusCode.NotFound);
@@ -57,11 +57,15 @@ public sealed class ForeignIdMatrixTests
         ["POST /sandbox/3ds/{id}"] = a =>
             [new("POST", $"/sandbox/3ds/{a.ThreeDsProcessorId}", new() { ["approve"] = "true" })],
         ["GET /pay/checkout"] = a =>
-            [new("GET", $"/pay/checkout?pm={a.Token}"), new("GET", $"/pay/checkout?method=saved-{a.MethodId}")],
+        [
+            new("GET", $"/pay/checkout?method=saved-{a.MethodId}"), new("GET", $"/pay/checkout?method=entered-{a.EnteredId}"),
+            new("GET", $"/pay/checkout?method=new-{a.Token}"),
+        ],
         ["POST /pay/checkout"] = a =>
         [
             new("POST", "/pay/checkout", new() { ["Method"] = "new-" + a.Token }),
             new("POST", "/pay/checkout", new() { ["Method"] = $"saved-{a.MethodId}" }),
+            new("POST", "/pay/checkout", new() { ["Method"] = $"entered-{a.EnteredId}" }),
         ],
         ["POST /pay/selection/invoice"] = a =>
             [new("POST", "/pay/selection/invoice", new() { ["invoiceId"] = $"{a.InvoiceId}", ["check"] = "true" })],
@@ -249,8 +253,9 @@ public sealed class ForeignIdMatrixTests
             var site = await db.Sites.Where(s => s.CustomerId == kit.CustomerId).OrderBy(s => s.Id).FirstAsync();
             var method = await db.SavedPaymentMethods.Where(m => m.CustomerId == kit.CustomerId).Select(m => m.Id).SingleAsync();
             var processorId = await db.Payments.Where(p => p.Id == threeDs).Select(p => p.ProcessorPaymentId).SingleAsync();
+            var entered = await db.EnteredPaymentTokens.Where(t => t.Token == token).Select(t => t.Id).SingleAsync();
             return new Owned(customer.Id, customer.ExternalId, invoice.Id, invoice.ExternalId, parent.Id, parent.ExternalId,
-                site.ExternalId, paid, method, processorId!, token);
+                site.ExternalId, paid, method, processorId!, token, entered);
         });
     }
 

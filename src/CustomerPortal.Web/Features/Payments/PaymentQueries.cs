@@ -59,7 +59,8 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
 {
     public const int HistoryPageSize = 25;
 
-    public async Task<CheckoutView> CheckoutAsync(CustomerAccess access, string? selected, CancellationToken ct)
+    /// <summary>The checkout page, or null when <paramref name="selected"/> names a method this customer does not have.</summary>
+    public async Task<CheckoutView?> CheckoutAsync(CustomerAccess access, string? selected, CancellationToken ct)
     {
         var draft = access.IsViewAs
             ? await MakeAPayment.OpenInvoiceQueries.DraftsOf(db, access).Include(d => d.Items).FirstOrDefaultAsync(ct)
@@ -84,6 +85,8 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                 newMethod = new NewMethodOption(entered.Id, d.Kind, SavedMethodStore.Summary(d),
                     d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : SavedMethodStore.BankDetail);
         }
+        // A method named in the URL or the form must be one this page offers: anything else is not this customer's.
+        if (selected is not null && selected != newMethod?.Value && !methods.Any(m => "saved-" + m.Id == selected)) return null;
         var choice = selected
             ?? newMethod?.Value
             ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
