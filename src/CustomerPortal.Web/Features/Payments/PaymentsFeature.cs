@@ -1,3 +1,4 @@
+using System.Globalization;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Payments;
 using CustomerPortal.Web.Features.PaymentMethods;
@@ -44,7 +45,9 @@ public static class PaymentsFeature
             if (read > WebhookProcessor.MaxBodyBytes) return Results.Text("The event is too large.", statusCode: 413);
             var header = http.RequestServices.GetRequiredService<CustomerPortal.Domain.Payments.Gateway.IPaymentGateway>().WebhookSignatureHeader;
             var outcome = await webhooks.HandleAsync(provider, new string(buffer, 0, read), http.Request.Headers[header].ToString(), ct);
-            return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
+            if (!outcome.IsRetryLater) return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
+            http.Response.Headers.RetryAfter = WebhookProcessor.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return Results.Problem(outcome.Message, statusCode: outcome.StatusCode, title: "Try again later");
         }).AllowAnonymous().DisableAntiforgery();
         return app;
     }

@@ -5,18 +5,28 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.Payments;
 
-/// <summary>What a webhook delivery came to: 400 for anything not verified, 200 otherwise (also for duplicates).</summary>
-public sealed record WebhookOutcome(int StatusCode, string Message);
+/// <summary>
+/// What a webhook delivery came to: 400 for anything not verified, 503 when it could not be handled now (the processor
+/// sends it again), 200 otherwise (also for duplicates).
+/// </summary>
+public sealed record WebhookOutcome(int StatusCode, string Message)
+{
+    public bool IsRetryLater => StatusCode == StatusCodes.Status503ServiceUnavailable;
+}
 
 /// <summary>
 /// Handles a processor event (payments.md, "Processor events"): the signature is checked on the raw body by the
 /// gateway (300 s tolerance); the event id is stored under its unique key in the same transaction as its effect; the
 /// effect is the processor's current view of the payment (re-read), so a late or out-of-order event cannot move a
-/// payment backwards, and the state machine ignores what it has already seen.
+/// payment backwards, and the state machine ignores what it has already seen. When the processor's API or the database
+/// fails while a verified event is handled, nothing is stored and the answer is 503: the processor retries.
 /// </summary>
 public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger, TimeProvider clock, ILogger<WebhookProcessor> log)
 {
     public const int MaxBodyBytes = 256 * 1024;
+
+    /// <summary>How long a processor is asked to wait before sending again an event answered with 503.</summary>
+    public const int RetryAfterSeconds = 30;
 
     public async Task<WebhookOutcome> HandleAsync(string provider, string rawBody, string? signatureHeader, CancellationToken ct = default)
     {
@@ -28,7 +38,23 @@ public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, P
             return new(400, parsed.RejectionReason ?? "The event was rejected.");
         }
         if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > 100) return new(400, "The event id is malformed.");
+        try
+        {
+            return await HandleVerifiedAsync(provider, e, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // The processor's API, or the database, failed: nothing was committed, so the event id is not stored and
+            // the processor's retry will apply it. Any other failure is answered the same way rather than with the
+            // HTML error page: a verified event is never lost because of us.
+            log.LogError(ex, "{Provider} event {EventId} ({Type}) could not be handled now; answered 503 for a retry",
+                provider, e.EventId, e.Type);
+            return new(StatusCodes.Status503ServiceUnavailable, "The event could not be handled now. Send it again later.");
+        }
+    }
 
+    private async Task<WebhookOutcome> HandleVerifiedAsync(string provider, ProcessorEvent e, CancellationToken ct)
+    {
         if (await db.ProcessedWebhookEvents.AsNoTracking().AnyAsync(x => x.Provider == provider && x.EventId == e.EventId, ct))
             return new(200, "Already processed.");
 
@@ -71,20 +97,15 @@ public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, P
         return null;
     }
 
-    /// <summary>The processor's object as it is now; the event itself when the processor cannot be asked.</summary>
+    /// <summary>
+    /// The processor's object as it is now; the event itself when the processor does not know the id. A failure to ask
+    /// is not hidden: it ends in a 503, so the processor sends the event again.
+    /// </summary>
     private async Task<ProcessorVerdict> CurrentVerdictAsync(ProcessorEvent e, CancellationToken ct)
     {
-        if (e.ProcessorPaymentId is { Length: > 0 } pid)
-        {
-            try
-            {
-                if (await gateway.GetPaymentAsync(pid, cancellationToken: ct) is { } current) return PaymentReconciler.VerdictOf(current);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutException or TaskCanceledException)
-            {
-                log.LogWarning(ex, "Could not re-read processor payment {ProcessorPaymentId}; using the event", pid);
-            }
-        }
+        if (e.ProcessorPaymentId is { Length: > 0 } pid
+            && await gateway.GetPaymentAsync(pid, cancellationToken: ct) is { } current)
+            return PaymentReconciler.VerdictOf(current);
         return new ProcessorVerdict(e.NewStatus!.Value, e.ProcessorPaymentId, e.FailureCode,
             e.FailureMessage ?? (e.FailureCode is null ? null : FailureMessages.For(e.FailureCode)));
     }
