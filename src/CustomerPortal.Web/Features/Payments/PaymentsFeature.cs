@@ -24,6 +24,7 @@ public static class PaymentsFeature
         services.AddScoped<DemoPaymentMethodSeeder>();
         services.AddScoped<WebhookProcessor>();
         services.AddScoped<PaymentReconciler>();
+        services.AddSingleton<ReconcileBackoff>();
         services.AddScoped<JobLeases>();
         services.AddScoped<SandboxRelay>();
         services.AddSingleton<PaymentJobs>();
