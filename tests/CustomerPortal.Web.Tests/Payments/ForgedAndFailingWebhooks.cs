@@ -22,6 +22,32 @@ namespace CustomerPortal.Web.Tests.Payments;
 /// </summary>
 public sealed class ForgedAndFailingWebhooks
 {
+    private const string SecretInTheSource = "whsec_sandbox_local_development_only";
+
+    [Fact]
+    public async Task TheSandboxSignsWithASecretOfThisInstallationNotOneFromTheSource()
+    {
+        await using var kit = await PayKit.StartAsync();
+        var secret = SecretOf(kit);
+        Assert.StartsWith("whsec_", secret);
+        Assert.NotEqual(SecretInTheSource, secret);
+        // generated into the data folder, beside the sandbox's database
+        var file = Path.Combine(kit.Factory.DataFolder, SandboxWebhookSecret.FileName);
+        Assert.Equal(secret, (await File.ReadAllTextAsync(file)).Trim());
+
+        var invoices = await kit.OpenInvoicesAsync(1);
+        await kit.SelectAsync([invoices[0].Id]);
+        var (id, succeeded) = await AchSettledButNotDeliveredAsync(kit);
+        var http = kit.Factory.CreateClient();
+
+        var withTheOldSecret = await PostAsync(http, succeeded.Body, Sign(kit, SecretInTheSource, succeeded.Body));
+        Assert.Equal(HttpStatusCode.BadRequest, withTheOldSecret.StatusCode);
+        Assert.Equal(PaymentStatus.Processing, await StatusAsync(kit, id));
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(http, succeeded.Body, succeeded.SignatureHeader)).StatusCode);
+        Assert.Equal(PaymentStatus.Succeeded, await StatusAsync(kit, id));
+    }
+
     [Fact]
     public async Task WhenTheProcessorCannotBeAskedAGenuineEventGets503ProblemJsonAndItsRetryAppliesIt()
     {
@@ -68,6 +94,12 @@ public sealed class ForgedAndFailingWebhooks
         await kit.Sandbox.SettleDueAsync(kit.Factory.Clock.GetUtcNow());
         return (id, (await kit.Sandbox.GetPendingEventsAsync()).Single(e => e.Type == "payment_intent.succeeded"));
     }
+
+    private static string SecretOf(PayKit kit) =>
+        kit.Factory.Services.GetRequiredService<IOptions<SandboxOptions>>().Value.WebhookSecret;
+
+    private static string Sign(PayKit kit, string secret, string body) =>
+        WebhookSignature.Header(secret, kit.Factory.Clock.GetUtcNow().ToUnixTimeSeconds(), body);
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient http, string body, string header)
     {
