@@ -25,8 +25,10 @@ public sealed class PaymentReconciler(AppDbContext db, IPaymentGateway gateway, 
     public const string NotChargedMessage = "The payment could not be completed and nothing was charged. Please try again.";
     private const int BatchSize = 200;
 
+    /// <summary>The processor's record of a payment as a verdict, with the claim the ledger matches it by.</summary>
     public static ProcessorVerdict VerdictOf(ProcessorPayment p) =>
-        new(p.Outcome.ToPaymentStatus(), p.ProcessorPaymentId, p.FailureCode, p.FailureMessage, p.NextActionUrl);
+        new(p.Outcome.ToPaymentStatus(), p.ProcessorPaymentId, p.FailureCode, p.FailureMessage, p.NextActionUrl,
+            ProcessorClaim.Of(p));
 
     /// <summary>One pass. Returns how many payments moved, or null when another process holds the lease.</summary>
     public async Task<int?> RunOnceAsync(string holder, CancellationToken ct = default)
@@ -58,6 +60,11 @@ public sealed class PaymentReconciler(AppDbContext db, IPaymentGateway gateway, 
                 var next = backoff.Failed(c.Id, now);
                 log.LogWarning(ex, "Reconciler could not settle payment {PaymentId}; next attempt after {NextAttempt}",
                     c.Id, next);
+                continue;
+            }
+            if (move?.Refused == true)
+            {
+                backoff.Failed(c.Id, now); // the ledger logged it; do not ask again every pass
                 continue;
             }
             backoff.Succeeded(c.Id);
