@@ -30,7 +30,7 @@ public sealed class SandboxWebhookSecretTests : IDisposable
         public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
     }
 
-    /// <summary>The secret an app started in <paramref name="installation"/> signs and checks sandbox events with.</summary>
+    /// <summary>The secret of an app started in <paramref name="installation"/>.</summary>
     private string StartAndReadSecret(string installation, string? configured = null)
     {
         var settings = new Dictionary<string, string?> { ["Payments:Provider"] = "Sandbox" };

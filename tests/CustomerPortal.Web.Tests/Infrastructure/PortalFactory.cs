@@ -50,7 +50,9 @@ public class PortalFactory : WebApplicationFactory<Program>
         return this;
     }
 
-    /// <summary>Adds or replaces services after the app's own (e.g. a gateway that throws); call before the first request.</summary>
+    /// <summary>
+    /// Replaces or adds services after the app's own (say, a gateway that throws); call before the first request.
+    /// </summary>
     public PortalFactory WithServices(Action<IServiceCollection> configure)
     {
         _services.Add(configure);

@@ -41,7 +41,7 @@ public static class SandboxWebhookSecret
         }
         var secret = File.ReadAllText(path, Encoding.UTF8).Trim();
         if (secret.Length == 0)
-            throw new InvalidOperationException($"{path} is empty. Delete it to generate a new sandbox webhook secret.");
+            throw new InvalidOperationException($"{path} is empty. Delete it to generate a new secret.");
         return secret;
     }
 

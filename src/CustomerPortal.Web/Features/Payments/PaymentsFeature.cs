@@ -47,7 +47,8 @@ public static class PaymentsFeature
             var header = http.RequestServices.GetRequiredService<CustomerPortal.Domain.Payments.Gateway.IPaymentGateway>().WebhookSignatureHeader;
             var outcome = await webhooks.HandleAsync(provider, new string(buffer, 0, read), http.Request.Headers[header].ToString(), ct);
             if (!outcome.IsRetryLater) return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
-            http.Response.Headers.RetryAfter = WebhookProcessor.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            var retryAfter = WebhookProcessor.RetryAfterSeconds;
+            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
             return Results.Problem(outcome.Message, statusCode: outcome.StatusCode, title: "Try again later");
         }).AllowAnonymous().DisableAntiforgery();
         return app;

@@ -51,7 +51,7 @@ public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, P
             // HTML error page: a verified event is never lost because of us.
             log.LogError(ex, "{Provider} event {EventId} ({Type}) could not be handled now; answered 503 for a retry",
                 provider, e.EventId, e.Type);
-            return new(StatusCodes.Status503ServiceUnavailable, "The event could not be handled now. Send it again later.");
+            return new(StatusCodes.Status503ServiceUnavailable, "The event could not be handled now. Send it again.");
         }
     }
 
