@@ -6,6 +6,12 @@ namespace CustomerPortal.Domain.Payments;
 /// </summary>
 public sealed class Payment
 {
+    /// <summary>
+    /// The currency the portal charges in (lower-case ISO 4217, as processors write it). Every payment is charged in
+    /// it, so it is not stored per payment.
+    /// </summary>
+    public const string ChargeCurrency = "usd";
+
     private readonly List<PaymentAllocation> _allocations = [];
 
     private Payment() { }
@@ -42,6 +48,7 @@ public sealed class Payment
     /// <summary>Derived from the draft being paid; unique, and sent to the processor as its idempotency key.</summary>
     public string IdempotencyKey { get; private set; } = "";
     public long AmountCents { get; private set; }
+    public string Currency => ChargeCurrency;
     public PaymentStatus Status { get; private set; }
     public PaymentMethodKind MethodKind { get; private set; }
     /// <summary>What the customer recognises: "Visa •••• 4242", "Chase checking •••• 6789". Never a full number.</summary>

@@ -47,6 +47,10 @@ public static class PaymentGatewayRegistration
                 // A relative path lives beside the portal's own data (content root/data), wherever the process starts.
                 .PostConfigure<Microsoft.Extensions.Hosting.IHostEnvironment>((o, env) =>
                     o.DatabasePath = Path.IsPathRooted(o.DatabasePath) ? o.DatabasePath : Path.Combine(env.ContentRootPath, o.DatabasePath))
+                // No webhook secret configured: the installation's own, generated beside the sandbox's database.
+                .PostConfigure(o => o.WebhookSecret = string.IsNullOrWhiteSpace(o.WebhookSecret)
+                    ? SandboxWebhookSecret.LoadOrCreate(Path.GetDirectoryName(Path.GetFullPath(o.DatabasePath))!)
+                    : o.WebhookSecret)
                 .ValidateOnStart();
             services.AddSingleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>();
             services.AddSingleton<SandboxProcessor>();

@@ -339,6 +339,9 @@ public sealed class SandboxProcessorTests : IDisposable
         Assert.Equal(("payment_intent.succeeded", charged.ProcessorPaymentId, PaymentStatus.Succeeded, 42L),
             (parsed.Event!.Type, parsed.Event.ProcessorPaymentId, parsed.Event.NewStatus!.Value, parsed.Event.PortalPaymentId!.Value));
         Assert.Equal(delivery.EventId, parsed.Event.EventId);
+        // what the portal checks the event against the payment it names with (ProcessorEventMatch)
+        Assert.Equal((12_345L, "usd", "draft-1"),
+            (parsed.Event.AmountCents, parsed.Event.Currency, parsed.Event.IdempotencyKey));
 
         await sandbox.MarkEventDeliveredAsync(delivery.EventId);
         Assert.Empty(await sandbox.GetPendingEventsAsync());

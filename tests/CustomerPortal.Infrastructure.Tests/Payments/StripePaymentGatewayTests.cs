@@ -368,6 +368,8 @@ public sealed class StripePaymentGatewayTests
         Assert.True(parsed.IsValid, parsed.RejectionReason);
         Assert.Equal(("evt_1", "pi_1", PaymentStatus.Succeeded, 42L),
             (parsed.Event!.EventId, parsed.Event.ProcessorPaymentId, parsed.Event.NewStatus!.Value, parsed.Event.PortalPaymentId!.Value));
+        Assert.Equal((12_345L, "usd", "pay-draft-abc"),
+            (parsed.Event.AmountCents, parsed.Event.Currency, parsed.Event.IdempotencyKey));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using CustomerPortal.Infrastructure.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,6 +16,7 @@ public class PortalFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cp-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings = new();
+    private readonly List<Action<IServiceCollection>> _services = [];
 
     static PortalFactory()
     {
@@ -48,6 +50,15 @@ public class PortalFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>
+    /// Replaces or adds services after the app's own (say, a gateway that throws); call before the first request.
+    /// </summary>
+    public PortalFactory WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -65,6 +76,7 @@ public class PortalFactory : WebApplicationFactory<Program>
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<CustomerPortal.Web.Hosting.ILogSinkContributor>(Logs);
         });
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 
     /// <summary>A scope over the app's services, to read or arrange the database directly.</summary>

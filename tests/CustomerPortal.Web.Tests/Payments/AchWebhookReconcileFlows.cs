@@ -2,9 +2,11 @@ using System.Net;
 using System.Text;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Payments;
+using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Web.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Tests.Payments;
 
@@ -84,7 +86,7 @@ public sealed class AchWebhookReconcileFlows : IAsyncLifetime
             if (header is not null) request.Headers.TryAddWithoutValidation("Sandbox-Signature", header);
             return http.SendAsync(request);
         }
-        var secret = "whsec_sandbox_local_development_only";
+        var secret = _kit.Factory.Services.GetRequiredService<IOptions<SandboxOptions>>().Value.WebhookSecret;
         var now = _kit.Factory.Clock.GetUtcNow().ToUnixTimeSeconds();
         Assert.Equal(HttpStatusCode.BadRequest, (await Post(succeeded.Body, null)).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Post(succeeded.Body, WebhookSignature.Header("whsec_forged", now, succeeded.Body))).StatusCode);

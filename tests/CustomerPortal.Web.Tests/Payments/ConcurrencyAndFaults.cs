@@ -1,10 +1,14 @@
+using System.Globalization;
 using System.Net;
 using CustomerPortal.Domain.Payments;
+using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Moq;
+using Serilog.Events;
 
 namespace CustomerPortal.Web.Tests.Payments;
 
@@ -112,6 +116,73 @@ public sealed class ConcurrencyAndFaults
         var failed = statuses.SingleOrDefault(s => s.Key == PaymentStatus.Failed)?.Count ?? 0;
         Assert.Equal(fault == "DropResponseAfterCharge" ? 0 : unknown, failed); // a dropped answer was charged: it succeeds; a timeout never charged: it fails
         await kit.AssertInvariantsAsync(settled: true);
+    }
+
+    [Fact]
+    public async Task APaymentTheProcessorCannotAnswerForWaitsWithBackoffWhileTheReconcilerSettlesTheOthers()
+    {
+        // Three charges made, their answers lost: three unknown payments, each found again by its idempotency key.
+        await using var kit = await PayKit.StartAsync(f =>
+            f.With("Payments:Sandbox:Faults", "DropResponseAfterCharge"));
+        var invoices = await kit.OpenInvoicesAsync(3);
+        var token = await kit.CardTokenAsync(PayKit.Visa);
+        var access = await AccessAsync(kit);
+        var ids = new List<long>();
+        for (var n = 0; n < invoices.Count; n++)
+        {
+            var user = $"unknown-{n}";
+            await kit.SelectAsync([invoices[n].Id], userId: user);
+            var revision = await kit.DbAsync(db =>
+                db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
+            await using var scope = kit.Factory.Scope();
+            var pay = new PayCommand(revision, invoices[n].BalanceCents, null, token, false, false);
+            var outcome = await scope.ServiceProvider.GetRequiredService<PaymentService>()
+                .SubmitAsync(access with { ActorUserId = user }, pay, new PayClient("127.0.0.1", "test", "http://x"));
+            ids.Add(outcome.PaymentId!.Value);
+        }
+        Assert.All(await StatusesAsync(kit, ids), s => Assert.Equal(PaymentStatus.Unknown, s));
+
+        // The processor's API fails for the oldest of them, the first the reconciler asks about.
+        var broken = ids[0];
+        var processorDown = true;
+        var down = new Stripe.StripeException(HttpStatusCode.ServiceUnavailable, null, "Down");
+        var gateway = new Mock<IPaymentGateway>();
+        gateway.Setup(g => g.FindPaymentAsync(It.IsAny<PaymentLookup>(), It.IsAny<CancellationToken>()))
+            .Returns((PaymentLookup lookup, CancellationToken ct) => processorDown && lookup.PortalPaymentId == broken
+                ? Task.FromException<ProcessorPayment?>(down)
+                : kit.Sandbox.FindPaymentAsync(lookup, ct));
+        async Task<int?> ReconcileAsync()
+        {
+            await using var scope = kit.Factory.Scope();
+            var sp = scope.ServiceProvider;
+            return await ActivatorUtilities.CreateInstance<PaymentReconciler>(sp, gateway.Object).RunOnceAsync("test");
+        }
+        kit.Factory.Clock.Advance(TimeSpan.FromMinutes(3));
+
+        Assert.Equal(2, await ReconcileAsync());
+        Assert.Equal([PaymentStatus.Unknown, PaymentStatus.Succeeded, PaymentStatus.Succeeded],
+            await StatusesAsync(kit, ids));
+        var brokenId = broken.ToString(CultureInfo.InvariantCulture);
+        Assert.Contains(kit.Factory.Logs.Raw, e => e.Level == LogEventLevel.Warning && e.Exception == down
+            && e.Properties.TryGetValue("PaymentId", out var id) && id.ToString() == brokenId);
+        await kit.AssertInvariantsAsync();
+
+        // Not asked again on the very next pass (backoff), but once its wait is over; then it settles.
+        Assert.Equal(0, await ReconcileAsync());
+        gateway.Verify(g => g.FindPaymentAsync(It.Is<PaymentLookup>(l => l.PortalPaymentId == broken),
+            It.IsAny<CancellationToken>()), Times.Once);
+        processorDown = false;
+        kit.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(1, await ReconcileAsync());
+        Assert.Equal(PaymentStatus.Succeeded, (await StatusesAsync(kit, [broken])).Single());
+        await kit.AssertInvariantsAsync(settled: true);
+    }
+
+    private static async Task<List<PaymentStatus>> StatusesAsync(PayKit kit, IReadOnlyList<long> ids)
+    {
+        var byId = await kit.DbAsync(db =>
+            db.Payments.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Status));
+        return ids.Select(id => byId[id]).ToList();
     }
 
     private static Task<CustomerAccess> AccessAsync(PayKit kit) =>

@@ -15,7 +15,7 @@ public sealed record ChargeRequest
     public required string ProcessorCustomerId { get; init; }
     public required string PaymentMethodToken { get; init; }
     public required long AmountCents { get; init; }
-    public string Currency { get; init; } = "usd";
+    public string Currency { get; init; } = Payment.ChargeCurrency;
     /// <summary>The payment row's key (payments.md, Idempotency); sent to the processor unchanged.</summary>
     public required string IdempotencyKey { get; init; }
     public required ChargeMetadata Metadata { get; init; }
@@ -134,7 +134,10 @@ public enum DetachOutcome
     NotOwned,
 }
 
-/// <summary>A verified processor event, reduced to what the portal acts on.</summary>
+/// <summary>
+/// A verified processor event, reduced to what the portal acts on. Amount, currency and idempotency key are the event's
+/// payment object's, so that <see cref="ProcessorEventMatch"/> can tell whether it belongs to the payment it names.
+/// </summary>
 public sealed record ProcessorEvent(
     string EventId,
     string Type,
@@ -143,7 +146,10 @@ public sealed record ProcessorEvent(
     PaymentStatus? NewStatus, // null for events that do not move a payment
     long? PortalPaymentId,
     string? FailureCode = null,
-    string? FailureMessage = null);
+    string? FailureMessage = null,
+    long? AmountCents = null,
+    string? Currency = null,
+    string? IdempotencyKey = null);
 
 /// <summary>Either a verified event or the reason it was rejected (answer 400, change nothing).</summary>
 public sealed record WebhookParseResult(ProcessorEvent? Event, string? RejectionReason)

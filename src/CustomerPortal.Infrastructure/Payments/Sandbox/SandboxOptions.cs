@@ -21,8 +21,11 @@ public sealed class SandboxOptions
 
     /// <summary>The sandbox's own SQLite file, apart from the portal's database: it plays the processor's servers.</summary>
     public string DatabasePath { get; set; } = Path.Combine("data", "sandbox-processor.db");
-    /// <summary>Signs the sandbox's webhook events; the same value verifies them on the portal's webhook path.</summary>
-    public string WebhookSecret { get; set; } = "whsec_sandbox_local_development_only";
+    /// <summary>
+    /// Signs the sandbox's webhook events; the same value verifies them on the portal's webhook path. When it is not
+    /// configured, the installation's own is used (<see cref="SandboxWebhookSecret"/>, generated on first start).
+    /// </summary>
+    public string WebhookSecret { get; set; } = "";
     /// <summary>How long an ACH debit stays processing before <see cref="SandboxProcessor.SettleDueAsync"/> settles it.</summary>
     public TimeSpan AchSettlementDelay { get; set; } = TimeSpan.FromMinutes(2);
     public SandboxFault Faults { get; set; } = SandboxFault.None;

@@ -385,6 +385,9 @@ public sealed class SandboxProcessor : IPaymentGateway
             var obj = root.GetProperty("data").GetProperty("object");
             var metadata = obj.GetProperty("metadata");
             long? portalId = metadata.TryGetProperty("portal_payment_id", out var p) && long.TryParse(p.GetString(), CultureInfo.InvariantCulture, out var n) ? n : null;
+            long? amount = obj.TryGetProperty("amount", out var a) && a.TryGetInt64(out var cents) ? cents : null;
+            var currency = obj.TryGetProperty("currency", out var c) ? c.GetString() : null;
+            var key = metadata.TryGetProperty("idempotency_key", out var k) ? k.GetString() : null;
             string? code = obj.TryGetProperty("last_payment_error", out var err) && err.ValueKind == JsonValueKind.Object ? err.GetProperty("code").GetString() : null;
             string? message = code is null ? null : err.GetProperty("message").GetString();
             PaymentStatus? status = type switch
@@ -395,8 +398,9 @@ public sealed class SandboxProcessor : IPaymentGateway
                 "payment_intent.payment_failed" => PaymentStatus.Failed,
                 _ => null,
             };
-            return WebhookParseResult.Accepted(new ProcessorEvent(root.GetProperty("id").GetString()!, type,
-                DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("created").GetInt64()), obj.GetProperty("id").GetString(), status, portalId, code, message));
+            var created = DateTimeOffset.FromUnixTimeSeconds(root.GetProperty("created").GetInt64());
+            return WebhookParseResult.Accepted(new ProcessorEvent(root.GetProperty("id").GetString()!, type, created,
+                obj.GetProperty("id").GetString(), status, portalId, code, message, amount, currency, key));
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {

@@ -428,6 +428,7 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         var payment = ToProcessorPayment(intent);
         var code = status == PaymentStatus.Failed ? payment.FailureCode ?? DeclineCode(intent.LastPaymentError) : null;
         return WebhookParseResult.Accepted(new ProcessorEvent(stripeEvent.Id, stripeEvent.Type, created, intent.Id, status, payment.PortalPaymentId,
-            code, code is null ? null : payment.FailureMessage ?? FailureMessages.For(code)));
+            code, code is null ? null : payment.FailureMessage ?? FailureMessages.For(code),
+            payment.AmountCents, payment.Currency, payment.IdempotencyKey));
     }
 }

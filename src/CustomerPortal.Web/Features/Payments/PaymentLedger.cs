@@ -4,12 +4,22 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.Payments;
 
-/// <summary>What the processor says about a payment: the status to move to and the details that go with it.</summary>
+/// <summary>
+/// What the processor says about a payment: the status to move to and the details that go with it. <see cref="Claim"/>
+/// is set when the verdict is the processor's record of a payment (an event, the reconciler, a re-read): the ledger
+/// applies it only to the payment it matches (<see cref="ProcessorEventMatch"/>).
+/// </summary>
 public sealed record ProcessorVerdict(PaymentStatus Status, string? ProcessorPaymentId, string? FailureCode = null, string? FailureMessage = null,
-    string? NextActionUrl = null);
+    string? NextActionUrl = null, ProcessorClaim? Claim = null);
 
 /// <summary>The result of applying a verdict: where the payment was, where it is now, and whether it moved.</summary>
-public sealed record LedgerMove(long PaymentId, PaymentStatus From, PaymentStatus To, bool Moved);
+public sealed record LedgerMove(long PaymentId, PaymentStatus From, PaymentStatus To, bool Moved)
+{
+    /// <summary>How the verdict's processor payment differs from this payment (then nothing changed).</summary>
+    public ProcessorMismatch Mismatch { get; init; }
+
+    public bool Refused => Mismatch != ProcessorMismatch.None;
+}
 
 /// <summary>
 /// The one place where money moves on invoices after the write-ahead: a processor verdict (the charge's answer, an
@@ -17,7 +27,8 @@ public sealed record LedgerMove(long PaymentId, PaymentStatus From, PaymentStatu
 /// pending becomes paid (succeeded), goes back to the balance (failed, returned while processing) or paid goes back
 /// (returned after success). Late, repeated or out-of-order verdicts do not move the payment, so they move no money.
 /// Concurrent verdicts for one payment meet on the payment's and invoices' Version tokens: the loser re-reads and
-/// re-applies (bounded retry).
+/// re-applies (bounded retry). A verdict from a processor payment that is not this payment changes nothing and is
+/// logged as a security warning.
 /// </summary>
 public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<PaymentLedger> log)
 {
@@ -47,6 +58,15 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
             {
                 payment ??= await PaymentPathQueries.PaymentWithAllocationsTracked(db, paymentId);
                 if (payment is null) return null;
+                var claim = verdict.Claim;
+                var mismatch = claim is null ? ProcessorMismatch.None : ProcessorEventMatch.Check(payment, claim);
+                if (mismatch != ProcessorMismatch.None)
+                {
+                    await tx.RollbackAsync(ct);
+                    log.LogWarning("Security: processor payment {ProcessorPaymentId} is not payment {PaymentId} "
+                        + "({Mismatch}); nothing applied", claim!.ProcessorPaymentId, paymentId, mismatch);
+                    return new LedgerMove(paymentId, payment.Status, payment.Status, false) { Mismatch = mismatch };
+                }
                 var now = clock.GetUtcNow();
                 var from = payment.Status;
                 if (verdict.ProcessorPaymentId is { Length: > 0 } pid && payment.ProcessorPaymentId is null) payment.RecordProcessorId(pid, now);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Payments;
 using CustomerPortal.Web.Features.PaymentMethods;
@@ -24,6 +25,7 @@ public static class PaymentsFeature
         services.AddScoped<DemoPaymentMethodSeeder>();
         services.AddScoped<WebhookProcessor>();
         services.AddScoped<PaymentReconciler>();
+        services.AddSingleton<ReconcileBackoff>();
         services.AddScoped<JobLeases>();
         services.AddScoped<SandboxRelay>();
         services.AddSingleton<PaymentJobs>();
@@ -45,7 +47,10 @@ public static class PaymentsFeature
             if (read > WebhookProcessor.MaxBodyBytes) return Results.Text("The event is too large.", statusCode: 413);
             var header = http.RequestServices.GetRequiredService<CustomerPortal.Domain.Payments.Gateway.IPaymentGateway>().WebhookSignatureHeader;
             var outcome = await webhooks.HandleAsync(provider, new string(buffer, 0, read), http.Request.Headers[header].ToString(), ct);
-            return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
+            if (!outcome.IsRetryLater) return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
+            var retryAfter = WebhookProcessor.RetryAfterSeconds;
+            http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+            return Results.Problem(outcome.Message, statusCode: outcome.StatusCode, title: "Try again later");
         }).AllowAnonymous().DisableAntiforgery();
         return app;
     }
