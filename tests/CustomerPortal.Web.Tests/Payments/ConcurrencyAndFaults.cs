@@ -125,12 +125,12 @@ public sealed class ConcurrencyAndFaults
         await using var kit = await PayKit.StartAsync(f =>
             f.With("Payments:Sandbox:Faults", "DropResponseAfterCharge"));
         var invoices = await kit.OpenInvoicesAsync(3);
-        var token = await kit.CardTokenAsync(PayKit.Visa);
         var access = await AccessAsync(kit);
         var ids = new List<long>();
         for (var n = 0; n < invoices.Count; n++)
         {
             var user = $"unknown-{n}";
+            var token = await kit.CardEnteredByAsync(access with { ActorUserId = user });
             await kit.SelectAsync([invoices[n].Id], userId: user);
             var revision = await kit.DbAsync(db =>
                 db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
