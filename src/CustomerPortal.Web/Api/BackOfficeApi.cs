@@ -30,6 +30,9 @@ public static class BackOfficeApi
         services.AddScoped<DemoApiKeySeeder>();
         services.AddHostedService<DemoApiKeysAtStart>();
         services.AddSingleton<ApiJson>();
+        // A value that cannot be bound is answered by ApiParameters as problem details in every environment; in
+        // Development ASP.NET Core would otherwise throw before the API's filters run and show its error page.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddSingleton<ApiFallback>();
         services.AddScoped<CustomerApiService>();
         services.AddScoped<PortalUserApiService>();
@@ -79,6 +82,7 @@ public static class BackOfficeApi
         var api = app.MapGroup(Prefix)
             .RequireAuthorization(ApiKeyAuthenticationHandler.Policy)
             .AddEndpointFilter<ApiErrorFilter>()
+            .AddEndpointFilterFactory(ApiParameters.Check)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
 
@@ -107,7 +111,8 @@ public static class BackOfficeApi
             .RequireProPlanForApi()
             .ProducesProblem(StatusCodes.Status404NotFound).WithName("ListSavedPaymentMethods")
             .WithSummary("The customer's saved cards and bank accounts: brand or bank, last 4, expiry. Never full numbers.");
-        customers.MapPost("/{id}/payment-methods/{methodId:long}/charges",
+        // Numbers in paths have no route constraint: a malformed one is a 400 naming it (ApiParameters), not a 404.
+        customers.MapPost("/{id}/payment-methods/{methodId}/charges",
                 async (string id, long methodId, HttpContext http, ApiJson json, PaymentApiService payments, IBackOfficeCharges charges, CancellationToken ct) =>
                 {
                     var companyId = http.User.CompanyId();
@@ -175,8 +180,10 @@ public static class BackOfficeApi
                 svc.ListAsync(http.User.CompanyId(), after, limit, ct))
             .ProducesValidationProblem().WithName("ListPayments")
             .WithSummary("Payments with an id above the cursor 'after', oldest first; pass nextCursor back as 'after'.");
-        payments.MapGet("/{id:long}", (long id, HttpContext http, PaymentApiService svc, CancellationToken ct) => svc.GetAsync(http.User.CompanyId(), id, ct))
-            .ProducesProblem(StatusCodes.Status404NotFound).WithName("GetPayment").WithSummary("Read a payment with its allocations to invoices.");
+        payments.MapGet("/{id}", (long id, HttpContext http, PaymentApiService svc, CancellationToken ct) =>
+                svc.GetAsync(http.User.CompanyId(), id, ct))
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetPayment").WithSummary("Read a payment with its allocations to invoices.");
 
         api.MapPost("/keys/rotate", async (HttpContext http, ApiKeyService keys, CancellationToken ct) =>
             {
