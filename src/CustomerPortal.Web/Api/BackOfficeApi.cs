@@ -126,6 +126,7 @@ public static class BackOfficeApi
             .RequireProPlanForApi()
             .Accepts<ChargeRequest>("application/json").Produces<PaymentView>(StatusCodes.Status201Created).Produces<PaymentView>()
             .Produces<PaymentView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("ChargeSavedPaymentMethod")
@@ -253,13 +254,20 @@ public static class BackOfficeApi
     /// <summary>
     /// 201 with the payment when it succeeded or is pending (ACH), 200 with it when the key had already made it; 402 with
     /// the processor's reason when declined (nothing applied); 202 with it while the processor's answer is unknown
-    /// (the reconciler settles it; read it again by id).
+    /// (the reconciler settles it; read it again by id). A repeat while the first request is still at the processor has
+    /// no answer to repeat yet: 409, as Stripe answers a key in use, naming the payment (send again for the answer).
     /// </summary>
     private static IResult ChargeAnswer(PaymentView payment, bool replayed)
     {
         var location = $"{Prefix}/payments/{payment.Id}";
         switch (payment.Status)
         {
+            case nameof(PaymentStatus.Submitted) when replayed:
+                var inFlight = ApiProblem.Conflict(
+                    $"A charge with this Idempotency-Key is still in progress (payment {payment.Id}). " +
+                    "Send the same request again in a few seconds for its answer; nothing more will be charged.");
+                inFlight.Extensions["paymentId"] = payment.Id;
+                return inFlight.ToResult();
             case nameof(PaymentStatus.Failed) or nameof(PaymentStatus.Returned):
                 var declined = new ApiProblem(StatusCodes.Status402PaymentRequired, "The payment was declined",
                     payment.FailureMessage ?? "The payment was declined. Nothing was charged.");
