@@ -30,6 +30,9 @@ public static class BackOfficeApi
         services.AddScoped<DemoApiKeySeeder>();
         services.AddHostedService<DemoApiKeysAtStart>();
         services.AddSingleton<ApiJson>();
+        // A value that cannot be bound is answered by ApiParameters as problem details in every environment; in
+        // Development ASP.NET Core would otherwise throw before the API's filters run and show its error page.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         services.AddSingleton<ApiFallback>();
         services.AddScoped<CustomerApiService>();
         services.AddScoped<PortalUserApiService>();
@@ -79,6 +82,7 @@ public static class BackOfficeApi
         var api = app.MapGroup(Prefix)
             .RequireAuthorization(ApiKeyAuthenticationHandler.Policy)
             .AddEndpointFilter<ApiErrorFilter>()
+            .AddEndpointFilterFactory(ApiParameters.Check)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
 
@@ -107,7 +111,8 @@ public static class BackOfficeApi
             .RequireProPlanForApi()
             .ProducesProblem(StatusCodes.Status404NotFound).WithName("ListSavedPaymentMethods")
             .WithSummary("The customer's saved cards and bank accounts: brand or bank, last 4, expiry. Never full numbers.");
-        customers.MapPost("/{id}/payment-methods/{methodId:long}/charges",
+        // Numbers in paths have no route constraint: a malformed one is a 400 naming it (ApiParameters), not a 404.
+        customers.MapPost("/{id}/payment-methods/{methodId}/charges",
                 async (string id, long methodId, HttpContext http, ApiJson json, PaymentApiService payments, IBackOfficeCharges charges, CancellationToken ct) =>
                 {
                     var companyId = http.User.CompanyId();
@@ -121,6 +126,7 @@ public static class BackOfficeApi
             .RequireProPlanForApi()
             .Accepts<ChargeRequest>("application/json").Produces<PaymentView>(StatusCodes.Status201Created).Produces<PaymentView>()
             .Produces<PaymentView>(StatusCodes.Status202Accepted).ProducesProblem(StatusCodes.Status402PaymentRequired)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .WithName("ChargeSavedPaymentMethod")
@@ -175,8 +181,10 @@ public static class BackOfficeApi
                 svc.ListAsync(http.User.CompanyId(), after, limit, ct))
             .ProducesValidationProblem().WithName("ListPayments")
             .WithSummary("Payments with an id above the cursor 'after', oldest first; pass nextCursor back as 'after'.");
-        payments.MapGet("/{id:long}", (long id, HttpContext http, PaymentApiService svc, CancellationToken ct) => svc.GetAsync(http.User.CompanyId(), id, ct))
-            .ProducesProblem(StatusCodes.Status404NotFound).WithName("GetPayment").WithSummary("Read a payment with its allocations to invoices.");
+        payments.MapGet("/{id}", (long id, HttpContext http, PaymentApiService svc, CancellationToken ct) =>
+                svc.GetAsync(http.User.CompanyId(), id, ct))
+            .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound)
+            .WithName("GetPayment").WithSummary("Read a payment with its allocations to invoices.");
 
         api.MapPost("/keys/rotate", async (HttpContext http, ApiKeyService keys, CancellationToken ct) =>
             {
@@ -246,13 +254,20 @@ public static class BackOfficeApi
     /// <summary>
     /// 201 with the payment when it succeeded or is pending (ACH), 200 with it when the key had already made it; 402 with
     /// the processor's reason when declined (nothing applied); 202 with it while the processor's answer is unknown
-    /// (the reconciler settles it; read it again by id).
+    /// (the reconciler settles it; read it again by id). A repeat while the first request is still at the processor has
+    /// no answer to repeat yet: 409, as Stripe answers a key in use, naming the payment (send again for the answer).
     /// </summary>
     private static IResult ChargeAnswer(PaymentView payment, bool replayed)
     {
         var location = $"{Prefix}/payments/{payment.Id}";
         switch (payment.Status)
         {
+            case nameof(PaymentStatus.Submitted) when replayed:
+                var inFlight = ApiProblem.Conflict(
+                    $"A charge with this Idempotency-Key is still in progress (payment {payment.Id}). " +
+                    "Send the same request again in a few seconds for its answer; nothing more will be charged.");
+                inFlight.Extensions["paymentId"] = payment.Id;
+                return inFlight.ToResult();
             case nameof(PaymentStatus.Failed) or nameof(PaymentStatus.Returned):
                 var declined = new ApiProblem(StatusCodes.Status402PaymentRequired, "The payment was declined",
                     payment.FailureMessage ?? "The payment was declined. Nothing was charged.");

@@ -1,16 +1,26 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Cryptography;
 using CustomerPortal.Infrastructure.Identity;
 using CustomerPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Controllers;
 
 [Route("account")]
-public sealed class AccountController(SignInManager<PortalUser> signIn, UserManager<PortalUser> users, ILogger<AccountController> log) : Controller
+public sealed class AccountController(
+    SignInManager<PortalUser> signIn,
+    UserManager<PortalUser> users,
+    IPasswordHasher<PortalUser> hasher,
+    IOptions<IdentityOptions> identity,
+    ILogger<AccountController> log) : Controller
 {
+    /// <summary>A hash no password matches, checked when there is no password to check.</summary>
+    private static string? s_nobodysHash;
+
     [HttpGet("sign-in")]
     [AllowAnonymous]
     public IActionResult SignIn(string? returnUrl = null) =>
@@ -22,22 +32,33 @@ public sealed class AccountController(SignInManager<PortalUser> signIn, UserMana
     public async Task<IActionResult> SignIn(SignInForm form)
     {
         if (!ModelState.IsValid) return View(form);
-        var result = await signIn.PasswordSignInAsync(form.Email.Trim(), form.Password, isPersistent: false, lockoutOnFailure: true);
+        var email = form.Email.Trim();
+        var user = await users.FindByNameAsync(email);
+        var result = user is null
+            ? Microsoft.AspNetCore.Identity.SignInResult.Failed
+            : await signIn.PasswordSignInAsync(user, form.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.Succeeded)
         {
-            log.LogInformation("Signed in {Email}", form.Email.Trim());
+            log.LogInformation("Signed in {Email}", email);
             return LocalRedirect(SafeReturnUrl(form.ReturnUrl));
         }
-        if (result.IsLockedOut)
-        {
-            log.LogWarning("Sign-in refused: account locked {Email}", form.Email.Trim());
-            ModelState.AddModelError("", "This account is locked after too many failed attempts. Try again in 15 minutes.");
-        }
-        else
-        {
-            ModelState.AddModelError("", "The email or password is not right.");
-        }
+        // An unknown email, a wrong password and a locked account get the same answer at about the same cost, so
+        // that nobody can learn which emails have an account: Identity refuses a locked account before checking its
+        // password, and an unknown email has no password to check, so both check one against a hash nobody matches.
+        if (user is null || result.IsLockedOut) CheckAgainstNobody(form.Password);
+        if (result.IsLockedOut) log.LogWarning("Sign-in refused: account locked {Email}", email);
+        var lockout = identity.Value.Lockout;
+        ModelState.AddModelError("", "The email or password is not right. " +
+            $"After {lockout.MaxFailedAccessAttempts} failed attempts in a row, " +
+            $"sign-in is paused for {(int)lockout.DefaultLockoutTimeSpan.TotalMinutes} minutes.");
         return View(form);
+    }
+
+    private void CheckAgainstNobody(string password)
+    {
+        var nobody = new PortalUser();
+        s_nobodysHash ??= hasher.HashPassword(nobody, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        hasher.VerifyHashedPassword(nobody, s_nobodysHash, password);
     }
 
     [HttpPost("sign-out")]

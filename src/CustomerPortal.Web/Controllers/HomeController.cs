@@ -1,3 +1,4 @@
+using System.Globalization;
 using CustomerPortal.Infrastructure.Identity;
 using CustomerPortal.Web.Hosting;
 using Microsoft.AspNetCore.Authorization;
@@ -21,12 +22,17 @@ public sealed class HomeController(ICustomerContext customers) : Controller
     [Route("/error/{status:int}")]
     [AllowAnonymous]
     [IgnoreAntiforgeryToken]
-    public IActionResult Error(int? status = null)
+    public IActionResult Error()
     {
-        var code = status ?? 500;
-        return View("Error", code);
+        // Read from the route, not bound: run again for a request whose form cannot be read, MVC binds no parameter.
+        var route = RouteData.Values["status"]?.ToString();
+        var status = int.TryParse(route, CultureInfo.InvariantCulture, out var s) ? s : 500;
+        return View("Error", new ErrorPage(status));
     }
 }
+
+/// <summary>The error page: the status, and what was wrong when the portal can say it in plain words.</summary>
+public sealed record ErrorPage(int Status, string? Message = null);
 
 /// <summary>Where the landing redirects go; features set these when they arrive.</summary>
 public static class PortalRoutes

@@ -25,6 +25,7 @@ public sealed class TableStateInput
 /// </summary>
 [Route("pay")]
 [EnableRateLimiting(PortalComposition.PayPageConcurrencyPolicy)]
+[RefuseUnreadableNumbers]
 public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQuery pages, PaymentDraftService drafts) : Controller
 {
     private const string NoticeKey = "pay.notice";

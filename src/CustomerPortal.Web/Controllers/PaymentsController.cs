@@ -31,6 +31,7 @@ public sealed class PayForm
 
 /// <summary>Checkout ("How will you be paying today?" and Pay), a payment's result, and payment history.</summary>
 [RequiresProPlan]
+[RefuseUnreadableNumbers]
 public sealed class PaymentsController(ICustomerContext customers, PaymentQueries queries, PaymentService payments) : Controller
 {
     [HttpGet("/pay/checkout")]

@@ -15,6 +15,7 @@ public static class PortalFeatures
     public static IServiceCollection AddPortalFeatures(this IServiceCollection services, IConfiguration config)
     {
         _ = config;
+        services.AddFormInputRules();
         services.AddDocuments();
         services.AddBackOfficeApi(config);
         services.AddStaffFeature();

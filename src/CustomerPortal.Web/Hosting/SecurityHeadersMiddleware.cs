@@ -3,6 +3,9 @@ namespace CustomerPortal.Web.Hosting;
 /// <summary>
 /// Security headers on every response. The CSP allows no inline script: pages load their scripts from /js and /lib.
 /// Stripe's Payment Element needs js.stripe.com and its frames when the Stripe processor is configured.
+/// Every answer of the app (pages, PDFs, API, error pages) is <c>Cache-Control: private, no-store</c> unless it set its
+/// own: they carry a customer's figures and documents. Only static files (served before routing, so without an
+/// endpoint) may be kept by a cache.
 /// </summary>
 public sealed class SecurityHeadersMiddleware(RequestDelegate next, IConfiguration config)
 {
@@ -26,6 +29,17 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, IConfigurati
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         headers.XFrameOptions = "DENY";
         headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()";
+        context.Response.OnStarting(NotStoredUnlessStatic, context);
         return next(context);
+    }
+
+    public const string NotStored = "private, no-store";
+
+    private static Task NotStoredUnlessStatic(object state)
+    {
+        var context = (HttpContext)state;
+        var headers = context.Response.Headers;
+        if (context.GetEndpoint() is not null && headers.CacheControl.Count == 0) headers.CacheControl = NotStored;
+        return Task.CompletedTask;
     }
 }

@@ -177,11 +177,18 @@ public sealed class ChargeApiTests(ChargePortal portal) : IClassFixture<ChargePo
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => ChargeRawAsync(Rocky, card, json, key))));
 
+        // Each answer is the payment (201 to the request that made it, 200 to a repeat after it was answered) or, to a
+        // repeat while the first request is still at the processor, 409 naming the payment.
         var statuses = responses.Select(r => r.StatusCode).ToList();
-        Assert.All(statuses, s => Assert.Contains(s, new[] { HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Accepted }));
+        Assert.All(statuses, s =>
+            Assert.Contains(s, new[] { HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Conflict }));
         Assert.Single(statuses, s => s == HttpStatusCode.Created);
         var ids = new HashSet<long>();
-        foreach (var r in responses) ids.Add(JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64());
+        foreach (var r in responses)
+        {
+            var body = JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement;
+            ids.Add(body.GetProperty(r.StatusCode == HttpStatusCode.Conflict ? "paymentId" : "id").GetInt64());
+        }
         var id = Assert.Single(ids);
         Assert.Single(await Kit.Sandbox.ListChargesAsync(), c => c.PortalPaymentId == id);
         Assert.Equal(1, await Kit.DbAsync(db => db.Payments.CountAsync(p => p.IdempotencyKey == $"api-{Kit.CompanyId}-{key}")));
@@ -382,7 +389,8 @@ public sealed class ChargeApiUnknownOutcomeTests
         Assert.Equal(HttpStatusCode.Redirect, (await kit.Client.PostAsync("/pay/methods", new() { ["token"] = token, ["return_url"] = "/pay/checkout" }, tokenPage: "/pay/history")).StatusCode);
         var method = await kit.DbAsync(db => db.SavedPaymentMethods.Where(m => m.ProcessorMethodId == token).Select(m => m.Id).SingleAsync());
         var invoice = (await kit.OpenInvoicesAsync(1))[0];
-        var external = await kit.DbAsync(db => db.Invoices.Where(i => i.Id == invoice.Id).Select(i => i.ExternalId).SingleAsync());
+        var external = await kit.DbAsync(db =>
+            db.Invoices.Where(i => i.Id == invoice.Id).Select(i => i.ExternalId).SingleAsync());
         var client = kit.Factory.CreateClient();
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/customers/CUST-1001/payment-methods/{method}/charges")
@@ -407,5 +415,74 @@ public sealed class ChargeApiUnknownOutcomeTests
     {
         await using var scope = kit.Factory.Scope();
         return (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(kit.CompanyId)).Key;
+    }
+}
+
+/// <summary>
+/// A repeat of a charge whose first request is still at the processor (written ahead, no answer yet): 409, as Stripe
+/// answers a key still in use, naming the payment; once the first request has its answer, a repeat gets it (200).
+/// </summary>
+public sealed class ChargeApiInFlightTests
+{
+    [Fact]
+    public async Task ARepeatWhileTheFirstRequestIsInFlightIs409AndChargesNothing()
+    {
+        await using var kit = await PayKit.StartAsync();
+        await using var scope = kit.Factory.Scope();
+        var apiKey = (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(kit.CompanyId)).Key;
+        var token = await kit.CardTokenAsync(PayKit.Visa);
+        var fields = new Dictionary<string, string> { ["token"] = token, ["return_url"] = "/pay/checkout" };
+        var saved = await kit.Client.PostAsync("/pay/methods", fields, tokenPage: "/pay/history");
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var method = await kit.DbAsync(db => db.SavedPaymentMethods.SingleAsync(m => m.ProcessorMethodId == token));
+        var invoice = (await kit.OpenInvoicesAsync(1))[0];
+        const string key = "in-flight-1";
+        // What the first request has done while it waits for the processor: the payment written ahead, money pending.
+        var paymentId = await kit.DbAsync(async db =>
+        {
+            var tracked = await db.Invoices.SingleAsync(i => i.Id == invoice.Id);
+            var paymentKey = BackOfficeChargeService.PaymentKey(kit.CompanyId, key);
+            var payment = new Payment(kit.CompanyId, kit.CustomerId, paymentKey,
+                method.Kind, method.Summary, method.Id, method.ProcessorMethodId, PaymentSource.BackOffice, "api:first",
+                kit.Factory.Clock.GetUtcNow(), [new PaymentAllocation(tracked.Id, tracked.BalanceCents)]);
+            tracked.ReservePending(tracked.BalanceCents);
+            db.Payments.Add(payment);
+            await db.SaveChangesAsync();
+            return payment.Id;
+        });
+        var client = kit.Factory.CreateClient();
+        client.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        var external = await kit.DbAsync(db =>
+            db.Invoices.Where(i => i.Id == invoice.Id).Select(i => i.ExternalId).SingleAsync());
+        HttpRequestMessage Repeat()
+        {
+            var url = $"/api/v1/customers/CUST-1001/payment-methods/{method.Id}/charges";
+            var request = new HttpRequestMessage(HttpMethod.Post, url)
+            {
+                Content = JsonContent.Create(new { invoiceIds = new[] { external } }),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            return request;
+        }
+
+        var problem = await (await client.SendAsync(Repeat())).ProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Equal(paymentId, problem.GetProperty("paymentId").GetInt64());
+        Assert.Contains("still", problem.GetProperty("detail").GetString());
+        Assert.Empty(await kit.Sandbox.ListChargesAsync());
+        Assert.Equal(1, await kit.DbAsync(db => db.Payments.CountAsync()));
+
+        // The first request gets its answer; from then on a repeat is answered with the payment.
+        await kit.DbAsync(async db =>
+        {
+            var payment = await db.Payments.SingleAsync(p => p.Id == paymentId);
+            var tracked = await db.Invoices.SingleAsync(i => i.Id == invoice.Id);
+            payment.TryMoveTo(PaymentStatus.Succeeded, kit.Factory.Clock.GetUtcNow());
+            tracked.SettlePending(tracked.PendingCents);
+            return await db.SaveChangesAsync();
+        });
+        var answered = await (await client.SendAsync(Repeat())).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(paymentId, answered.GetProperty("id").GetInt64());
+        Assert.Equal("Succeeded", answered.GetProperty("status").GetString());
     }
 }

@@ -2,7 +2,9 @@ using System.Net;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using UglyToad.PdfPig;
 
 namespace CustomerPortal.Web.Tests.Documents;
@@ -76,15 +78,50 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
     }
 
     [Fact]
-    public async Task AReceiptListsWhatThePaymentPaidAndAPaidInvoiceStaysDownloadable()
+    public async Task EveryDocumentIsSentPrivateAndNeverStored()
     {
         var client = await PortalClient.SignedInAsync(portal.Factory, DemoAccounts.SecondCustomer);
         var alpine = await CustomerIdAsync("Alpine Events Co.");
-        var (paymentId, receipt, invoiceId, invoiceNumber) = await portal.Factory.WithDbAsync(async db =>
+        var invoice = await portal.Factory.WithDbAsync(db =>
+            db.Invoices.Where(i => i.CustomerId == alpine).Select(i => i.Id).FirstAsync());
+        var parent = await portal.Factory.WithDbAsync(db =>
+            db.MultiSiteInvoices.Select(m => new { m.Id, m.CustomerId }).FirstAsync());
+        var parentOwner = await PortalClient.SignedInAsync(portal.Factory,
+            parent.CustomerId == alpine ? DemoAccounts.SecondCustomer : DemoAccounts.ProCustomer);
+        var (paymentId, _, _, _) = await PaidReceiptAsync(alpine);
+        var documents = new Dictionary<string, (PortalClient Client, string Url)>
         {
-            var invoice = await db.Invoices.Where(i => i.CustomerId == alpine).OrderBy(i => i.Id).FirstAsync();
-            var companyId = await db.Customers.Where(c => c.Id == alpine).Select(c => c.CompanyId).SingleAsync();
-            var payment = new Payment(companyId, alpine, "test-receipt-" + Guid.NewGuid(), PaymentMethodKind.Card, "Visa •••• 4242", null, "spm_test",
+            ["/invoices/{id:long}/pdf"] = (client, $"/invoices/{invoice}/pdf"),
+            ["/multi-site-invoices/{id:long}/pdf"] = (parentOwner, $"/multi-site-invoices/{parent.Id}/pdf"),
+            ["/payments/{id:long}/receipt.pdf"] = (client, $"/payments/{paymentId}/receipt.pdf"),
+        };
+        // Every route that sends a PDF is in the list, so a new document cannot slip past the rule.
+        var pdfRoutes = portal.Factory.Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Where(r => r.EndsWith("pdf", StringComparison.OrdinalIgnoreCase)).Distinct().Order();
+        Assert.Equal(documents.Keys.Order(), pdfRoutes);
+
+        foreach (var (route, (owner, url)) in documents)
+        {
+            var response = await owner.GetAsync(url);
+
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route}: {(int)response.StatusCode}");
+            Assert.Equal("application/pdf", response.Content.Headers.ContentType!.MediaType);
+            var cache = response.Headers.CacheControl;
+            Assert.True(cache is { Private: true, NoStore: true }, $"{route} sent Cache-Control: {cache}");
+        }
+    }
+
+    /// <summary>A succeeded payment of one invoice of the customer, as the payment engine leaves it.</summary>
+    private Task<(long PaymentId, string Receipt, long InvoiceId, string InvoiceNumber)> PaidReceiptAsync(long customerId) =>
+        portal.Factory.WithDbAsync(async db =>
+        {
+            var invoice = await db.Invoices.Where(i => i.CustomerId == customerId && i.BalanceCents > 0)
+                .OrderBy(i => i.Id).FirstAsync();
+            var companyId = await db.Customers.Where(c => c.Id == customerId).Select(c => c.CompanyId).SingleAsync();
+            var payment = new Payment(companyId, customerId, "test-receipt-" + Guid.NewGuid(), PaymentMethodKind.Card,
+                "Visa •••• 4242", null, "spm_test",
                 PaymentSource.Portal, "test", DateTimeOffset.UtcNow, [new PaymentAllocation(invoice.Id, invoice.BalanceCents)]);
             invoice.ReservePending(invoice.BalanceCents);
             db.Payments.Add(payment);
@@ -94,6 +131,13 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
             await db.SaveChangesAsync();
             return (payment.Id, payment.ReceiptNumber, invoice.Id, invoice.Number);
         });
+
+    [Fact]
+    public async Task AReceiptListsWhatThePaymentPaidAndAPaidInvoiceStaysDownloadable()
+    {
+        var client = await PortalClient.SignedInAsync(portal.Factory, DemoAccounts.SecondCustomer);
+        var alpine = await CustomerIdAsync("Alpine Events Co.");
+        var (paymentId, receipt, invoiceId, invoiceNumber) = await PaidReceiptAsync(alpine);
 
         var response = await client.GetAsync($"/payments/{paymentId}/receipt.pdf");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -26,6 +26,21 @@ public sealed class PlatformTests(SharedPortal portal) : IClassFixture<SharedPor
     }
 
     [Fact]
+    public async Task OnlyStaticFilesMayBeKeptByACache()
+    {
+        var client = PortalClient.For(portal.Factory);
+
+        var stylesheet = await client.GetAsync("/css/site.css");
+        var api = await client.GetAsync("/api/v1/customers/CUST-1001");
+
+        Assert.Equal(HttpStatusCode.OK, stylesheet.StatusCode);
+        Assert.NotEqual(true, stylesheet.Headers.CacheControl?.NoStore);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+        var cache = api.Headers.CacheControl;
+        Assert.True(cache is { Private: true, NoStore: true }, $"Cache-Control: {cache}");
+    }
+
+    [Fact]
     public async Task PagesHaveNoInlineScript()
     {
         var page = await PortalClient.For(portal.Factory).GetDocumentAsync("/account/sign-in");

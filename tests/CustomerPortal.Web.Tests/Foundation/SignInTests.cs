@@ -1,6 +1,7 @@
 using System.Net;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Tests.Foundation;
 
@@ -110,9 +111,35 @@ public sealed class LockoutAndRateLimitTests
         var response = await client.SignInAsync(DemoAccounts.SecondCustomer, DemoAccounts.Password);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Contains("locked", await response.Content.ReadAsStringAsync());
+        Assert.Contains("paused for 15 minutes", SignInError(await response.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/welcome")).StatusCode);
     }
+
+    [Fact]
+    public async Task ALockedAccountAndAnUnknownEmailGetTheSameAnswers()
+    {
+        using var factory = new PortalFactory();
+        var client = PortalClient.For(factory);
+
+        var known = new List<(HttpStatusCode, string)>();
+        var unknown = new List<(HttpStatusCode, string)>();
+        for (var i = 0; i < 6; i++)
+        {
+            var a = await client.SignInAsync(DemoAccounts.SecondCustomer, "wrong-password-" + i);
+            known.Add((a.StatusCode, SignInError(await a.Content.ReadAsStringAsync())));
+            var b = await client.SignInAsync("nobody.at.all@alpineevents.example", "wrong-password-" + i);
+            unknown.Add((b.StatusCode, SignInError(await b.Content.ReadAsStringAsync())));
+        }
+
+        // The account is locked from the fifth failure on; nothing in the answers tells it from an unknown email.
+        Assert.True(await factory.WithDbAsync(db =>
+            db.Users.AnyAsync(u => u.Email == DemoAccounts.SecondCustomer && u.LockoutEnd != null)));
+        Assert.Equal(known, unknown);
+        Assert.All(known, k => Assert.Equal(HttpStatusCode.OK, k.Item1));
+    }
+
+    private static string SignInError(string html) =>
+        PortalClient.Parse(html).QuerySelector("[data-testid=sign-in-error]")?.TextContent.Trim() ?? "(no message)";
 
     [Fact]
     public async Task TooManySignInAttemptsAnswer429WithRetryAfter()
