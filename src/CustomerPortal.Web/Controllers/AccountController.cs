@@ -99,9 +99,6 @@ public sealed class AccountController(
         return View(form);
     }
 
-    [HttpGet("denied")]
-    public IActionResult Denied() => View();
-
     private string SafeReturnUrl(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 }
 

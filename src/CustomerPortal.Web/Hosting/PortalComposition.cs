@@ -70,7 +70,13 @@ public static class PortalComposition
         {
             o.LoginPath = "/account/sign-in";
             o.LogoutPath = "/account/sign-out";
-            o.AccessDeniedPath = "/account/denied";
+            // A signed-in user who may not open a page gets 403 and the portal's styled refusal page (status code
+            // pages), not a redirect that hides the status from scripts and tests.
+            o.Events.OnRedirectToAccessDenied = ctx =>
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
             o.Cookie.Name = "cp.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;

@@ -92,14 +92,14 @@ public sealed class ForeignIdMatrixTests
             [new("POST", $"/api/v1/customers/{a.CustomerExternalId}/users", Json: """{"email":"x@evil.example"}""")],
         ["GET /api/v1/customers/{id}/payment-methods"] = a =>
             [new("GET", $"/api/v1/customers/{a.CustomerExternalId}/payment-methods")],
-        ["POST /api/v1/customers/{id}/payment-methods/{methodId:long}/charges"] = a =>
+        ["POST /api/v1/customers/{id}/payment-methods/{methodId}/charges"] = a =>
             [new("POST", $"/api/v1/customers/{a.CustomerExternalId}/payment-methods/{a.MethodId}/charges",
                 Json: $$"""{"invoiceIds":["{{a.InvoiceExternalId}}"],"amountCents":100}""")],
         ["GET /api/v1/sites/{id}"] = a => [new("GET", $"/api/v1/sites/{a.SiteExternalId}")],
         ["GET /api/v1/invoices/{id}"] = a => [new("GET", $"/api/v1/invoices/{a.InvoiceExternalId}")],
         ["POST /api/v1/invoices/{id}/void"] = a => [new("POST", $"/api/v1/invoices/{a.InvoiceExternalId}/void", Json: "{}")],
         ["GET /api/v1/multi-site-invoices/{id}"] = a => [new("GET", $"/api/v1/multi-site-invoices/{a.ParentExternalId}")],
-        ["GET /api/v1/payments/{id:long}"] = a => [new("GET", $"/api/v1/payments/{a.PaymentId}")],
+        ["GET /api/v1/payments/{id}"] = a => [new("GET", $"/api/v1/payments/{a.PaymentId}")],
         // A PUT creates or replaces under the caller's own ids: what is foreign there is a reference in the body. The
         // answer is the one for a reference that does not exist at all (422), so it tells nothing, and nothing changes.
         ["PUT /api/v1/customers/{id}"] = _ => [],
