@@ -214,6 +214,7 @@ Process StartServer()
     psi.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
     psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
     psi.Environment["RateLimiting__SignInPermitsPerMinute"] = "1000";
+    PortalProcess.AddDemoSettings(psi);
     var p = Process.Start(psi)!;
     p.OutputDataReceived += (_, e) => { };
     p.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data); };

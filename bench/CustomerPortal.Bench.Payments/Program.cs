@@ -202,6 +202,7 @@ public static class PaymentsBench
             psi.Environment["Payments__RunBackgroundJobs"] = "false";
             psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
             psi.Environment["RateLimiting__SignInPermitsPerMinute"] = "100000";
+            PortalProcess.AddDemoSettings(psi);
             var p = Process.Start(psi)!;
             p.OutputDataReceived += (_, _) => { };
             p.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data); };
@@ -275,6 +276,7 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in PortalProcess.DemoSettings) builder.UseSetting(key, value);
         if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1") builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command", "Information");
     }
 }

@@ -6,6 +6,21 @@ namespace CustomerPortal.Bench.Shared;
 /// <summary>What the benches that start the built portal in its own process share (linked into each bench project).</summary>
 internal static class PortalProcess
 {
+    /// <summary>
+    /// The benches measure the Production set-up over the demo data and the sandbox processor, which outside Development
+    /// the portal refuses unless each is asked for by name (ProductionSafety).
+    /// </summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> DemoSettings =
+    [
+        new("Database:SeedDemoData", "true"), new("Database:AllowDemoData", "true"), new("Payments:AllowSandbox", "true"),
+    ];
+
+    /// <summary>Puts <see cref="DemoSettings"/> into the environment of the portal's own process.</summary>
+    public static void AddDemoSettings(System.Diagnostics.ProcessStartInfo start)
+    {
+        foreach (var (key, value) in DemoSettings) start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+    }
+
     /// <summary>The repository root (the folder with CustomerPortal.sln) above the running bench.</summary>
     public static string FindRoot()
     {

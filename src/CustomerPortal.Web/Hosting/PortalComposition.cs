@@ -45,6 +45,7 @@ public static class PortalComposition
 
         var dbOptions = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(dbOptions);
+        services.AddSingleton(ProductionSafety.Check(config, builder.Environment, dbOptions));
         services.AddPortalDatabase(dbOptions, builder.Environment.ContentRootPath);
         services.AddSingleton(TimeProvider.System);
 
