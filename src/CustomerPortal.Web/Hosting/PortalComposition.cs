@@ -5,7 +5,6 @@ using CustomerPortal.Infrastructure.Identity;
 using CustomerPortal.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -75,10 +74,13 @@ public static class PortalComposition
             o.Cookie.Name = "cp.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
         });
+        // Outside Development every cookie (sign-in, antiforgery, view-as) is Secure whatever the request's scheme: behind a
+        // proxy that ends TLS the portal may see http, and a cookie set then would also travel over plain http.
+        services.Configure<CookiePolicyOptions>(o =>
+            o.Secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.None : CookieSecurePolicy.Always);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "cp.af";
@@ -136,10 +138,7 @@ public static class PortalComposition
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
 
-        services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        });
+        services.AddTrustedProxies(config);
 
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<ICustomerContext, CustomerContext>();
@@ -168,6 +167,7 @@ public static class PortalComposition
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseCookiePolicy();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(o =>
         {
