@@ -84,7 +84,7 @@ public static class PaymentsBench
             var https = new HttpClient[2];
             for (var k = 0; k < 2; k++)
             {
-                https[k] = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = baseUrl };
+                https[k] = new HttpClient(new TlsEndedCookies(new CookieContainer())) { BaseAddress = baseUrl };
                 await SignInAsync(https[k], emails[2 * c + k]);
             }
             await using var selections = new SqliteConnection(portalDb);

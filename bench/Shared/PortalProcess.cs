@@ -60,6 +60,31 @@ internal static class PortalProcess
     }
 }
 
+/// <summary>
+/// Keeps the portal's cookies as a browser on https would. Outside Development they are Secure, which HttpClient keeps for
+/// https only; the benches talk plain http to the portal, as the proxy that ends TLS in front of it would.
+/// </summary>
+internal sealed class TlsEndedCookies(System.Net.CookieContainer jar)
+    : DelegatingHandler(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })
+{
+    public System.Net.CookieContainer Jar { get; } = jar;
+
+    /// <summary>The address as the browser sees it, behind TLS: where the jar keeps and finds the cookies.</summary>
+    public static Uri AsHttps(Uri address) => new UriBuilder(address) { Scheme = Uri.UriSchemeHttps }.Uri;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var address = AsHttps(request.RequestUri!);
+        if (Jar.GetCookieHeader(address) is { Length: > 0 } cookies) request.Headers.Add("Cookie", cookies);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("Set-Cookie", out var lines))
+        {
+            foreach (var line in lines) Jar.SetCookies(address, line);
+        }
+        return response;
+    }
+}
+
 /// <summary>Reads a process's peak resident set (VmHWM) from /proc when asked; Linux only.</summary>
 internal sealed class PeakWorkingSet(int pid)
 {
