@@ -211,7 +211,6 @@ Process StartServer()
     psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
     psi.Environment["ASPNETCORE_URLS"] = url;
     psi.Environment["Database__ConnectionString"] = $"Data Source={db};Pooling=True";
-    psi.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
     psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
     psi.Environment["RateLimiting__SignInPermitsPerMinute"] = "1000";
     PortalProcess.AddDemoSettings(psi);

@@ -197,7 +197,6 @@ public static class PaymentsBench
             psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
             psi.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
-            psi.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
             psi.Environment["Payments__Sandbox__DatabasePath"] = Path.Combine(folder, "sandbox.db");
             psi.Environment["Payments__RunBackgroundJobs"] = "false";
             psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
@@ -271,7 +270,6 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
         builder.UseContentRoot(Path.Combine(PortalProcess.FindRoot(), "src", "CustomerPortal.Web"));
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True");
-        builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "100000");
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");

@@ -4,7 +4,6 @@ using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Identity;
 using CustomerPortal.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -48,11 +47,8 @@ public static class PortalComposition
         services.AddPortalDatabase(dbOptions, builder.Environment.ContentRootPath);
         services.AddSingleton(TimeProvider.System);
 
-        // Keys survive restarts so sign-in cookies and antiforgery tokens stay valid; several nodes share the folder.
-        var keysPath = config["DataProtection:KeysPath"] is { Length: > 0 } configuredKeys
-            ? configuredKeys
-            : Path.Combine(builder.Environment.ContentRootPath, "data", "keys");
-        services.AddDataProtection().SetApplicationName("CustomerPortal").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        // Keys survive restarts so sign-in cookies and antiforgery tokens stay valid; every node on the database shares them.
+        services.AddPortalDataProtection(config);
 
         services.AddIdentity<PortalUser, IdentityRole>(o =>
             {

@@ -89,7 +89,7 @@ public sealed class BehindALoadBalancerTests
     public async Task OutsideDevelopmentEveryCookieIsSecureEvenOverPlainHttp()
     {
         using var factory = new PortalFactory().InEnvironment("Production");
-        var browser = new PlainHttpBrowser(factory);
+        var browser = new CookieJarBrowser(factory, "http://portal.example");
 
         var signIn = await browser.GetPageAsync("/account/sign-in");
         await browser.PostAsync("/account/sign-in", signIn, new() { ["Email"] = DemoAccounts.Staff, ["Password"] = DemoAccounts.Password });
@@ -130,48 +130,5 @@ public sealed class BehindALoadBalancerTests
         };
         request.Headers.Add("X-Forwarded-For", forwardedFor);
         return (await client.Http.SendAsync(request)).StatusCode;
-    }
-
-    /// <summary>
-    /// A browser on plain http that keeps every cookie itself (HttpClient keeps Secure cookies for https only), and
-    /// remembers each Set-Cookie line it was sent.
-    /// </summary>
-    private sealed class PlainHttpBrowser(PortalFactory factory)
-    {
-        private readonly HttpClient _http = factory.CreateClient(new WebApplicationFactoryClientOptions
-        {
-            BaseAddress = new Uri("http://portal.example"), AllowAutoRedirect = false, HandleCookies = false,
-        });
-        private readonly Dictionary<string, string> _jar = [];
-
-        public List<string> SetCookies { get; } = [];
-
-        public async Task<AngleSharp.Html.Dom.IHtmlDocument> GetPageAsync(string url)
-        {
-            var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, url));
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            return PortalClient.Parse(await response.Content.ReadAsStringAsync());
-        }
-
-        public Task<HttpResponseMessage> PostAsync(string url, AngleSharp.Html.Dom.IHtmlDocument page, Dictionary<string, string> fields)
-        {
-            fields["__RequestVerificationToken"] = PortalClient.AntiforgeryToken(page);
-            return SendAsync(new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) });
-        }
-
-        private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
-        {
-            if (_jar.Count > 0) request.Headers.Add("Cookie", string.Join("; ", _jar.Select(c => $"{c.Key}={c.Value}")));
-            var response = await _http.SendAsync(request);
-            foreach (var line in response.Headers.TryGetValues("Set-Cookie", out var lines) ? lines : [])
-            {
-                SetCookies.Add(line);
-                var pair = line.Split(';')[0];
-                var (name, value) = (pair[..pair.IndexOf('=', StringComparison.Ordinal)], pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
-                if (value.Length == 0) _jar.Remove(name);
-                else _jar[name] = value;
-            }
-            return response;
-        }
     }
 }

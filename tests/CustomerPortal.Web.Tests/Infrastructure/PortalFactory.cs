@@ -85,7 +85,6 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath};Pooling=True");
         builder.UseSetting("Database:ThreadSafetyChecks", "true"); // off in the app (DatabaseOptions): a misuse still fails here
-        builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "1000");
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(_folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
