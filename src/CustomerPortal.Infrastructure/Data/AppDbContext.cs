@@ -17,7 +17,8 @@ namespace CustomerPortal.Infrastructure.Data;
 /// the one chosen by configuration as <see cref="AppDbContext"/>. It also keeps the data-protection keys, so every node
 /// on the database shares them.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
+public abstract class AppDbContext(DbContextOptions options)
+    : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<Customer> Customers => Set<Customer>();

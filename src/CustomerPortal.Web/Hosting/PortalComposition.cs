@@ -47,7 +47,8 @@ public static class PortalComposition
         services.AddPortalDatabase(dbOptions, builder.Environment.ContentRootPath);
         services.AddSingleton(TimeProvider.System);
 
-        // Keys survive restarts so sign-in cookies and antiforgery tokens stay valid; every node on the database shares them.
+        // Keys survive restarts so sign-in cookies and antiforgery tokens stay valid; every node on the database
+        // shares them.
         services.AddPortalDataProtection(config);
 
         services.AddIdentity<PortalUser, IdentityRole>(o =>
@@ -73,8 +74,8 @@ public static class PortalComposition
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
         });
-        // Outside Development every cookie (sign-in, antiforgery, view-as) is Secure whatever the request's scheme: behind a
-        // proxy that ends TLS the portal may see http, and a cookie set then would also travel over plain http.
+        // Outside Development every cookie (sign-in, antiforgery, view-as) is Secure whatever the request's scheme:
+        // behind a proxy that ends TLS the portal may see http, and a cookie set then would also go over plain http.
         services.Configure<CookiePolicyOptions>(o =>
             o.Secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.None : CookieSecurePolicy.Always);
         services.AddAntiforgery(o =>

@@ -35,8 +35,8 @@ public static class PortalDataProtection
             }
             catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
             {
-                throw new InvalidOperationException(
-                    $"{CertificatePathSetting} '{path}' could not be loaded (with {CertificatePasswordSetting}): {ex.Message}", ex);
+                throw new InvalidOperationException($"{CertificatePathSetting} '{path}' could not be loaded "
+                    + $"(with {CertificatePasswordSetting}): {ex.Message}", ex);
             }
         }
         if (config[CertificateThumbprintSetting] is { Length: > 0 } thumbprint)
@@ -45,7 +45,7 @@ public static class PortalDataProtection
             store.Open(OpenFlags.ReadOnly);
             var found = store.Certificates.Find(X509FindType.FindByThumbprint, thumbprint, validOnly: false);
             return found.Count > 0 ? found[0] : throw new InvalidOperationException(
-                $"{CertificateThumbprintSetting} '{thumbprint}' names no certificate in the current user's store (My).");
+                $"{CertificateThumbprintSetting} '{thumbprint}' names no certificate in the current user's store My.");
         }
         return null;
     }

@@ -27,15 +27,15 @@ public sealed class ProductionSafety
         var problems = new List<string>();
         if (sandbox && !config.GetValue<bool>(AllowSandboxSetting))
         {
-            problems.Add($"The sandbox payment processor is on in the {environment.EnvironmentName} environment: it marks "
-                + "invoices paid with no money moved. Configure Stripe (Payments:Provider=Stripe and its keys) or, for a "
-                + $"demo or test deployment, set {AllowSandboxSetting}=true.");
+            problems.Add($"The sandbox payment processor is on in the {environment.EnvironmentName} environment: "
+                + "it marks invoices paid with no money moved. Configure Stripe (Payments:Provider=Stripe and its "
+                + $"keys) or, for a demo or test deployment, set {AllowSandboxSetting}=true.");
         }
         if (database.SeedDemoData && !config.GetValue<bool>(AllowDemoDataSetting))
         {
-            problems.Add($"Demo seeding (Database:SeedDemoData) is on in the {environment.EnvironmentName} environment: it "
-                + "creates users whose password is published. Turn it off or, for a demo deployment, set "
-                + $"{AllowDemoDataSetting}=true.");
+            problems.Add($"Demo seeding (Database:SeedDemoData) is on in the {environment.EnvironmentName} "
+                + "environment: it creates users whose password is published. Turn it off or, for a demo deployment, "
+                + $"set {AllowDemoDataSetting}=true.");
         }
         if (problems.Count > 0) throw new InvalidOperationException(string.Join(" ", problems));
         return new ProductionSafety(showsTestModeBanner: sandbox);

@@ -17,15 +17,20 @@ public static class TrustedProxies
     public static IServiceCollection AddTrustedProxies(this IServiceCollection services, IConfiguration config)
     {
         var proxies = Values(config, KnownProxiesSetting)
-            .Select(v => IPAddress.TryParse(v, out var address) ? address : throw Invalid(KnownProxiesSetting, v, "an IP address"))
+            .Select(v => IPAddress.TryParse(v, out var address)
+                ? address
+                : throw Invalid(KnownProxiesSetting, v, "an IP address"))
             .ToList();
         var networks = Values(config, KnownNetworksSetting)
-            .Select(v => System.Net.IPNetwork.TryParse(v, out var network) ? network : throw Invalid(KnownNetworksSetting, v, "a CIDR network"))
+            .Select(v => System.Net.IPNetwork.TryParse(v, out var network)
+                ? network
+                : throw Invalid(KnownNetworksSetting, v, "a CIDR network"))
             .ToList();
         services.Configure<ForwardedHeadersOptions>(o =>
         {
-            // The framework's defaults trust loopback, so a local process (or a proxy passing the header on) could pick
-            // its own address; and empty lists would make the middleware believe everyone. Neither: only what is configured.
+            // The framework's defaults trust loopback, so a local process (or a proxy passing the header on) could
+            // pick its own address; and empty lists would make the middleware believe everyone. Neither: only what
+            // is configured.
             o.KnownProxies.Clear();
             o.KnownIPNetworks.Clear();
             if (proxies.Count == 0 && networks.Count == 0)
@@ -43,7 +48,9 @@ public static class TrustedProxies
     private static IEnumerable<string> Values(IConfiguration config, string setting)
     {
         var section = config.GetSection(setting);
-        var values = section.Value is { Length: > 0 } list ? list.Split(',') : section.GetChildren().Select(c => c.Value ?? "");
+        var values = section.Value is { Length: > 0 } list
+            ? list.Split(',')
+            : section.GetChildren().Select(c => c.Value ?? "");
         return values.Select(v => v.Trim()).Where(v => v.Length > 0);
     }
 

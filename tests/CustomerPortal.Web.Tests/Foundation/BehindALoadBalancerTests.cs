@@ -10,8 +10,9 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerPortal.Web.Tests.Foundation;
 
 /// <summary>
-/// The client's address comes from X-Forwarded-For only when a configured proxy sends it (the sign-in limit, audit rows and
-/// ACH mandates all use it); cookies are Secure outside Development whatever the scheme; HSTS behind a TLS-ending proxy.
+/// The client's address comes from X-Forwarded-For only when a configured proxy sends it (the sign-in limit, audit rows
+/// and ACH mandates all use it); cookies are Secure outside Development whatever the scheme; HSTS behind a proxy that
+/// ends TLS.
 /// </summary>
 public sealed class BehindALoadBalancerTests
 {
@@ -21,11 +22,15 @@ public sealed class BehindALoadBalancerTests
     [Fact]
     public async Task ASpoofedForwardedForFromAnUntrustedAddressDoesNotEscapeTheSignInLimit()
     {
-        // Loopback was trusted by default: anyone on the machine (or a proxy that passes the header on) chose their partition.
-        using var factory = new PortalFactory().With("RateLimiting:SignInPermitsPerMinute", "10").ConnectingFrom("127.0.0.1");
+        // Loopback was trusted by default: anyone on the machine (or a proxy passing the header on) chose a partition.
+        using var factory = new PortalFactory().With("RateLimiting:SignInPermitsPerMinute", "10")
+            .ConnectingFrom("127.0.0.1");
         var client = PortalClient.For(factory);
 
-        for (var i = 1; i <= 10; i++) Assert.Equal(HttpStatusCode.OK, await SignInAttemptAsync(client, $"203.0.113.{i}"));
+        for (var i = 1; i <= 10; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await SignInAttemptAsync(client, $"203.0.113.{i}"));
+        }
         var eleventh = await SignInAttemptAsync(client, "203.0.113.99");
 
         Assert.Equal(HttpStatusCode.TooManyRequests, eleventh);
@@ -50,6 +55,18 @@ public sealed class BehindALoadBalancerTests
     }
 
     [Theory]
+    [InlineData("ForwardedHeaders:KnownProxies", "10.0.0.300")]
+    [InlineData("ForwardedHeaders:KnownNetworks", "10.0.0.0/33")]
+    public void AProxySettingThatIsNotAnAddressRefusesStartAndNamesTheSetting(string setting, string value)
+    {
+        using var factory = new PortalFactory().With(setting, value);
+
+        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains(setting, ex.ToString());
+    }
+
+    [Theory]
     [InlineData(true, Client)]
     [InlineData(false, "127.0.0.1")]
     public async Task AnAuditRowRecordsTheAddressOnlyATrustedProxyMayReport(bool behindTrustedProxy, string recorded)
@@ -62,7 +79,8 @@ public sealed class BehindALoadBalancerTests
 
         await StaffSteps.StartViewAsAsync(agent, await StaffSteps.CustomerIdAsync(factory, "1001"));
 
-        var row = await factory.WithDbAsync(db => db.AuditEntries.SingleAsync(a => a.Action == AuditAction.ViewAsStarted));
+        var row = await factory.WithDbAsync(db =>
+            db.AuditEntries.SingleAsync(a => a.Action == AuditAction.ViewAsStarted));
         Assert.Equal(recorded, row.IpAddress);
     }
 
@@ -81,7 +99,8 @@ public sealed class BehindALoadBalancerTests
 
         await kit.PayAsync("new-" + await kit.BankTokenAsync(PayKit.AchOk), save: true, achAuthorized: true);
 
-        var mandate = await kit.DbAsync(db => db.AchMandates.AsNoTracking().SingleAsync(m => m.CustomerId == kit.CustomerId));
+        var mandate = await kit.DbAsync(db =>
+            db.AchMandates.AsNoTracking().SingleAsync(m => m.CustomerId == kit.CustomerId));
         Assert.Equal(recorded, mandate.IpAddress);
     }
 
@@ -92,9 +111,11 @@ public sealed class BehindALoadBalancerTests
         var browser = new CookieJarBrowser(factory, "http://portal.example");
 
         var signIn = await browser.GetPageAsync("/account/sign-in");
-        await browser.PostAsync("/account/sign-in", signIn, new() { ["Email"] = DemoAccounts.Staff, ["Password"] = DemoAccounts.Password });
+        await browser.PostAsync("/account/sign-in", signIn,
+            new() { ["Email"] = DemoAccounts.Staff, ["Password"] = DemoAccounts.Password });
         var search = await browser.GetPageAsync("/staff/customers");
-        var viewAs = await browser.PostAsync($"/staff/customers/{await StaffSteps.CustomerIdAsync(factory, "1001")}/view-as", search, new());
+        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        var viewAs = await browser.PostAsync($"/staff/customers/{summit}/view-as", search, new());
 
         Assert.Equal(HttpStatusCode.Redirect, viewAs.StatusCode);
         Assert.Subset(browser.SetCookies.Select(c => c[..c.IndexOf('=', StringComparison.Ordinal)]).ToHashSet(),
@@ -107,7 +128,8 @@ public sealed class BehindALoadBalancerTests
     {
         using var factory = new PortalFactory().InEnvironment("Production").With("ForwardedHeaders:KnownProxies", Proxy)
             .ConnectingFrom(Proxy);
-        var http = factory.CreateClient(new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://portal.example") });
+        var http = factory.CreateClient(
+            new WebApplicationFactoryClientOptions { BaseAddress = new Uri("http://portal.example") });
         var request = new HttpRequestMessage(HttpMethod.Get, "/account/sign-in");
         request.Headers.Add("X-Forwarded-Proto", "https");
 

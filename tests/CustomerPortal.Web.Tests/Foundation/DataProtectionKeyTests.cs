@@ -23,7 +23,8 @@ public sealed class DataProtectionKeyTests
         Assert.Equal(HttpStatusCode.Redirect, signIn.StatusCode);
         var pageFromA = await onA.GetPageAsync("/welcome");
 
-        using var nodeB = new PortalFactory().With("Database:ConnectionString", $"Data Source={nodeA.DatabasePath};Pooling=True");
+        using var nodeB = new PortalFactory()
+            .With("Database:ConnectionString", $"Data Source={nodeA.DatabasePath};Pooling=True");
         var onB = onA.On(nodeB);
         var welcome = await onB.GetAsync("/welcome");
         var signOut = await onB.PostAsync("/account/sign-out", pageFromA, new()); // A's form token, checked by B

@@ -14,7 +14,7 @@ public sealed class ProductionSafetyTests
 {
     private const string TestModeText = "Test mode — no real money moves";
 
-    /// <summary>A Production host configured with its database only: no processor, no demo settings, no switches.</summary>
+    /// <summary>A Production host with its database only: no processor, no demo settings, no switches.</summary>
     private static PortalFactory ForgetfulProduction() => new PortalFactory().InEnvironment("Production")
         .Without("Payments:AllowSandbox").Without("Database:AllowDemoData").Without("Database:SeedDemoData");
 
@@ -31,7 +31,8 @@ public sealed class ProductionSafetyTests
     [Fact]
     public void DemoSeedingOutsideDevelopmentRefusesToStartAndNamesTheDemoSwitch()
     {
-        using var factory = ForgetfulProduction().With("Payments:AllowSandbox", "true").With("Database:SeedDemoData", "true");
+        using var factory = ForgetfulProduction()
+            .With("Payments:AllowSandbox", "true").With("Database:SeedDemoData", "true");
 
         var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
 

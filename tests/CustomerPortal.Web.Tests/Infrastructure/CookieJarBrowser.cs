@@ -14,7 +14,8 @@ public sealed class CookieJarBrowser
     private readonly Uri _baseAddress;
     private readonly Dictionary<string, string> _jar;
 
-    public CookieJarBrowser(PortalFactory factory, string baseAddress) : this(factory, new Uri(baseAddress), new Dictionary<string, string>())
+    public CookieJarBrowser(PortalFactory factory, string baseAddress)
+        : this(factory, new Uri(baseAddress), new Dictionary<string, string>())
     {
     }
 
