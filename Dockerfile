@@ -24,7 +24,8 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
-# data/ holds the data-protection keys and the sandbox processor's store; the app user must own it.
+# data/ holds the sandbox processor's store (and the SQLite file, if used); the app user must own it. The
+# data-protection keys live in the database.
 RUN mkdir -p /app/data && chown -R "$APP_UID" /app/data
 VOLUME /app/data
 ENV ASPNETCORE_URLS=http://+:8080

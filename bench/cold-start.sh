@@ -13,8 +13,9 @@ data="$(mktemp -d)"
 measure() { # prints milliseconds from start to first 200
     local start end pid
     start=$(date +%s%N)
-    ASPNETCORE_ENVIRONMENT=Production Database__ConnectionString="Data Source=$data/portal.db" DataProtection__KeysPath="$data/keys" \
+    ASPNETCORE_ENVIRONMENT=Production Database__ConnectionString="Data Source=$data/portal.db" \
         Payments__Sandbox__DatabasePath="$data/sandbox.db" \
+        Database__SeedDemoData=true Database__AllowDemoData=true Payments__AllowSandbox=true \
         dotnet "$app" --urls "http://127.0.0.1:$port" --contentRoot "$PWD/src/CustomerPortal.Web" >"$data/app.log" 2>&1 &
     pid=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/account/sign-in"; do

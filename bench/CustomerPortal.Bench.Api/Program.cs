@@ -89,7 +89,10 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(folder, "bench.db")};Pooling=True");
-        builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        // Production over the demo data and the sandbox: both must be asked for by name outside Development.
+        builder.UseSetting("Database:SeedDemoData", "true");
+        builder.UseSetting("Database:AllowDemoData", "true");
+        builder.UseSetting("Payments:AllowSandbox", "true");
     }
 }

@@ -42,7 +42,7 @@ Directory.CreateDirectory(folder);
 var db = Path.Combine(folder, "portal.db");
 const string url = "http://127.0.0.1:5397";
 
-var handlers = new Dictionary<HttpClient, HttpClientHandler>();
+var handlers = new Dictionary<HttpClient, TlsEndedCookies>();
 PortalProcess.EnsurePortFree(new Uri(url));
 var server = StartServer();
 try
@@ -66,7 +66,7 @@ try
     var toggleBodies = toggled.Select(id => $"invoiceId={id}&check=true").Concat(toggled.Select(id => $"invoiceId={id}&check=false")).ToList();
     var pageBodies = Enumerable.Range(0, 7).Select(i => Ids(ids.Skip(i * 25 % 175).Take(25))).ToList();
     var amountBodies = Enumerable.Range(0, 500).Select(i => "amount=" + (1000 + i * 10).ToString(CultureInfo.InvariantCulture) + ".25").ToList();
-    var cookies = clients.Select(c => handlers[c].CookieContainer.GetCookieHeader(new Uri(url))).ToList();
+    var cookies = clients.Select(c => handlers[c].Jar.GetCookieHeader(TlsEndedCookies.AsHttps(new Uri(url)))).ToList();
 
     if (warmupSeconds > 0)
     {
@@ -211,9 +211,9 @@ Process StartServer()
     psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
     psi.Environment["ASPNETCORE_URLS"] = url;
     psi.Environment["Database__ConnectionString"] = $"Data Source={db};Pooling=True";
-    psi.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
     psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
     psi.Environment["RateLimiting__SignInPermitsPerMinute"] = "1000";
+    PortalProcess.AddDemoSettings(psi);
     var p = Process.Start(psi)!;
     p.OutputDataReceived += (_, e) => { };
     p.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data); };
@@ -281,7 +281,7 @@ List<long> InvoiceIds(long customerId)
 
 async Task<HttpClient> SignInAsync(string email, string pwd)
 {
-    var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseCookies = true };
+    var handler = new TlsEndedCookies(new CookieContainer());
     var http = new HttpClient(handler) { BaseAddress = new Uri(url) };
     handlers[http] = handler;
     var token = Token(await http.GetStringAsync("/account/sign-in"));

@@ -84,7 +84,7 @@ public static class PaymentsBench
             var https = new HttpClient[2];
             for (var k = 0; k < 2; k++)
             {
-                https[k] = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() }) { BaseAddress = baseUrl };
+                https[k] = new HttpClient(new TlsEndedCookies(new CookieContainer())) { BaseAddress = baseUrl };
                 await SignInAsync(https[k], emails[2 * c + k]);
             }
             await using var selections = new SqliteConnection(portalDb);
@@ -197,11 +197,11 @@ public static class PaymentsBench
             psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
             psi.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
-            psi.Environment["DataProtection__KeysPath"] = Path.Combine(folder, "keys");
             psi.Environment["Payments__Sandbox__DatabasePath"] = Path.Combine(folder, "sandbox.db");
             psi.Environment["Payments__RunBackgroundJobs"] = "false";
             psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
             psi.Environment["RateLimiting__SignInPermitsPerMinute"] = "100000";
+            PortalProcess.AddDemoSettings(psi);
             var p = Process.Start(psi)!;
             p.OutputDataReceived += (_, _) => { };
             p.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data); };
@@ -270,11 +270,11 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
         builder.UseContentRoot(Path.Combine(PortalProcess.FindRoot(), "src", "CustomerPortal.Web"));
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True");
-        builder.UseSetting("DataProtection:KeysPath", Path.Combine(folder, "keys"));
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "100000");
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
+        foreach (var (key, value) in PortalProcess.DemoSettings) builder.UseSetting(key, value);
         if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1") builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command", "Information");
     }
 }

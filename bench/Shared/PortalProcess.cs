@@ -6,6 +6,26 @@ namespace CustomerPortal.Bench.Shared;
 /// <summary>What the benches that start the built portal in its own process share (linked into each bench project).</summary>
 internal static class PortalProcess
 {
+    /// <summary>
+    /// The benches measure the Production set-up over the demo data and the sandbox processor, which outside
+    /// Development the portal refuses unless each is asked for by name (ProductionSafety).
+    /// </summary>
+    public static readonly IReadOnlyList<KeyValuePair<string, string>> DemoSettings =
+    [
+        new("Database:SeedDemoData", "true"),
+        new("Database:AllowDemoData", "true"),
+        new("Payments:AllowSandbox", "true"),
+    ];
+
+    /// <summary>Puts <see cref="DemoSettings"/> into the environment of the portal's own process.</summary>
+    public static void AddDemoSettings(System.Diagnostics.ProcessStartInfo start)
+    {
+        foreach (var (key, value) in DemoSettings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+    }
+
     /// <summary>The repository root (the folder with CustomerPortal.sln) above the running bench.</summary>
     public static string FindRoot()
     {
@@ -42,6 +62,32 @@ internal static class PortalProcess
             await Task.Delay(250);
         }
         throw new TimeoutException("The portal did not start.");
+    }
+}
+
+/// <summary>
+/// Keeps the portal's cookies as a browser on https would. Outside Development they are Secure, which HttpClient keeps
+/// for https only; the benches talk plain http to the portal, as the proxy that ends TLS in front of it would.
+/// </summary>
+internal sealed class TlsEndedCookies(System.Net.CookieContainer jar)
+    : DelegatingHandler(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })
+{
+    public System.Net.CookieContainer Jar { get; } = jar;
+
+    /// <summary>The address as the browser sees it, behind TLS: where the jar keeps and finds the cookies.</summary>
+    public static Uri AsHttps(Uri address) => new UriBuilder(address) { Scheme = Uri.UriSchemeHttps }.Uri;
+
+    protected override async Task<HttpResponseMessage> SendAsync(
+        HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var address = AsHttps(request.RequestUri!);
+        if (Jar.GetCookieHeader(address) is { Length: > 0 } cookies) request.Headers.Add("Cookie", cookies);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (response.Headers.TryGetValues("Set-Cookie", out var lines))
+        {
+            foreach (var line in lines) Jar.SetCookies(address, line);
+        }
+        return response;
     }
 }
 

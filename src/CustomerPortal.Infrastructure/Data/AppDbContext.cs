@@ -5,6 +5,7 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Domain.Staff;
 using CustomerPortal.Infrastructure.Identity;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -13,9 +14,11 @@ namespace CustomerPortal.Infrastructure.Data;
 /// <summary>
 /// The portal's database. Each provider has a subclass (<see cref="SqliteAppDbContext"/>,
 /// <see cref="SqlServerAppDbContext"/>) so that each keeps its own migrations in this assembly; the app registers
-/// the one chosen by configuration as <see cref="AppDbContext"/>.
+/// the one chosen by configuration as <see cref="AppDbContext"/>. It also keeps the data-protection keys, so every node
+/// on the database shares them.
 /// </summary>
-public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<PortalUser>(options)
+public abstract class AppDbContext(DbContextOptions options)
+    : IdentityDbContext<PortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Company> Companies => Set<Company>();
     public DbSet<Customer> Customers => Set<Customer>();
@@ -36,6 +39,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<ProcessedWebhookEvent> ProcessedWebhookEvents => Set<ProcessedWebhookEvent>();
     public DbSet<JobLease> JobLeases => Set<JobLease>();
     public DbSet<CustomerInvoiceTotals> CustomerInvoiceTotals => Set<CustomerInvoiceTotals>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -23,8 +23,11 @@ public sealed class DatabaseOptions
     /// <summary>Apply pending migrations at start. Production may turn it off and run the idempotent script instead.</summary>
     public bool ApplyMigrationsOnStart { get; set; } = true;
 
-    /// <summary>Seed the demo data set on an empty database.</summary>
-    public bool SeedDemoData { get; set; } = true;
+    /// <summary>
+    /// Seed the demo data set on an empty database. Off unless configured: Development turns it on
+    /// (appsettings.Development.json); elsewhere it also needs <c>Database:AllowDemoData</c>.
+    /// </summary>
+    public bool SeedDemoData { get; set; }
 
     /// <summary>
     /// SQLite only: <c>true</c> keeps <c>synchronous=FULL</c> (an fsync per commit: a commit survives a power loss or

@@ -4,8 +4,6 @@ using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Identity;
 using CustomerPortal.Infrastructure.Seeding;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -45,14 +43,13 @@ public static class PortalComposition
 
         var dbOptions = config.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddSingleton(dbOptions);
+        services.AddSingleton(ProductionSafety.Check(config, builder.Environment, dbOptions));
         services.AddPortalDatabase(dbOptions, builder.Environment.ContentRootPath);
         services.AddSingleton(TimeProvider.System);
 
-        // Keys survive restarts so sign-in cookies and antiforgery tokens stay valid; several nodes share the folder.
-        var keysPath = config["DataProtection:KeysPath"] is { Length: > 0 } configuredKeys
-            ? configuredKeys
-            : Path.Combine(builder.Environment.ContentRootPath, "data", "keys");
-        services.AddDataProtection().SetApplicationName("CustomerPortal").PersistKeysToFileSystem(new DirectoryInfo(keysPath));
+        // Keys survive restarts so sign-in cookies and antiforgery tokens stay valid; every node on the database
+        // shares them.
+        services.AddPortalDataProtection(config);
 
         services.AddIdentity<PortalUser, IdentityRole>(o =>
             {
@@ -80,10 +77,13 @@ public static class PortalComposition
             o.Cookie.Name = "cp.auth";
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
-            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             o.SlidingExpiration = true;
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
         });
+        // Outside Development every cookie (sign-in, antiforgery, view-as) is Secure whatever the request's scheme:
+        // behind a proxy that ends TLS the portal may see http, and a cookie set then would also go over plain http.
+        services.Configure<CookiePolicyOptions>(o =>
+            o.Secure = builder.Environment.IsDevelopment() ? CookieSecurePolicy.None : CookieSecurePolicy.Always);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "cp.af";
@@ -141,10 +141,7 @@ public static class PortalComposition
 
         services.AddHealthChecks().AddDbContextCheck<AppDbContext>("database", tags: ["ready"]);
 
-        services.Configure<ForwardedHeadersOptions>(o =>
-        {
-            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
-        });
+        services.AddTrustedProxies(config);
 
         services.AddScoped<DemoDataSeeder>();
         services.AddScoped<ICustomerContext, CustomerContext>();
@@ -173,6 +170,7 @@ public static class PortalComposition
     public static WebApplication UsePortal(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseCookiePolicy();
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(o =>
         {

@@ -17,8 +17,15 @@ public sealed partial class PortalClient(HttpClient http)
 
     public HttpClient Http { get; } = http;
 
+    /// <summary>
+    /// Over https, as a browser reaches the portal: outside Development its cookies are Secure, and a client keeps
+    /// those for https only.
+    /// </summary>
     public static PortalClient For(PortalFactory factory) =>
-        new(factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        new(factory.CreateClient(new WebApplicationFactoryClientOptions
+        {
+            AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost"),
+        }));
 
     public static async Task<PortalClient> SignedInAsync(PortalFactory factory, string email, string password = CustomerPortal.Infrastructure.Seeding.DemoAccounts.Password)
     {

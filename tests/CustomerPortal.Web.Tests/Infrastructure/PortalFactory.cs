@@ -1,4 +1,6 @@
+using System.Net;
 using CustomerPortal.Infrastructure.Data;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -15,8 +17,16 @@ namespace CustomerPortal.Web.Tests.Infrastructure;
 public class PortalFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cp-tests", Guid.NewGuid().ToString("N"));
-    private readonly Dictionary<string, string?> _settings = new();
+    // The demo and the sandbox are what the tests run on; outside Development they must be allowed explicitly.
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Database:SeedDemoData"] = "true",
+        ["Database:AllowDemoData"] = "true",
+        ["Payments:AllowSandbox"] = "true",
+    };
     private readonly List<Action<IServiceCollection>> _services = [];
+    private string _environment = "Testing";
+    private IPAddress? _clientAddress;
 
     static PortalFactory()
     {
@@ -59,13 +69,33 @@ public class PortalFactory : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Leaves a setting to the app's own files and defaults (removes one of the factory's).</summary>
+    public PortalFactory Without(string key)
+    {
+        _settings.Remove(key);
+        return this;
+    }
+
+    /// <summary>Runs the app in another environment than "Testing" (Production, Development).</summary>
+    public PortalFactory InEnvironment(string environment)
+    {
+        _environment = environment;
+        return this;
+    }
+
+    /// <summary>Every request arrives from this address (the test server's connection has none of its own).</summary>
+    public PortalFactory ConnectingFrom(string address)
+    {
+        _clientAddress = IPAddress.Parse(address);
+        return this;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath};Pooling=True");
         builder.UseSetting("Database:ThreadSafetyChecks", "true"); // off in the app (DatabaseOptions): a misuse still fails here
-        builder.UseSetting("DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "1000");
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(_folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
@@ -75,6 +105,7 @@ public class PortalFactory : WebApplicationFactory<Program>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<CustomerPortal.Web.Hosting.ILogSinkContributor>(Logs);
+            if (_clientAddress is { } address) services.AddSingleton<IStartupFilter>(new ClientAddressFilter(address));
         });
         builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
@@ -97,4 +128,18 @@ public class PortalFactory : WebApplicationFactory<Program>
             try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
+}
+
+/// <summary>Sets the connection's remote address before anything else in the pipeline sees the request.</summary>
+internal sealed class ClientAddressFilter(IPAddress address) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        app.Use((context, nextMiddleware) =>
+        {
+            context.Connection.RemoteIpAddress = address;
+            return nextMiddleware(context);
+        });
+        next(app);
+    };
 }
