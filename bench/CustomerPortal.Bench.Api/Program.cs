@@ -18,8 +18,13 @@ internal static class BatchUpsertBenchmark
     {
         // The app's content root, found from the solution folder (the test SDK's own lookup expects a test project).
         var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "CustomerPortal.sln"))) root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar)) ?? throw new InvalidOperationException("Run from inside the repository.");
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CUSTOMERPORTAL_WEB", Path.Combine(root, "src", "CustomerPortal.Web"));
+        while (!File.Exists(Path.Combine(root, "CustomerPortal.sln")))
+        {
+            root = Path.GetDirectoryName(root.TrimEnd(Path.DirectorySeparatorChar))
+                ?? throw new InvalidOperationException("Run from inside the repository.");
+        }
+        Environment.SetEnvironmentVariable(
+            "ASPNETCORE_TEST_CONTENTROOT_CUSTOMERPORTAL_WEB", Path.Combine(root, "src", "CustomerPortal.Web"));
         var rounds = args.Length > 0 && int.TryParse(args[0], out var r) ? r : 5;
         var folder = Path.Combine(Path.GetTempPath(), "cp-bench-api", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
@@ -50,7 +55,8 @@ internal static class BatchUpsertBenchmark
                 Console.WriteLine($"round {round}: 1,000 invoices in {watch.Elapsed.TotalMilliseconds:N0} ms");
             }
             var sorted = times.Order().ToList();
-            Console.WriteLine($"median of {rounds}: {sorted[sorted.Count / 2]:N0} ms (min {sorted[0]:N0}, max {sorted[^1]:N0})");
+            Console.WriteLine(
+                $"median of {rounds}: {sorted[sorted.Count / 2]:N0} ms (min {sorted[0]:N0}, max {sorted[^1]:N0})");
         }
         finally
         {
@@ -70,7 +76,11 @@ internal static class BatchUpsertBenchmark
             dueDate = "2026-12-01",
             lines = new object[]
             {
-                new { description = "Portable restroom – weekly service", quantity = 3, unitPriceCents = 8500, amountCents = 25500 },
+                new
+                {
+                    description = "Portable restroom – weekly service", quantity = 3, unitPriceCents = 8500,
+                    amountCents = 25500,
+                },
                 new { description = "Hand-wash station", quantity = 1, unitPriceCents = 4500, amountCents = 4500 },
             },
             taxCents = 870,
@@ -78,7 +88,10 @@ internal static class BatchUpsertBenchmark
         }).ToList();
         var response = await client.PostAsJsonAsync("/api/v1/invoices/batch", new { invoices });
         if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"Batch answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        {
+            throw new InvalidOperationException(
+                $"Batch answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 }
 

@@ -5,9 +5,10 @@
 // The data (customer, invoices, contacts, saved card, drafts) is arranged first through the app's own services in this
 // process (WebApplicationFactory, no server), which then lets go of the files before the server starts on them. Before
 // each payment the client selects the invoice on Make a Payment (one POST, not timed).
-//   dotnet build -c Release src/CustomerPortal.Web && dotnet run -c Release --project bench/CustomerPortal.Bench.Payments -- --clients 16 --payments 8000 --seconds 30
-// --warmup-seconds (default 20): payments made in the first seconds are real (they count for the invariants) but not for
-// the figures: on 2 shared cores the tiered JIT needs that long under load to reach optimised code. Throughput and
+//   dotnet build -c Release src/CustomerPortal.Web &&
+//     dotnet run -c Release --project bench/CustomerPortal.Bench.Payments -- --clients 16 --payments 8000 --seconds 30
+// --warmup-seconds (default 20): payments made in the first seconds are real (they count for the invariants) but not
+// for the figures: on 2 shared cores the tiered JIT needs that long under load to reach optimised code. Throughput and
 // latency are measured over the payments that start after the warm-up, until --seconds more have passed.
 using System.Diagnostics;
 using System.Net;
@@ -53,12 +54,15 @@ public static class PaymentsBench
         Dictionary<long, long> offline;
         await using (var arrange = new BenchFactory(folder))
         {
-            (customerId, cardId, emails, userIds, draftIds, invoiceIds, offline) = await ArrangeAsync(arrange, clients, perClient);
+            (customerId, cardId, emails, userIds, draftIds, invoiceIds, offline) =
+                await ArrangeAsync(arrange, clients, perClient);
         }
         SqliteConnection.ClearAllPools();
 
-        var webDll = Path.Combine(PortalProcess.FindRoot(), "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
-        if (!File.Exists(webDll)) throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
+        var webDll = Path.Combine(
+            PortalProcess.FindRoot(), "src/CustomerPortal.Web/bin/Release/net10.0/CustomerPortal.Web.dll");
+        if (!File.Exists(webDll))
+            throw new InvalidOperationException("Build first: dotnet build -c Release src/CustomerPortal.Web");
         var baseUrl = new Uri("http://127.0.0.1:5398/");
         PortalProcess.EnsurePortFree(baseUrl);
         using var server = StartServer(webDll, folder, baseUrl);
@@ -66,7 +70,8 @@ public static class PaymentsBench
         await PortalProcess.WaitUntilUpAsync(baseUrl);
         var portalDb = $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
         long selectTicks = 0;
-        Console.WriteLine($"Portal on {baseUrl} (own process) · SQLite {folder}/portal.db · {clients} clients · {payments} measured payments max · {warmupSeconds} s warm-up · {seconds} s max");
+        Console.WriteLine($"Portal on {baseUrl} (own process) · SQLite {folder}/portal.db · {clients} clients · "
+            + $"{payments} measured payments max · {warmupSeconds} s warm-up · {seconds} s max");
 
         var latencies = new List<double>[clients];
         var failures = 0;
@@ -89,7 +94,8 @@ public static class PaymentsBench
             }
             await using var selections = new SqliteConnection(portalDb);
             await selections.OpenAsync();
-            await using (var pragma = new SqliteCommand("PRAGMA busy_timeout = 30000;", selections)) await pragma.ExecuteNonQueryAsync();
+            await using (var pragma = new SqliteCommand("PRAGMA busy_timeout = 30000;", selections))
+                await pragma.ExecuteNonQueryAsync();
             var nextSelection = SelectAsync(selections, draftIds[2 * c], invoiceIds[c][0]);
             for (var n = 0; n < perClient; n++)
             {
@@ -103,7 +109,9 @@ public static class PaymentsBench
                 var waiting = Stopwatch.GetTimestamp();
                 await nextSelection;
                 if (measuring) Interlocked.Add(ref selectTicks, Stopwatch.GetElapsedTime(waiting).Ticks);
-                nextSelection = n + 1 < perClient ? SelectAsync(selections, draftIds[2 * c + (n + 1) % 2], invoiceIds[c][n + 1]) : Task.CompletedTask;
+                nextSelection = n + 1 < perClient
+                    ? SelectAsync(selections, draftIds[2 * c + (n + 1) % 2], invoiceIds[c][n + 1])
+                    : Task.CompletedTask;
                 var sw = Stopwatch.StartNew();
                 var page = await http.GetStringAsync("/pay/checkout");
                 var form = new Dictionary<string, string>
@@ -115,8 +123,11 @@ public static class PaymentsBench
                 };
                 var response = await http.PostAsync("/pay/checkout", new FormUrlEncodedContent(form));
                 sw.Stop();
-                if (response.StatusCode != HttpStatusCode.Redirect || !response.Headers.Location!.ToString().StartsWith("/pay/payments/", StringComparison.Ordinal))
+                if (response.StatusCode != HttpStatusCode.Redirect
+                    || !response.Headers.Location!.ToString().StartsWith("/pay/payments/", StringComparison.Ordinal))
+                {
                     Interlocked.Increment(ref failures);
+                }
                 if (measuring) latencies[c].Add(sw.Elapsed.TotalMilliseconds);
             }
             await nextSelection;
@@ -124,14 +135,19 @@ public static class PaymentsBench
         })).ToArray();
         await Task.WhenAll(workers);
         var elapsed = deadline.Elapsed.TotalSeconds;
-        Console.WriteLine($"warm-up: {warmupSeconds} s (those payments are checked below, not counted in the figures); measured from {measuredStart.TotalSeconds:F1} s");
+        Console.WriteLine($"warm-up: {warmupSeconds} s (those payments are checked below, not counted in the figures); "
+            + $"measured from {measuredStart.TotalSeconds:F1} s");
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double P(double q) => all[Math.Min(all.Length - 1, (int)Math.Ceiling(q * all.Length) - 1)];
-        Console.WriteLine($"payments: {all.Length} in {elapsed:F1} s → {all.Length / elapsed:F0} payments/s (checkout GET + Pay POST each)");
-        Console.WriteLine($"latency of one payment (GET checkout + POST pay): p50 {P(0.50):F1} ms · p99 {P(0.99):F1} ms · max {all[^1]:F1} ms");
+        Console.WriteLine($"payments: {all.Length} in {elapsed:F1} s → {all.Length / elapsed:F0} payments/s "
+            + "(checkout GET + Pay POST each)");
+        Console.WriteLine($"latency of one payment (GET checkout + POST pay): p50 {P(0.50):F1} ms · "
+            + $"p99 {P(0.99):F1} ms · max {all[^1]:F1} ms");
         Console.WriteLine($"refused or failed requests: {failures}");
-        Console.WriteLine($"waiting for the next selection to be arranged (not timed): {TimeSpan.FromTicks(selectTicks).TotalMilliseconds / Math.Max(1, all.Length):F1} ms per payment on average");
+        Console.WriteLine("waiting for the next selection to be arranged (not timed): "
+            + $"{TimeSpan.FromTicks(selectTicks).TotalMilliseconds / Math.Max(1, all.Length):F1} ms "
+            + "per payment on average");
         Console.WriteLine($"server peak working set (VmHWM): {peak.PeakMegabytes():0} MB");
         server.Kill(entireProcessTree: true);
         await server.WaitForExitAsync();
@@ -144,8 +160,11 @@ public static class PaymentsBench
             var charges = await scope.ServiceProvider.GetRequiredService<SandboxProcessor>().ListChargesAsync();
             var problems = await PaymentInvariants.CheckAsync(db, offline, charges, settled: true);
             var succeeded = await db.Payments.CountAsync(p => p.Status == PaymentStatus.Succeeded);
-            Console.WriteLine($"payment rows: {await db.Payments.CountAsync()} · succeeded: {succeeded} · processor charges: {charges.Count}");
-            Console.WriteLine(problems.Count == 0 ? "invariants: all hold, nothing lost" : "INVARIANTS BROKEN:\n" + string.Join("\n", problems.Take(20)));
+            Console.WriteLine($"payment rows: {await db.Payments.CountAsync()} · succeeded: {succeeded} · "
+                + $"processor charges: {charges.Count}");
+            Console.WriteLine(problems.Count == 0
+                ? "invariants: all hold, nothing lost"
+                : "INVARIANTS BROKEN:\n" + string.Join("\n", problems.Take(20)));
             Environment.ExitCode = problems.Count == 0 && failures == 0 && succeeded == all.Length ? 0 : 1;
         }
         SqliteConnection.ClearAllPools();
@@ -162,11 +181,13 @@ public static class PaymentsBench
         {
             var page = new HtmlParser().ParseDocument(await http.GetStringAsync("/account/sign-in"));
             var token = page.QuerySelector("input[name=__RequestVerificationToken]")!.GetAttribute("value")!;
-            var response = await http.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["Email"] = email, ["Password"] = DemoAccounts.Password, ["__RequestVerificationToken"] = token,
-            }));
-            if (response.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"sign-in of {email}: {(int)response.StatusCode}");
+            var response = await http.PostAsync("/account/sign-in",
+                new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["Email"] = email, ["Password"] = DemoAccounts.Password, ["__RequestVerificationToken"] = token,
+                }));
+            if (response.StatusCode != HttpStatusCode.Redirect)
+                throw new InvalidOperationException($"sign-in of {email}: {(int)response.StatusCode}");
         }
 
         static string Field(string html, string name) =>
@@ -174,9 +195,10 @@ public static class PaymentsBench
                 ? WebUtility.HtmlDecode(m.Groups[1].Value)
                 : throw new InvalidOperationException($"No {name} on the checkout page.");
 
-        // The selection is the Make a Payment page's job (another feature): arranged in the database before each payment,
-        // outside the timing, as the page stores it (one item, the draft's revision moved on). Writing the file from this
-        // second process meets SQLite's lock and busy handler when the server is writing; the time it takes is reported.
+        // The selection is the Make a Payment page's job (another feature): arranged in the database before each
+        // payment, outside the timing, as the page stores it (one item, the draft's revision moved on). Writing the
+        // file from this second process meets SQLite's lock and busy handler when the server is writing; the time it
+        // takes is reported.
         static async Task SelectAsync(SqliteConnection db, long draftId, long invoiceId)
         {
             await using var tx = (SqliteTransaction)await db.BeginTransactionAsync();
@@ -193,10 +215,16 @@ public static class PaymentsBench
 
         static Process StartServer(string webDll, string folder, Uri url)
         {
-            var psi = new ProcessStartInfo("dotnet", $"\"{webDll}\"") { WorkingDirectory = Path.GetDirectoryName(webDll)!, RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo("dotnet", $"\"{webDll}\"")
+            {
+                WorkingDirectory = Path.GetDirectoryName(webDll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
             psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
             psi.Environment["ASPNETCORE_URLS"] = url.ToString().TrimEnd('/');
-            psi.Environment["Database__ConnectionString"] = $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
+            psi.Environment["Database__ConnectionString"] =
+                $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True";
             psi.Environment["Payments__Sandbox__DatabasePath"] = Path.Combine(folder, "sandbox.db");
             psi.Environment["Payments__RunBackgroundJobs"] = "false";
             psi.Environment["Serilog__MinimumLevel__Default"] = "Warning";
@@ -204,20 +232,25 @@ public static class PaymentsBench
             PortalProcess.AddDemoSettings(psi);
             var p = Process.Start(psi)!;
             p.OutputDataReceived += (_, _) => { };
-            p.ErrorDataReceived += (_, e) => { if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data); };
+            p.ErrorDataReceived += (_, e) =>
+            {
+                if (e.Data is { Length: > 0 }) Console.Error.WriteLine("server: " + e.Data);
+            };
             p.BeginOutputReadLine();
             p.BeginErrorReadLine();
             return p;
         }
 
-        static async Task<(long, long, string[], string[], long[], long[][], Dictionary<long, long>)> ArrangeAsync(WebApplicationFactory<Program> app, int clients, int perClient)
+        static async Task<(long, long, string[], string[], long[], long[][], Dictionary<long, long>)> ArrangeAsync(
+            WebApplicationFactory<Program> app, int clients, int perClient)
         {
             await using var scope = app.Services.CreateAsyncScope();
             var sp = scope.ServiceProvider;
             var db = sp.GetRequiredService<AppDbContext>();
             var users = sp.GetRequiredService<UserManager<PortalUser>>();
             var company = await db.Companies.FirstAsync(c => c.Name == "Rocky Mountain Site Services");
-            var customer = new Customer(company.Id, "BENCH-1", "9001", "Bench Builders", CustomerPortal.Domain.Companies.Address.Empty, "bench@example.test");
+            var customer = new Customer(company.Id, "BENCH-1", "9001", "Bench Builders",
+                CustomerPortal.Domain.Companies.Address.Empty, "bench@example.test");
             db.Customers.Add(customer);
             await db.SaveChangesAsync();
             var site = new Site(customer.Id, "BENCH-SITE", "Bench Yard", CustomerPortal.Domain.Companies.Address.Empty);
@@ -229,7 +262,10 @@ public static class PaymentsBench
             {
                 var list = new List<Invoice>();
                 for (var n = 0; n < perClient; n++)
-                    list.Add(new Invoice(customer.Id, site.Id, $"B{c}-{n}", $"B-{c:00}-{n:0000}", day, day.AddDays(30), 0, [new InvoiceLine("Weekly service", 1, 10000 + n, 10000 + n)]));
+                {
+                    list.Add(new Invoice(customer.Id, site.Id, $"B{c}-{n}", $"B-{c:00}-{n:0000}", day, day.AddDays(30),
+                        0, [new InvoiceLine("Weekly service", 1, 10000 + n, 10000 + n)]));
+                }
                 db.Invoices.AddRange(list);
                 await db.SaveChangesAsync();
                 ids[c] = list.Select(i => i.Id).ToArray();
@@ -240,23 +276,35 @@ public static class PaymentsBench
             for (var c = 0; c < 2 * clients; c++)
             {
                 emails[c] = $"bench{c}@example.test";
-                var user = new PortalUser { UserName = emails[c], Email = emails[c], EmailConfirmed = true, DisplayName = $"Bench {c}", CustomerId = customer.Id };
+                var user = new PortalUser
+                {
+                    UserName = emails[c], Email = emails[c], EmailConfirmed = true, DisplayName = $"Bench {c}",
+                    CustomerId = customer.Id,
+                };
                 var result = await users.CreateAsync(user, DemoAccounts.Password);
-                if (!result.Succeeded) throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+                if (!result.Succeeded)
+                    throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
                 userIds[c] = user.Id;
                 db.PaymentDrafts.Add(drafts[c] = new PaymentDraft(user.Id, customer.Id, DateTimeOffset.UtcNow));
             }
             var sandbox = sp.GetRequiredService<SandboxProcessor>();
-            var processorCustomer = await sandbox.EnsureCustomerAsync(new CustomerPortal.Domain.Payments.Gateway.GatewayCustomer(company.Id, customer.Id, customer.Name, null));
+            var processorCustomer = await sandbox.EnsureCustomerAsync(
+                new CustomerPortal.Domain.Payments.Gateway.GatewayCustomer(
+                    company.Id, customer.Id, customer.Name, null));
             customer.LinkProcessorCustomer(processorCustomer);
-            var token = (await sandbox.TokenizeCardAsync("4242424242424242", 12, DateTime.UtcNow.Year + 3, "123")).Token!;
-            var setup = await sandbox.CreateSetupAsync(new CustomerPortal.Domain.Payments.Gateway.SetupRequest(processorCustomer));
-            await sandbox.ConfirmSetupAsync(new CustomerPortal.Domain.Payments.Gateway.ConfirmSetupRequest(setup.SetupId, token));
-            var card = SavedPaymentMethod.Card(customer.Id, token, "Visa", "4242", 12, DateTime.UtcNow.Year + 3, DateTimeOffset.UtcNow);
+            var token = (await sandbox.TokenizeCardAsync("4242424242424242", 12, DateTime.UtcNow.Year + 3, "123"))
+                .Token!;
+            var setup = await sandbox.CreateSetupAsync(
+                new CustomerPortal.Domain.Payments.Gateway.SetupRequest(processorCustomer));
+            await sandbox.ConfirmSetupAsync(
+                new CustomerPortal.Domain.Payments.Gateway.ConfirmSetupRequest(setup.SetupId, token));
+            var card = SavedPaymentMethod.Card(
+                customer.Id, token, "Visa", "4242", 12, DateTime.UtcNow.Year + 3, DateTimeOffset.UtcNow);
             card.MakeDefault(true);
             db.SavedPaymentMethods.Add(card);
             await db.SaveChangesAsync();
-            return (customer.Id, card.Id, emails, userIds, drafts.Select(d => d.Id).ToArray(), ids, await PaymentInvariants.OfflinePaidAsync(db));
+            return (customer.Id, card.Id, emails, userIds, drafts.Select(d => d.Id).ToArray(), ids,
+                await PaymentInvariants.OfflinePaidAsync(db));
         }
 
     }
@@ -269,12 +317,17 @@ internal sealed class BenchFactory(string folder) : WebApplicationFactory<Progra
         builder.UseEnvironment("Production");
         builder.UseContentRoot(Path.Combine(PortalProcess.FindRoot(), "src", "CustomerPortal.Web"));
         builder.UseSetting("Database:Provider", "Sqlite");
-        builder.UseSetting("Database:ConnectionString", $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True");
+        builder.UseSetting(
+            "Database:ConnectionString", $"Data Source={Path.Combine(folder, "portal.db")};Pooling=True");
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "100000");
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
         builder.UseSetting("Serilog:MinimumLevel:Default", "Warning");
         foreach (var (key, value) in PortalProcess.DemoSettings) builder.UseSetting(key, value);
-        if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1") builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        if (Environment.GetEnvironmentVariable("BENCH_SQL") == "1")
+        {
+            builder.UseSetting(
+                "Serilog:MinimumLevel:Override:Microsoft.EntityFrameworkCore.Database.Command", "Information");
+        }
     }
 }

@@ -5,8 +5,10 @@ namespace CustomerPortal.Bench;
 /// <summary>Realistic documents for benchmarks and for looking at the output.</summary>
 internal static class SampleDocuments
 {
-    private static readonly CompanyBlock Company = new("Summit Field Services", ["1200 Market St, Suite 400", "Denver, CO 80202"]);
-    private static readonly BillToBlock BillTo = new("Zoë Müller-Ødegård Properties, LLC", "ACCT-104233", ["77 Harbor Way", "Boulder, CO 80301"]);
+    private static readonly CompanyBlock Company =
+        new("Summit Field Services", ["1200 Market St, Suite 400", "Denver, CO 80202"]);
+    private static readonly BillToBlock BillTo =
+        new("Zoë Müller-Ødegård Properties, LLC", "ACCT-104233", ["77 Harbor Way", "Boulder, CO 80301"]);
 
     private static readonly string[] Work =
     [
@@ -34,9 +36,9 @@ internal static class SampleDocuments
         var tax = subtotal * 29 / 1000;
         var total = subtotal + tax;
         const long paid = 10_000;
-        return new InvoiceDocumentModel(Company, BillTo, "INV-2025-00417", new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31),
-            "North Yard — Building C", ["400 Quarry Rd", "Golden, CO 80401"], lines, subtotal, tax, total, paid, 0, total - paid,
-            HowToPay);
+        return new InvoiceDocumentModel(Company, BillTo, "INV-2025-00417", new DateOnly(2025, 3, 1),
+            new DateOnly(2025, 3, 31), "North Yard — Building C", ["400 Quarry Rd", "Golden, CO 80401"], lines,
+            subtotal, tax, total, paid, 0, total - paid, HowToPay);
     }
 
     public static MultiSiteInvoiceDocumentModel MultiSite(int siteCount)
@@ -45,12 +47,14 @@ internal static class SampleDocuments
         {
             var lines = Lines(3 + i % 4, seed: i);
             return new SiteInvoiceSection($"Store #{100 + i} – {(i % 2 == 0 ? "Señor Café" : "Ørsted Plaza")}",
-                [$"{100 + i * 7} Main St", "Aurora, CO 80011"], $"INV-2025-{500 + i:00000}", lines, lines.Sum(l => l.AmountCents));
+                [$"{100 + i * 7} Main St", "Aurora, CO 80011"], $"INV-2025-{500 + i:00000}", lines,
+                lines.Sum(l => l.AmountCents));
         }).ToList();
         var subtotal = sites.Sum(s => s.SubtotalCents);
         var tax = subtotal * 29 / 1000;
-        return new MultiSiteInvoiceDocumentModel(Company, BillTo, "MSI-2025-0042", new DateOnly(2025, 4, 1), new DateOnly(2025, 4, 30),
-            sites, subtotal, tax, subtotal + tax, 0, 25_000, subtotal + tax - 25_000, HowToPay);
+        return new MultiSiteInvoiceDocumentModel(Company, BillTo, "MSI-2025-0042", new DateOnly(2025, 4, 1),
+            new DateOnly(2025, 4, 30), sites, subtotal, tax, subtotal + tax, 0, 25_000, subtotal + tax - 25_000,
+            HowToPay);
     }
 
     public static ReceiptDocumentModel Receipt() =>

@@ -26,19 +26,24 @@ public sealed class BrowserFixture : IAsyncLifetime
         Factory.StartServer();
         BaseUrl = Factory.ClientOptions.BaseAddress.ToString().TrimEnd('/');
         _playwright = await Playwright.CreateAsync();
-        var executable = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+        var executable = Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path
+            ? path
+            : "/usr/bin/chromium";
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = executable,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage"],
         });
         Directory.CreateDirectory(ScreenshotFolder);
         Assertions.SetDefaultExpectTimeout(15000);
     }
 
-    /// <summary>A fresh browser context (own cookies) with a page, signed in when <paramref name="email"/> is given.</summary>
+    /// <summary>
+    /// A fresh browser context (own cookies) with a page, signed in when <paramref name="email"/> is given.
+    /// </summary>
     public async Task<IPage> NewPageAsync(string? email = null, int width = 1280, int height = 900)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
@@ -63,7 +68,10 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true });
+        page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(ScreenshotFolder, name + ".png"), FullPage = true,
+        });
 
     public async Task DisposeAsync()
     {

@@ -19,13 +19,15 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
     {
         var radio = page.GetByRole(AriaRole.Radio, new() { Name = label, Exact = true });
         if (!await radio.IsCheckedAsync()) await ReloadedByAsync(page, () => radio.CheckAsync());
-        await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = label, Exact = true })).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Radio, new() { Name = label, Exact = true }))
+            .ToBeCheckedAsync();
     }
 
     /// <summary>Runs an action that posts a plain form, and waits until the page it redirects to has loaded.</summary>
     private static async Task ReloadedByAsync(IPage page, Func<Task> action)
     {
-        await page.RunAndWaitForResponseAsync(action, r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == "/pay");
+        await page.RunAndWaitForResponseAsync(action,
+            r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == "/pay");
         await page.WaitForLoadStateAsync(LoadState.Load);
     }
 
@@ -38,7 +40,8 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
         await page.GotoAsync("/pay");
         await ChooseAsync(page, choice);
-        await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync(),
+        await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync(),
             r => r.Url.EndsWith("/pay/selection/clear", StringComparison.Ordinal));
         await Assertions.Expect(page.Locator("#pay-workarea[aria-busy]")).ToHaveCountAsync(0);
         await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("0");
@@ -57,7 +60,8 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator("input[name=check]:checked")).ToHaveCountAsync(25);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Select all" }).ClickAsync();
-        await Assertions.Expect(Figure(page, "selection-message")).ToHaveTextAsync(new Regex("^200 of 2\\d\\d selected — the most one payment can cover$"));
+        await Assertions.Expect(Figure(page, "selection-message"))
+            .ToHaveTextAsync(new Regex("^200 of 2\\d\\d selected — the most one payment can cover$"));
         await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("200");
         await BrowserFixture.ScreenshotAsync(page, "pay-select-all-1280");
 
@@ -106,7 +110,8 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
 
         await page.GetByLabel("Amount to pay").FillAsync("10.005");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("amount-message")).ToHaveTextAsync("Enter the amount with at most two decimals (cents).");
+        await Assertions.Expect(page.GetByTestId("amount-message"))
+            .ToHaveTextAsync("Enter the amount with at most two decimals (cents).");
 
         await page.GetByLabel("Amount to pay").FillAsync("2500");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview" }).ClickAsync();
@@ -134,7 +139,8 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         Assert.Equal(firstId, await page.EvaluateAsync<string>("() => document.activeElement.id"));
         await page.Keyboard.PressAsync("Space");
         await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
-        Assert.Equal(firstId, await page.EvaluateAsync<string>("() => document.activeElement.id")); // focus survives the swap
+        // Focus survives the swap.
+        Assert.Equal(firstId, await page.EvaluateAsync<string>("() => document.activeElement.id"));
 
         await page.GetByRole(AriaRole.Radio, new() { Name = "Custom Amount", Exact = true }).FocusAsync();
         await ReloadedByAsync(page, () => page.Keyboard.PressAsync("Space"));
@@ -154,7 +160,8 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         var ids = new List<string>();
         for (var i = 0; i < 4; i++) ids.Add((await boxes.Nth(i).GetAttributeAsync("id"))!["sel-".Length..]);
         // A mark on every row element: a redrawn row is a new element without it.
-        await page.EvaluateAsync("() => document.querySelectorAll('tr[data-invoice-row]').forEach(r => r.dataset.kept = 'yes')");
+        await page.EvaluateAsync(
+            "() => document.querySelectorAll('tr[data-invoice-row]').forEach(r => r.dataset.kept = 'yes')");
 
         await page.Locator($"#sel-{ids[0]}").CheckAsync();
         await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
@@ -162,7 +169,8 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator($"#inv-{ids[0]}")).Not.ToHaveAttributeAsync("data-kept", "yes"); // redrawn
         await Assertions.Expect(page.Locator($"#inv-{ids[1]}")).ToHaveAttributeAsync("data-kept", "yes"); // untouched
         await Assertions.Expect(page.Locator("#continue")).ToContainTextAsync("Continue to payment — $");
-        Assert.Equal($"sel-{ids[0]}", await page.EvaluateAsync<string>("() => document.activeElement.id")); // focus survives
+        // Focus survives.
+        Assert.Equal($"sel-{ids[0]}", await page.EvaluateAsync<string>("() => document.activeElement.id"));
 
         // Another tab of the same user checks a third invoice; this tab does not know.
         var other = await page.Context.NewPageAsync();
@@ -191,15 +199,21 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await link.ClickAsync();
         await Assertions.Expect(page.Locator($"#children-{parentId}")).ToBeVisibleAsync();
 
-        // The toggle's answer (the parent's row drawn as "shown", as the request said) arrives after "Hide" was clicked.
-        await page.RouteAsync("**/pay/selection/invoice", async route => { await Task.Delay(800); await route.ContinueAsync(); });
+        // The toggle's answer (the parent's row drawn as "shown", as the request said) arrives after "Hide" was
+        // clicked.
+        await page.RouteAsync("**/pay/selection/invoice", async route =>
+        {
+            await Task.Delay(800);
+            await route.ContinueAsync();
+        });
         await page.Locator($"#children-{parentId} input[name=check]").First.CheckAsync();
         await page.Locator($"a[data-expand='{parentId}']").ClickAsync();
         await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
         await page.UnrouteAllAsync();
 
         await Assertions.Expect(page.Locator($"#children-{parentId}")).ToBeHiddenAsync();
-        await Assertions.Expect(page.Locator($"a[data-expand='{parentId}']")).ToHaveAttributeAsync("aria-expanded", "false");
+        await Assertions.Expect(page.Locator($"a[data-expand='{parentId}']"))
+            .ToHaveAttributeAsync("aria-expanded", "false");
         Assert.DoesNotContain("open=" + parentId, page.Url, StringComparison.Ordinal);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
@@ -224,7 +238,10 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
 
         var results = await page.RunAxeAtRestAsync();
 
-        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
+        var serious = results.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})")
+            .ToList();
         await File.WriteAllLinesAsync(Path.Combine(BrowserFixture.ScreenshotFolder, $"axe-pay-{width}.txt"), serious);
         Assert.Empty(serious);
         await BrowserFixture.ScreenshotAsync(page, $"pay-single-site-{width}");
@@ -241,9 +258,12 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
 
         var results = await page.RunAxeAtRestAsync();
 
-        Assert.Empty(results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})"));
+        Assert.Empty(results.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})"));
         await BrowserFixture.ScreenshotAsync(page, "pay-multi-site-375");
-        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pay-multi-site-375-top.png") });
+        await page.ScreenshotAsync(
+            new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pay-multi-site-375-top.png") });
         await page.Context.CloseAsync();
     }
 }

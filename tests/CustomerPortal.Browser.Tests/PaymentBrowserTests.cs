@@ -8,23 +8,27 @@ namespace CustomerPortal.Browser.Tests;
 /// <summary>
 /// Paying, as a person does it from the Make a Payment page: saved card, a new card entered in the sandbox's own form
 /// and saved, ACH from the saved bank account, a declined card. These flows move money, so they run on an app of their
-/// own (<see cref="PaymentBrowserCollection"/>: a second <see cref="BrowserFixture"/>, its own database) and never touch
-/// the data the shared browser collection's tests read. Summit has the demo's saved card and bank account; Alpine its
-/// expired card. Every flow starts with Clear, so the order of the tests does not matter.
+/// own (<see cref="PaymentBrowserCollection"/>: a second <see cref="BrowserFixture"/>, its own database) and never
+/// touch the data the shared browser collection's tests read. Summit has the demo's saved card and bank account; Alpine
+/// its expired card. Every flow starts with Clear, so the order of the tests does not matter.
 /// </summary>
 [Collection(PaymentBrowserCollection.Name)]
 public sealed class PaymentBrowserTests(BrowserFixture browser)
 {
     private static readonly Regex ResultUrl = new("/pay/payments/\\d+$");
 
-    /// <summary>Opens /pay on the single-site table with nothing selected, then ticks the first <paramref name="count"/> payable invoices.</summary>
+    /// <summary>
+    /// Opens /pay on the single-site table with nothing selected, then ticks the first <paramref name="count"/> payable
+    /// invoices.
+    /// </summary>
     private static async Task<List<string>> SelectOldestAsync(IPage page, int count)
     {
         await page.GotoAsync("/pay");
         var single = page.GetByRole(AriaRole.Radio, new() { Name = "Select Single-Site Invoices", Exact = true });
         if (!await single.IsCheckedAsync())
         {
-            await page.RunAndWaitForResponseAsync(() => single.CheckAsync(), r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == "/pay");
+            await page.RunAndWaitForResponseAsync(() => single.CheckAsync(),
+                r => r.Request.Method == "GET" && new Uri(r.Url).AbsolutePath == "/pay");
         }
         await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("invoices-to-pay")).ToHaveTextAsync("0");
@@ -32,12 +36,15 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         var numbers = new List<string>();
         for (var i = 0; i < count; i++)
         {
-            var id = await page.Locator("[data-testid=open-invoices] input[name=check]:not(:checked)").First.GetAttributeAsync("id");
-            numbers.Add((await page.Locator($"label[for='{id}']").TextContentAsync())!.Replace("Select invoice ", "", StringComparison.Ordinal).Trim());
-            // Check it by id: a ":not(:checked)" locator re-resolves to the NEXT invoice if Playwright retries the click after
-            // the server's fragment replaced the row, which would select two invoices.
+            var id = await page.Locator("[data-testid=open-invoices] input[name=check]:not(:checked)").First
+                .GetAttributeAsync("id");
+            numbers.Add((await page.Locator($"label[for='{id}']").TextContentAsync())!
+                .Replace("Select invoice ", "", StringComparison.Ordinal).Trim());
+            // Check it by id: a ":not(:checked)" locator re-resolves to the NEXT invoice if Playwright retries the
+            // click after the server's fragment replaced the row, which would select two invoices.
             await page.Locator($"[id='{id}']").CheckAsync();
-            await Assertions.Expect(page.GetByTestId("invoices-to-pay")).ToHaveTextAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await Assertions.Expect(page.GetByTestId("invoices-to-pay"))
+                .ToHaveTextAsync((i + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         return numbers;
     }
@@ -46,7 +53,8 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay/checkout");
-        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "How will you be paying today?" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "How will you be paying today?" }))
+            .ToBeVisibleAsync();
     }
 
     private static async Task PayAsync(IPage page)
@@ -57,7 +65,9 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         await page.WaitForURLAsync(ResultUrl);
     }
 
-    /// <summary>Screenshots at 1280 and 375 px wide, with axe run at each width (no serious or critical violations).</summary>
+    /// <summary>
+    /// Screenshots at 1280 and 375 px wide, with axe run at each width (no serious or critical violations).
+    /// </summary>
     private static async Task LookAsync(IPage page, string name)
     {
         foreach (var width in new[] { 1280, 375 })
@@ -67,14 +77,18 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
             var results = await page.RunAxeAtRestAsync();
             var serious = results.Violations.Where(v => v.Impact is "serious" or "critical")
                 .Select(v => $"{v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})").ToList();
-            await File.WriteAllLinesAsync(Path.Combine(BrowserFixture.ScreenshotFolder, $"axe-{name}-{width}.txt"), serious);
+            await File.WriteAllLinesAsync(
+                Path.Combine(BrowserFixture.ScreenshotFolder, $"axe-{name}-{width}.txt"), serious);
             Assert.True(serious.Count == 0, $"{name} at {width}px:\n" + string.Join("\n", serious));
         }
         await page.SetViewportSizeAsync(1280, 900);
     }
 
     private static ILocator OpenRow(IPage page, string number) =>
-        page.Locator("[data-testid=open-invoices] tr[data-invoice-row]").Filter(new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = number, Exact = true }) });
+        page.Locator("[data-testid=open-invoices] tr[data-invoice-row]").Filter(new()
+        {
+            Has = page.GetByRole(AriaRole.Rowheader, new() { Name = number, Exact = true }),
+        });
 
     [Fact]
     public async Task PayTwoInvoicesWithTheSavedDemoCard()
@@ -92,7 +106,8 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
 
         await Assertions.Expect(page.GetByTestId("payment-status")).ToHaveTextAsync("Paid");
         await Assertions.Expect(page.GetByTestId("receipt")).ToHaveTextAsync(new Regex("\\S+"));
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download receipt (PDF)" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download receipt (PDF)" }))
+            .ToBeVisibleAsync();
         await LookAsync(page, "payment-succeeded");
 
         await page.GotoAsync("/pay");
@@ -189,7 +204,8 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("payment-status")).ToHaveTextAsync("Declined");
         await Assertions.Expect(page.GetByTestId("failure")).ToHaveTextAsync("Your card was declined.");
         await Assertions.Expect(page.GetByTestId("outcome")).ToContainTextAsync("Nothing was charged");
-        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download receipt (PDF)" })).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download receipt (PDF)" }))
+            .ToHaveCountAsync(0);
         await LookAsync(page, "payment-declined");
 
         await page.GotoAsync("/pay");
@@ -202,7 +218,10 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
     }
 }
 
-/// <summary>The payment flows' own app and browser (a second <see cref="BrowserFixture"/>), so paying cannot disturb other browser tests.</summary>
+/// <summary>
+/// The payment flows' own app and browser (a second <see cref="BrowserFixture"/>), so paying cannot disturb other
+/// browser tests.
+/// </summary>
 [CollectionDefinition(Name)]
 public sealed class PaymentBrowserCollection : ICollectionFixture<BrowserFixture>
 {

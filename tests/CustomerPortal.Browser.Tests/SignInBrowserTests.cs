@@ -27,7 +27,10 @@ public sealed class SignInBrowserTests(BrowserFixture browser)
 
         var results = await page.RunAxeAtRestAsync();
 
-        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}").ToList();
+        var serious = results.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help}")
+            .ToList();
         Assert.Empty(serious);
         await BrowserFixture.ScreenshotAsync(page, "sign-in");
         await page.Context.CloseAsync();

@@ -21,7 +21,9 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("customer-row")).ToHaveCountAsync(1);
         var axeSearch = await page.RunAxeAtRestAsync();
-        Assert.Empty(axeSearch.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        Assert.Empty(axeSearch.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help}"));
         await BrowserFixture.ScreenshotAsync(page, "staff-search");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "View as Summit Builders LLC" }).ClickAsync();
@@ -41,7 +43,9 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
         Assert.Equal(403, refused.Status);
         Assert.Contains("read-only", await refused.TextAsync(), StringComparison.Ordinal);
         var axeViewAs = await page.RunAxeAtRestAsync();
-        Assert.Empty(axeViewAs.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+        Assert.Empty(axeViewAs.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{v.Id}: {v.Help}"));
         await BrowserFixture.ScreenshotAsync(page, "staff-view-as");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Leave view-as" }).ClickAsync();
@@ -63,26 +67,37 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
             await page.GetByLabel("Search customers").FillAsync("Summit");
             await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = "View as Summit Builders LLC" }).ClickAsync();
-            await Assertions.Expect(page.GetByTestId("view-as-banner")).ToContainTextAsync("Viewing as Summit Builders LLC");
+            await Assertions.Expect(page.GetByTestId("view-as-banner"))
+                .ToContainTextAsync("Viewing as Summit Builders LLC");
 
             await page.GotoAsync("/pay");
             await Assertions.Expect(page.Locator("#pay-overview")).ToContainTextAsync("Balance");
-            await Assertions.Expect(page.GetByTestId("choice-readonly")).ToContainTextAsync("Select Single-Site Invoices");
+            await Assertions.Expect(page.GetByTestId("choice-readonly"))
+                .ToContainTextAsync("Select Single-Site Invoices");
             await Assertions.Expect(page.GetByTestId("selected-mark")).ToHaveCountAsync(2);
             foreach (var number in invoiceNumbers)
-                await Assertions.Expect(page.Locator("tr.row-selected", new() { HasText = number })).ToHaveCountAsync(1);
-            await Assertions.Expect(page.Locator("main input[type=checkbox], main input[type=radio]")).ToHaveCountAsync(0);
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = ContinueButton() })).ToHaveCountAsync(0);
-            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = PayButton() })).ToHaveCountAsync(0);
+            {
+                await Assertions.Expect(page.Locator("tr.row-selected", new() { HasText = number }))
+                    .ToHaveCountAsync(1);
+            }
+            await Assertions.Expect(page.Locator("main input[type=checkbox], main input[type=radio]"))
+                .ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = ContinueButton() }))
+                .ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { NameRegex = PayButton() }))
+                .ToHaveCountAsync(0);
             var axe = await page.RunAxeAtRestAsync();
-            Assert.Empty(axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Id}: {v.Help}"));
+            Assert.Empty(axe.Violations
+                .Where(v => v.Impact is "serious" or "critical")
+                .Select(v => $"{v.Id}: {v.Help}"));
             await BrowserFixture.ScreenshotAsync(page, "staff-view-as-make-a-payment");
 
             await page.GotoAsync("/pay/checkout");
             await Assertions.Expect(page.GetByTestId("split")).ToContainTextAsync(invoiceNumbers[0]);
             await Assertions.Expect(page.GetByTestId("view-only")).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByTestId("pay-button")).ToHaveCountAsync(0);
-            await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = AddMethod() })).ToHaveCountAsync(0);
+            await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { NameRegex = AddMethod() }))
+                .ToHaveCountAsync(0);
             await BrowserFixture.ScreenshotAsync(page, "staff-view-as-checkout");
 
             // A Pay made anyway (the form the customer would post) is refused by the server, and no payment is made.
@@ -109,15 +124,22 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
         }
     }
 
-    /// <summary>Stores a selection of the oldest <paramref name="count"/> single-site invoices for the demo contact (0 clears it).</summary>
+    /// <summary>
+    /// Stores a selection of the oldest <paramref name="count"/> single-site invoices for the demo contact (0 clears
+    /// it).
+    /// </summary>
     private Task<List<string>> SelectForTheCustomerAsync(int count) => browser.Factory.WithDbAsync(async db =>
     {
         var user = await db.Users.SingleAsync(u => u.Email == DemoAccounts.ProCustomer);
         var customerId = user.CustomerId!.Value;
         var now = browser.Factory.Clock.GetUtcNow();
-        var invoices = await db.Invoices.Where(i => i.CustomerId == customerId && i.MultiSiteInvoiceId == null && !i.IsVoid && i.BalanceCents > 0)
-            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.Id).Take(count).Select(i => new { i.Id, i.Number }).ToListAsync();
-        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.UserId == user.Id && d.CustomerId == customerId);
+        var invoices = await db.Invoices
+            .Where(i => i.CustomerId == customerId && i.MultiSiteInvoiceId == null && !i.IsVoid && i.BalanceCents > 0)
+            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.Id).Take(count)
+            .Select(i => new { i.Id, i.Number })
+            .ToListAsync();
+        var draft = await db.PaymentDrafts.Include(d => d.Items)
+            .SingleOrDefaultAsync(d => d.UserId == user.Id && d.CustomerId == customerId);
         if (draft is null) db.PaymentDrafts.Add(draft = new PaymentDraft(user.Id, customerId, now));
         draft.Choose(PaymentChoice.SingleSite, now);
         draft.ReplaceInvoices(invoices.Select(i => i.Id), now);

@@ -30,8 +30,8 @@ public sealed class ApiKeyService(AppDbContext db, TimeProvider clock)
     }
 
     /// <summary>
-    /// Makes sure <paramref name="key"/> exists for the company (the deterministic demo key). Does nothing when its hash
-    /// is already stored, even as revoked, so a demo key that was rotated away does not come back.
+    /// Makes sure <paramref name="key"/> exists for the company (the deterministic demo key). Does nothing when its
+    /// hash is already stored, even as revoked, so a demo key that was rotated away does not come back.
     /// </summary>
     public async Task<bool> EnsureAsync(long companyId, string key, CancellationToken ct = default)
     {
@@ -65,7 +65,8 @@ public sealed class ApiKeyService(AppDbContext db, TimeProvider clock)
             var pending = await db.ApiKeys
                 .Where(o => o.CompanyId == found.CompanyId && o.Id != found.Id && o.RevokedAt > now)
                 .ToListAsync(ct);
-            foreach (var old in pending.Where(o => o.RevokedAt!.Value - RotationGrace <= found.CreatedAt)) old.RevokedAt = now;
+            foreach (var old in pending.Where(o => o.RevokedAt!.Value - RotationGrace <= found.CreatedAt))
+                old.RevokedAt = now;
             await db.SaveChangesAsync(ct);
         }
         return new ApiKeyIdentity(found.Id, found.CompanyId, found.Prefix, IsRotatedAway: found.RevokedAt is not null);
@@ -75,7 +76,8 @@ public sealed class ApiKeyService(AppDbContext db, TimeProvider clock)
     /// Issues a new key for the company of <paramref name="currentKeyId"/> and schedules the current one to end.
     /// Returns null when the current key was already rotated away (use the new key instead).
     /// </summary>
-    public async Task<(IssuedApiKey Key, DateTimeOffset PreviousKeyEndsBy)?> RotateAsync(long currentKeyId, CancellationToken ct = default)
+    public async Task<(IssuedApiKey Key, DateTimeOffset PreviousKeyEndsBy)?> RotateAsync(
+        long currentKeyId, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
         var current = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == currentKeyId, ct);
@@ -87,10 +89,13 @@ public sealed class ApiKeyService(AppDbContext db, TimeProvider clock)
         return (issued, endsBy);
     }
 
-    /// <summary>A demo key derived from configuration: the same for a company every start, different per company.</summary>
+    /// <summary>
+    /// A demo key derived from configuration: the same for a company every start, different per company.
+    /// </summary>
     public static string DeriveDemoKey(string secret, long companyId)
     {
-        var mac = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"customerportal-demo-api-key:{companyId}"));
+        var mac = HMACSHA256.HashData(
+            Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"customerportal-demo-api-key:{companyId}"));
         return KeyPrefix + Base64Url(mac);
     }
 
@@ -114,5 +119,6 @@ public sealed class ApiKeyService(AppDbContext db, TimeProvider clock)
         return new IssuedApiKey(row.Id, companyId, key, row.Prefix, row.CreatedAt);
     }
 
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

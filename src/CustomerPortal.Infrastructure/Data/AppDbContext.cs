@@ -66,7 +66,8 @@ public sealed class SqliteAppDbContext(DbContextOptions<SqliteAppDbContext> opti
         base.OnModelCreating(builder);
         // Invoices has AFTER triggers (CustomerInvoiceTotals): SQLite's RETURNING clause does not go with them.
         builder.Entity<Invoice>().ToTable(t => t.UseSqlReturningClause(false));
-        builder.Entity<Domain.Customers.Site>().ToTable(t => t.UseSqlReturningClause(false)); // Sites too (InvoicesVersion)
+        // Sites too (InvoicesVersion).
+        builder.Entity<Domain.Customers.Site>().ToTable(t => t.UseSqlReturningClause(false));
     }
 }
 
@@ -74,12 +75,14 @@ public sealed class SqlServerAppDbContext(DbContextOptions<SqlServerAppDbContext
 
 /// <summary>
 /// A date as the 'yyyy-MM-dd' text the SQLite provider stores anyway (same column type, same values, same order), read
-/// with a fixed-format parse instead of Microsoft.Data.Sqlite's <c>DateOnly.Parse</c>, the general culture-aware parser,
-/// which was 4 % of the server's CPU on the Make a Payment actions (each reads up to 200 invoices with two dates).
+/// with a fixed-format parse instead of Microsoft.Data.Sqlite's <c>DateOnly.Parse</c>, the general culture-aware
+/// parser, which was 4 % of the server's CPU on the Make a Payment actions (each reads up to 200 invoices with two
+/// dates).
 /// </summary>
-public sealed class DateOnlyToIsoTextConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateOnly, string>(
-    v => IsoDate.Format(v),
-    v => IsoDate.Parse(v));
+public sealed class DateOnlyToIsoTextConverter()
+    : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateOnly, string>(
+        v => IsoDate.Format(v),
+        v => IsoDate.Parse(v));
 
 /// <summary>'yyyy-MM-dd' dates, written and read without culture or format-string machinery.</summary>
 public static class IsoDate
@@ -91,13 +94,15 @@ public static class IsoDate
     {
         ArgumentNullException.ThrowIfNull(text);
         if (text.Length == 10 && text[4] == '-' && text[7] == '-' &&
-            TryDigits(text, 0, 4, out var year) && TryDigits(text, 5, 2, out var month) && TryDigits(text, 8, 2, out var day) &&
+            TryDigits(text, 0, 4, out var year) && TryDigits(text, 5, 2, out var month) &&
+            TryDigits(text, 8, 2, out var day) &&
             year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
         {
             return new DateOnly(year, month, day);
         }
         // Anything else SQLite may hold (a value written by hand with a time part, say): the general parser, as before.
-        return DateOnly.FromDateTime(DateTime.Parse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None));
+        return DateOnly.FromDateTime(DateTime.Parse(
+            text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None));
     }
 
     private static bool TryDigits(string text, int start, int length, out int value)
@@ -114,6 +119,7 @@ public static class IsoDate
 }
 
 /// <summary>Stores a DateTimeOffset as UTC ticks: sortable and comparable in SQLite, exact to the tick.</summary>
-public sealed class DateTimeOffsetToUtcTicksConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
-    v => v.UtcTicks,
-    v => new DateTimeOffset(v, TimeSpan.Zero));
+public sealed class DateTimeOffsetToUtcTicksConverter()
+    : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));

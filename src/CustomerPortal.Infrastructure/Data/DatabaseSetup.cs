@@ -17,10 +17,14 @@ public sealed class DatabaseOptions
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
-    /// <summary>For SQLite, defaults to a file in <c>data/</c> beside the content root (created on first run).</summary>
+    /// <summary>
+    /// For SQLite, defaults to a file in <c>data/</c> beside the content root (created on first run).
+    /// </summary>
     public string? ConnectionString { get; set; }
 
-    /// <summary>Apply pending migrations at start. Production may turn it off and run the idempotent script instead.</summary>
+    /// <summary>
+    /// Apply pending migrations at start. Production may turn it off and run the idempotent script instead.
+    /// </summary>
     public bool ApplyMigrationsOnStart { get; set; } = true;
 
     /// <summary>
@@ -37,8 +41,8 @@ public sealed class DatabaseOptions
     public bool SqliteSyncEveryCommit { get; set; }
 
     /// <summary>
-    /// SQLite only: checkpoint the write-ahead log in the background (<see cref="SqliteCheckpointer"/>) instead of inside
-    /// the commit that crosses 1,000 pages. <c>false</c> keeps SQLite's default.
+    /// SQLite only: checkpoint the write-ahead log in the background (<see cref="SqliteCheckpointer"/>) instead of
+    /// inside the commit that crosses 1,000 pages. <c>false</c> keeps SQLite's default.
     /// </summary>
     public bool SqliteBackgroundCheckpoints { get; set; } = true;
 
@@ -53,17 +57,20 @@ public sealed class DatabaseOptions
 public static class DatabaseSetup
 {
     /// <summary>Registers the provider's context as <see cref="AppDbContext"/>.</summary>
-    public static IServiceCollection AddPortalDatabase(this IServiceCollection services, DatabaseOptions options, string contentRoot)
+    public static IServiceCollection AddPortalDatabase(
+        this IServiceCollection services, DatabaseOptions options, string contentRoot)
     {
         switch (options.Provider)
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = SqliteConnectionString(options.ConnectionString, contentRoot);
-                var settings = new SqliteConnectionSettings(options.SqliteSyncEveryCommit, options.SqliteBackgroundCheckpoints);
-                // Id lists (a selection of up to 200 invoices) go as one JSON parameter read with json_each: EF's default
-                // of one parameter per id costs Microsoft.Data.Sqlite a by-name lookup per parameter over all the others.
-                // Pooled contexts: building a context's internal services on every request was a tenth of a simple
-                // page's CPU. A pooled context is reset when its request ends; nothing per request may be keyed on it.
+                var settings = new SqliteConnectionSettings(
+                    options.SqliteSyncEveryCommit, options.SqliteBackgroundCheckpoints);
+                // Id lists (a selection of up to 200 invoices) go as one JSON parameter read with json_each: EF's
+                // default of one parameter per id costs Microsoft.Data.Sqlite a by-name lookup per parameter over all
+                // the others. Pooled contexts: building a context's internal services on every request was a tenth of a
+                // simple page's CPU. A pooled context is reset when its request ends; nothing per request may be keyed
+                // on it.
                 services.AddDbContextPool<SqliteAppDbContext>(o => o
                     .UseSqlite(sqlite, s => s.UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
                     .EnableThreadSafetyChecks(options.ThreadSafetyChecks)
@@ -77,8 +84,12 @@ public static class DatabaseSetup
                 break;
             case DatabaseProvider.SqlServer:
                 if (string.IsNullOrWhiteSpace(options.ConnectionString))
-                    throw new InvalidOperationException("Database:Provider is SqlServer but Database:ConnectionString is empty.");
-                services.AddDbContextPool<SqlServerAppDbContext>(o => o.UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure())
+                {
+                    throw new InvalidOperationException(
+                        "Database:Provider is SqlServer but Database:ConnectionString is empty.");
+                }
+                services.AddDbContextPool<SqlServerAppDbContext>(o => o
+                    .UseSqlServer(options.ConnectionString, s => s.EnableRetryOnFailure())
                     .EnableThreadSafetyChecks(options.ThreadSafetyChecks));
                 services.AddScoped<AppDbContext>(sp => sp.GetRequiredService<SqlServerAppDbContext>());
                 break;
@@ -106,10 +117,14 @@ public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqlite
         new(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=design-time.db").Options);
 }
 
-/// <summary>Lets <c>dotnet ef</c> build the SQL Server context without a server (migrations and scripts only).</summary>
+/// <summary>
+/// Lets <c>dotnet ef</c> build the SQL Server context without a server (migrations and scripts only).
+/// </summary>
 public sealed class SqlServerDesignTimeFactory : IDesignTimeDbContextFactory<SqlServerAppDbContext>
 {
     public SqlServerAppDbContext CreateDbContext(string[] args) =>
         new(new DbContextOptionsBuilder<SqlServerAppDbContext>()
-            .UseSqlServer("Server=localhost;Database=CustomerPortal;Trusted_Connection=False;TrustServerCertificate=True").Options);
+            .UseSqlServer("Server=localhost;Database=CustomerPortal;"
+                + "Trusted_Connection=False;TrustServerCertificate=True")
+            .Options);
 }

@@ -11,19 +11,21 @@ public static class InvoiceTotalsTriggers
     public const string Name = "TR_Invoices_Totals";
 
     /// <summary>
-    /// The triggers of migration <c>InvoicesVersion</c> that move <see cref="CustomerInvoiceTotals.InvoicesVersion"/> on
-    /// for every written invoice (SQLite: one per statement kind; SQL Server: one for all three).
+    /// The triggers of migration <c>InvoicesVersion</c> that move <see cref="CustomerInvoiceTotals.InvoicesVersion"/>
+    /// on for every written invoice (SQLite: one per statement kind; SQL Server: one for all three).
     /// </summary>
-    public static readonly IReadOnlyList<string> VersionTriggers = ["TR_Invoices_Version_Insert", "TR_Invoices_Version_Update", "TR_Invoices_Version_Delete"];
+    public static readonly IReadOnlyList<string> VersionTriggers =
+        ["TR_Invoices_Version_Insert", "TR_Invoices_Version_Update", "TR_Invoices_Version_Delete"];
 
     /// <summary>The SQL Server trigger of migration <c>InvoicesVersion</c>.</summary>
     public const string VersionTriggerSqlServer = "TR_Invoices_Version";
 
     /// <summary>
-    /// The triggers of migration <c>SitesInInvoicesVersion</c>: a site's name is shown with its invoices, so updating or
-    /// deleting a site moves its customer's invoices version too (SQLite: two; SQL Server: one).
+    /// The triggers of migration <c>SitesInInvoicesVersion</c>: a site's name is shown with its invoices, so updating
+    /// or deleting a site moves its customer's invoices version too (SQLite: two; SQL Server: one).
     /// </summary>
-    public static readonly IReadOnlyList<string> SitesVersionTriggers = ["TR_Sites_Version_Update", "TR_Sites_Version_Delete"];
+    public static readonly IReadOnlyList<string> SitesVersionTriggers =
+        ["TR_Sites_Version_Update", "TR_Sites_Version_Delete"];
 
     /// <summary>The SQL Server trigger of migration <c>SitesInInvoicesVersion</c>.</summary>
     public const string SitesVersionTriggerSqlServer = "TR_Sites_Version";
@@ -36,7 +38,8 @@ public static class InvoiceTotalsTriggers
         LEFT JOIN (
             SELECT CustomerId, COUNT(*) AS OpenCount,
                    SUM(CASE WHEN MultiSiteInvoiceId IS NULL THEN 1 ELSE 0 END) AS OpenSingleSiteCount,
-                   SUM(CASE WHEN MultiSiteInvoiceId IS NULL AND BalanceCents > 0 THEN 1 ELSE 0 END) AS PayableSingleSiteCount,
+                   SUM(CASE WHEN MultiSiteInvoiceId IS NULL AND BalanceCents > 0 THEN 1 ELSE 0 END)
+                       AS PayableSingleSiteCount,
                    SUM(BalanceCents) AS BalanceCents, SUM(PendingCents) AS PendingCents
             FROM Invoices
             WHERE IsVoid = 0 AND (BalanceCents > 0 OR PendingCents > 0)

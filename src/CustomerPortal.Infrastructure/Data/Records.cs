@@ -21,7 +21,9 @@ public sealed class ProcessedWebhookEvent
     public DateTimeOffset ReceivedAt { get; set; }
 }
 
-/// <summary>A lease that lets one process at a time run a background job (reconciliation) on a shared database.</summary>
+/// <summary>
+/// A lease that lets one process at a time run a background job (reconciliation) on a shared database.
+/// </summary>
 public sealed class JobLease
 {
     public string Name { get; set; } = "";
@@ -41,16 +43,18 @@ public sealed class CustomerInvoiceTotals
     public long CustomerId { get; private set; }
     public int OpenCount { get; private set; }
     public int OpenSingleSiteCount { get; private set; }
-    /// <summary>Open single-site invoices with a balance: what "Select all" can take (the N of "200 of N selected").</summary>
+    /// <summary>
+    /// Open single-site invoices with a balance: what "Select all" can take (the N of "200 of N selected").
+    /// </summary>
     public int PayableSingleSiteCount { get; private set; }
     public long BalanceCents { get; private set; }
     public long PendingCents { get; private set; }
 
     /// <summary>
     /// Moves on with every insert, update and delete of one of the customer's invoices, whatever column it changes (its
-    /// own triggers, see <see cref="InvoiceTotalsTriggers.VersionTriggers"/>); never goes back. What the application keeps
-    /// of the customer's invoices between requests is kept under this number and used only while it has not moved.
-    /// Starts at a random number, so a database made anew under a running app does not repeat one it has seen.
+    /// own triggers, see <see cref="InvoiceTotalsTriggers.VersionTriggers"/>); never goes back. What the application
+    /// keeps of the customer's invoices between requests is kept under this number and used only while it has not
+    /// moved. Starts at a random number, so a database made anew under a running app does not repeat one it has seen.
     /// </summary>
     public long InvoicesVersion { get; private set; }
 }

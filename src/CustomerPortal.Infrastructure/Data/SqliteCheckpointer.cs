@@ -10,18 +10,21 @@ namespace CustomerPortal.Infrastructure.Data;
 /// <para>
 /// By default SQLite checkpoints inside the commit that takes the WAL past 1,000 pages: that commit copies the log into
 /// the database file and syncs it before it returns, and in this process the write gate (<see cref="SqliteWriteGate"/>)
-/// is still held until the commit returns, so every writer queued behind it waits as well — the periodic stall behind the
-/// page's and the payments' tail latency. Request connections now checkpoint only when the log has grown far past that
-/// (<see cref="SqliteConnectionSettings.AutoCheckpointPages"/>, a safety net should this service stop), and this service
-/// runs a PASSIVE checkpoint every <see cref="Interval"/>: it neither takes the write lock nor waits for readers, and does
-/// what it can; the log is started over by the first writer after a checkpoint that reached its end, as before.
+/// is still held until the commit returns, so every writer queued behind it waits as well — the periodic stall behind
+/// the page's and the payments' tail latency. Request connections now checkpoint only when the log has grown far past
+/// that (<see cref="SqliteConnectionSettings.AutoCheckpointPages"/>, a safety net should this service stop), and this
+/// service runs a PASSIVE checkpoint every <see cref="Interval"/>: it neither takes the write lock nor waits for
+/// readers, and does what it can; the log is started over by the first writer after a checkpoint that reached its end,
+/// as before.
 /// </para>
 /// </summary>
 public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCheckpointer> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How often the query planner's statistics are refreshed (<see cref="OptimizeAsync"/>); also once at start.</summary>
+    /// <summary>
+    /// How often the query planner's statistics are refreshed (<see cref="OptimizeAsync"/>); also once at start.
+    /// </summary>
     public static readonly TimeSpan OptimizeInterval = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -63,13 +66,17 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
         await using var cmd = db.CreateCommand();
         // A database never analyzed gets a full (sampled) ANALYZE; afterwards PRAGMA optimize re-analyzes what grew.
         cmd.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'";
-        var analyzed = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        var analyzed = Convert.ToInt64(
+            await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture) > 0;
         cmd.CommandText = "PRAGMA analysis_limit = 1000; " + (analyzed ? "PRAGMA optimize = 0x10002;" : "ANALYZE;");
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>One PASSIVE checkpoint; returns (log frames, frames copied into the database), or null when not in WAL.</summary>
-    public static async Task<(long LogFrames, long Checkpointed)?> CheckpointAsync(string connectionString, CancellationToken ct)
+    /// <summary>
+    /// One PASSIVE checkpoint; returns (log frames, frames copied into the database), or null when not in WAL.
+    /// </summary>
+    public static async Task<(long LogFrames, long Checkpointed)?> CheckpointAsync(
+        string connectionString, CancellationToken ct)
     {
         await using var db = new SqliteConnection(connectionString);
         await db.OpenAsync(ct);

@@ -14,17 +14,18 @@ namespace CustomerPortal.Infrastructure.Data;
 /// into 150 ms or more of latency.</item>
 /// <item><c>synchronous=NORMAL</c> (the file is in WAL, see <c>SqliteWriteAheadLog</c>): a commit appends to the WAL
 /// without an fsync; the WAL is synced at checkpoints. Committed transactions survive a crash of the process; after a
-/// power loss or OS crash the last commits before the failure can be lost (the file stays consistent). Production
-/// runs on SQL Server; see docs/benchmarks.md, "Payments". Only once the file is in WAL; <c>Database:SqliteSyncEveryCommit</c>
-/// keeps FULL (an fsync per commit).</item>
+/// power loss or OS crash the last commits before the failure can be lost (the file stays consistent). Production runs
+/// on SQL Server; see docs/benchmarks.md, "Payments". Only once the file is in WAL;
+/// <c>Database:SqliteSyncEveryCommit</c> keeps FULL (an fsync per commit).</item>
 /// <item><c>cache_size = -1024</c> (1 MiB of pages per connection instead of 2 MiB): under load the pool holds one
-/// connection per concurrent request, each with its own page cache; the pages stay in the OS file cache either way. Part
-/// of keeping the server under 300 MB (docs/benchmarks.md, "Make a Payment page", Memory).</item>
-/// <item><c>wal_autocheckpoint = 20000</c>: checkpoints run in the background (<see cref="SqliteCheckpointer"/>), not in
-/// the commit of whichever request crossed 1,000 pages.</item>
+/// connection per concurrent request, each with its own page cache; the pages stay in the OS file cache either way.
+/// Part of keeping the server under 300 MB (docs/benchmarks.md, "Make a Payment page", Memory).</item>
+/// <item><c>wal_autocheckpoint = 20000</c>: checkpoints run in the background (<see cref="SqliteCheckpointer"/>), not
+/// in the commit of whichever request crossed 1,000 pages.</item>
 /// </list>
 /// </summary>
-public sealed class SqliteConnectionSettings(bool syncEveryCommit = false, bool backgroundCheckpoints = true) : DbConnectionInterceptor
+public sealed class SqliteConnectionSettings(bool syncEveryCommit = false, bool backgroundCheckpoints = true)
+    : DbConnectionInterceptor
 {
     /// <summary>
     /// Pages of WAL after which a committing connection checkpoints by itself: far past SQLite's 1,000, because
@@ -35,7 +36,8 @@ public sealed class SqliteConnectionSettings(bool syncEveryCommit = false, bool 
     private readonly string _busyTimeout = "PRAGMA busy_timeout = 30000; PRAGMA cache_size = -1024;" +
         (backgroundCheckpoints ? $" PRAGMA wal_autocheckpoint = {AutoCheckpointPages};" : "");
     private const string JournalMode = "PRAGMA journal_mode;";
-    private readonly string _synchronous = syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
+    private readonly string _synchronous =
+        syncEveryCommit ? "PRAGMA synchronous = FULL;" : "PRAGMA synchronous = NORMAL;";
 
     // The native handle is what the pool reuses; a new handle (new physical connection) gets the settings again. A
     // handle opened before the file is in WAL (migrations at start) keeps the default FULL and is looked at again on
@@ -55,7 +57,8 @@ public sealed class SqliteConnectionSettings(bool syncEveryCommit = false, bool 
         _applied.AddOrUpdate(handle, handle);
     }
 
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    public override async Task ConnectionOpenedAsync(
+        DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         if (!Needs(connection, out var handle)) return;
         await using var cmd = connection.CreateCommand();
@@ -74,5 +77,6 @@ public sealed class SqliteConnectionSettings(bool syncEveryCommit = false, bool 
         return !_applied.TryGetValue(handle, out _);
     }
 
-    private static bool IsWal(object? journalMode) => string.Equals(journalMode as string, "wal", StringComparison.OrdinalIgnoreCase);
+    private static bool IsWal(object? journalMode) =>
+        string.Equals(journalMode as string, "wal", StringComparison.OrdinalIgnoreCase);
 }

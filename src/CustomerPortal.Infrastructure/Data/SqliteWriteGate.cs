@@ -16,9 +16,9 @@ namespace CustomerPortal.Infrastructure.Data;
 /// Released when the transaction commits, rolls back or fails, and — as a safety net — when its connection closes (a
 /// transaction disposed without either; a later transaction on the same connection goes on holding it, never waits for
 /// itself). The close is seen through the connection's StateChange event as well as EF's interceptors: a pooled context
-/// going back to the pool closes its connection without the interceptors. One request uses one connection (one scoped context), so a request never waits for its own gate.
-/// A transaction that waits longer than <see cref="MaxWait"/> fails with a clear message instead of waiting forever
-/// (as SQLite's busy timeout would).
+/// going back to the pool closes its connection without the interceptors. One request uses one connection (one scoped
+/// context), so a request never waits for its own gate. A transaction that waits longer than <see cref="MaxWait"/>
+/// fails with a clear message instead of waiting forever (as SQLite's busy timeout would).
 /// </para>
 /// </summary>
 public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionInterceptor
@@ -27,60 +27,73 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly ConditionalWeakTable<DbConnection, object> _holders = new();
-    private readonly ConditionalWeakTable<DbTransaction, DbConnection> _connections = new(); // a completed transaction forgets its connection
+    // A completed transaction forgets its connection.
+    private readonly ConditionalWeakTable<DbTransaction, DbConnection> _connections = new();
     private readonly ConditionalWeakTable<DbConnection, object> _watched = new();
 
-    public InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
+    public InterceptionResult<DbTransaction> TransactionStarting(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        if (_holders.TryGetValue(connection, out _)) return result; // this connection's earlier transaction ended without commit or rollback
+        // This connection's earlier transaction ended without commit or rollback.
+        if (_holders.TryGetValue(connection, out _)) return result;
         if (!_gate.Wait(MaxWait)) throw TimedOut();
         _holders.AddOrUpdate(connection, this);
         Watch(connection);
         return result;
     }
 
-    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData,
-        InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
+    public async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(
+        DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result,
+        CancellationToken cancellationToken = default)
     {
-        if (_holders.TryGetValue(connection, out _)) return result; // this connection's earlier transaction ended without commit or rollback
+        // This connection's earlier transaction ended without commit or rollback.
+        if (_holders.TryGetValue(connection, out _)) return result;
         if (!await _gate.WaitAsync(MaxWait, cancellationToken)) throw TimedOut();
         _holders.AddOrUpdate(connection, this);
         Watch(connection);
         return result;
     }
 
-    public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
+    public DbTransaction TransactionStarted(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
         _connections.AddOrUpdate(result, connection);
         return result;
     }
 
-    public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
+    public ValueTask<DbTransaction> TransactionStartedAsync(
+        DbConnection connection, TransactionEndEventData eventData, DbTransaction result,
         CancellationToken cancellationToken = default)
     {
         _connections.AddOrUpdate(result, connection);
         return ValueTask.FromResult(result);
     }
 
-    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => Release(transaction);
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
+        Release(transaction);
 
-    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public Task TransactionCommittedAsync(
+        DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         Release(transaction);
         return Task.CompletedTask;
     }
 
-    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) => Release(transaction);
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData) =>
+        Release(transaction);
 
-    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public Task TransactionRolledBackAsync(
+        DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
     {
         Release(transaction);
         return Task.CompletedTask;
     }
 
-    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) => Release(transaction);
+    public void TransactionFailed(DbTransaction transaction, TransactionErrorEventData eventData) =>
+        Release(transaction);
 
-    public Task TransactionFailedAsync(DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
+    public Task TransactionFailedAsync(
+        DbTransaction transaction, TransactionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
         Release(transaction);
         return Task.CompletedTask;
@@ -88,32 +101,36 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
 
     // A transaction disposed without commit or rollback (an exception between BEGIN and COMMIT) is rolled back by
     // SQLite when its connection closes; the gate is given back then at the latest.
-    public InterceptionResult ConnectionClosing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    public InterceptionResult ConnectionClosing(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
         Release(connection);
         return result;
     }
 
-    public ValueTask<InterceptionResult> ConnectionClosingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    public ValueTask<InterceptionResult> ConnectionClosingAsync(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
         Release(connection);
         return ValueTask.FromResult(result);
     }
 
-    public InterceptionResult ConnectionDisposing(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    public InterceptionResult ConnectionDisposing(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
         Release(connection);
         return result;
     }
 
-    public ValueTask<InterceptionResult> ConnectionDisposingAsync(DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
+    public ValueTask<InterceptionResult> ConnectionDisposingAsync(
+        DbConnection connection, ConnectionEventData eventData, InterceptionResult result)
     {
         Release(connection);
         return ValueTask.FromResult(result);
     }
 
-    // EF closes a pooled context's connection when the context goes back to the pool without the connection interceptors
-    // above: the connection's own StateChange event is told of every close, whoever closes it.
+    // EF closes a pooled context's connection when the context goes back to the pool without the connection
+    // interceptors above: the connection's own StateChange event is told of every close, whoever closes it.
     private void Watch(DbConnection connection)
     {
         if (_watched.TryGetValue(connection, out _)) return;
@@ -142,5 +159,6 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
     }
 
     private static TimeoutException TimedOut() => new(
-        $"A database write waited more than {MaxWait.TotalSeconds:0} s for the other writes of this process (SQLite allows one writer at a time).");
+        $"A database write waited more than {MaxWait.TotalSeconds:0} s for the other writes of this process "
+        + "(SQLite allows one writer at a time).");
 }

@@ -9,7 +9,9 @@ public enum DocumentFontSource
     /// <summary>A sans-serif TrueType font found in the system's font folders (DejaVu Sans, Liberation Sans).</summary>
     System,
 
-    /// <summary>Segoe WP, which ships inside the PDFsharp package (PdfSharp.WPFonts); used when no system font is found.</summary>
+    /// <summary>
+    /// Segoe WP, which ships inside the PDFsharp package (PdfSharp.WPFonts); used when no system font is found.
+    /// </summary>
     PdfSharpPackage,
 }
 
@@ -19,7 +21,9 @@ public enum DocumentFontSource
 /// </summary>
 internal sealed class DocumentFontResolver : IFontResolver
 {
-    /// <summary>The family name the renderer asks for; deliberately not a real font name so it never collides.</summary>
+    /// <summary>
+    /// The family name the renderer asks for; deliberately not a real font name so it never collides.
+    /// </summary>
     public const string FamilyName = "CustomerPortal Sans";
 
     private const string RegularFace = "CustomerPortalSans-Regular";
@@ -174,7 +178,8 @@ public static class DocumentFonts
         var fallback = GlobalFontSettings.FallbackFontResolver;
         if (fallback is null || fallback.GetType() == resolver.GetType())
         {
-            if (TrySet(() => GlobalFontSettings.FallbackFontResolver = resolver)) return DocumentFontRegistration.Fallback;
+            if (TrySet(() => GlobalFontSettings.FallbackFontResolver = resolver))
+                return DocumentFontRegistration.Fallback;
         }
         return DocumentFontRegistration.NotRegistered;
     }

@@ -38,7 +38,9 @@ public sealed record SiteInvoiceSection(
     IReadOnlyList<InvoiceLineRow> Lines,
     long SubtotalCents);
 
-/// <summary>A multi-site ("parent") invoice: one consolidated document listing each child by site, then grand totals.</summary>
+/// <summary>
+/// A multi-site ("parent") invoice: one consolidated document listing each child by site, then grand totals.
+/// </summary>
 public sealed record MultiSiteInvoiceDocumentModel(
     CompanyBlock Company,
     BillToBlock BillTo,
@@ -57,7 +59,10 @@ public sealed record MultiSiteInvoiceDocumentModel(
 /// <summary>How much of a payment went to one invoice, and what that invoice still owes afterwards.</summary>
 public sealed record ReceiptAllocationRow(string InvoiceNumber, long AppliedCents, long RemainingBalanceCents);
 
-/// <summary>A payment receipt. <see cref="MethodSummary"/> is already masked ("Visa •••• 4242"); never pass card or bank numbers.</summary>
+/// <summary>
+/// A payment receipt. <see cref="MethodSummary"/> is already masked ("Visa •••• 4242"); never pass card or bank
+/// numbers.
+/// </summary>
 public sealed record ReceiptDocumentModel(
     CompanyBlock Company,
     BillToBlock BillTo,

@@ -5,7 +5,8 @@ using PdfSharp.Pdf;
 namespace CustomerPortal.Infrastructure.Documents;
 
 /// <summary>
-/// Renders invoices, multi-site invoices and receipts as PDF bytes. Stateless and thread-safe: register it as a singleton.
+/// Renders invoices, multi-site invoices and receipts as PDF bytes. Stateless and thread-safe: register it as a
+/// singleton.
 /// </summary>
 public sealed class InvoicePdfRenderer
 {
@@ -82,9 +83,10 @@ public sealed class InvoicePdfRenderer
                 DrawLinesTable(flow, site.Lines, () => DrawSiteHeading(flow, site, addressLine, continued: true));
                 // The subtotal never starts a page on its own: the site heading comes along to say whose it is.
                 if (flow.EnsureSpace(20)) DrawSiteHeading(flow, site, addressLine, continued: true);
-                flow.Text($"Subtotal for {site.SiteName}", flow.Style.BodyBold, flow.Style.Text, PageFlow.Left, flow.Y + 5,
-                    PageFlow.ContentWidth - 100, alignRight: true);
-                flow.Text(Format(site.SubtotalCents), flow.Style.BodyBold, flow.Style.Text, PageFlow.Right - 95, flow.Y + 5, 95 - PageFlow.CellPadding, alignRight: true);
+                flow.Text($"Subtotal for {site.SiteName}", flow.Style.BodyBold, flow.Style.Text, PageFlow.Left,
+                    flow.Y + 5, PageFlow.ContentWidth - 100, alignRight: true);
+                flow.Text(Format(site.SubtotalCents), flow.Style.BodyBold, flow.Style.Text, PageFlow.Right - 95,
+                    flow.Y + 5, 95 - PageFlow.CellPadding, alignRight: true);
                 flow.Y += 22;
             }
 
@@ -121,10 +123,12 @@ public sealed class InvoicePdfRenderer
             flow.TableHeader(AllocationColumns);
             foreach (var row in receipt.Allocations)
             {
-                flow.TableRow(AllocationColumns, [row.InvoiceNumber, Format(row.AppliedCents), Format(row.RemainingBalanceCents)],
+                flow.TableRow(AllocationColumns,
+                    [row.InvoiceNumber, Format(row.AppliedCents), Format(row.RemainingBalanceCents)],
                     () => flow.TableHeader(AllocationColumns));
             }
-            flow.TableRow(AllocationColumns, ["Total applied", Format(receipt.Allocations.Sum(a => a.AppliedCents)), ""],
+            flow.TableRow(AllocationColumns,
+                ["Total applied", Format(receipt.Allocations.Sum(a => a.AppliedCents)), ""],
                 () => flow.TableHeader(AllocationColumns), flow.Style.BodyBold);
         });
     }
@@ -150,7 +154,8 @@ public sealed class InvoicePdfRenderer
     }
 
     /// <summary>Company block on the left, document title and its key facts on the right.</summary>
-    private static void DrawMasthead(PageFlow flow, CompanyBlock company, string title, IReadOnlyList<(string Label, string Value)> facts)
+    private static void DrawMasthead(
+        PageFlow flow, CompanyBlock company, string title, IReadOnlyList<(string Label, string Value)> facts)
     {
         var s = flow.Style;
         var top = flow.Y;
@@ -187,7 +192,8 @@ public sealed class InvoicePdfRenderer
     }
 
     /// <summary>The bill-to block and, beside it, an optional second block (service site, payment method).</summary>
-    private static void DrawParties(PageFlow flow, IReadOnlyList<string> billToLines, string billToLabel, string customerName,
+    private static void DrawParties(
+        PageFlow flow, IReadOnlyList<string> billToLines, string billToLabel, string customerName,
         (string Label, string Title, IReadOnlyList<string> Lines)? second)
     {
         var s = flow.Style;
@@ -238,14 +244,18 @@ public sealed class InvoicePdfRenderer
         flow.Graphics.DrawRectangle(s.BandFill, PageFlow.Left, flow.Y, PageFlow.ContentWidth, height);
         var name = continued ? $"{site.SiteName} (continued)" : site.SiteName;
         flow.Text(name, s.Heading, s.Accent, PageFlow.Left + 6, flow.Y + 4, PageFlow.ContentWidth - 170);
-        flow.Text($"Invoice {site.InvoiceNumber}", s.BodyBold, s.Text, PageFlow.Left, flow.Y + 5, PageFlow.ContentWidth - 6, alignRight: true);
+        flow.Text($"Invoice {site.InvoiceNumber}", s.BodyBold, s.Text, PageFlow.Left, flow.Y + 5,
+            PageFlow.ContentWidth - 6, alignRight: true);
         if (addressLine.Length > 0)
             flow.Text(addressLine, s.Small, s.Muted, PageFlow.Left + 6, flow.Y + 18, PageFlow.ContentWidth - 12);
         flow.Y += height;
     }
 
-    /// <summary>The lines table; on each new page the header is repeated, after <paramref name="beforeHeaderOnNewPage"/>.</summary>
-    private static void DrawLinesTable(PageFlow flow, IReadOnlyList<InvoiceLineRow> lines, Action? beforeHeaderOnNewPage)
+    /// <summary>
+    /// The lines table; on each new page the header is repeated, after <paramref name="beforeHeaderOnNewPage"/>.
+    /// </summary>
+    private static void DrawLinesTable(
+        PageFlow flow, IReadOnlyList<InvoiceLineRow> lines, Action? beforeHeaderOnNewPage)
     {
         flow.EnsureSpace(18 + 22);
         flow.TableHeader(LineColumns);
@@ -257,12 +267,16 @@ public sealed class InvoicePdfRenderer
         foreach (var line in lines)
         {
             flow.TableRow(LineColumns,
-                [line.Description, line.Quantity.ToString("#,##0.####", UsCulture), Format(line.UnitPriceCents), Format(line.AmountCents)],
+                [
+                    line.Description, line.Quantity.ToString("#,##0.####", UsCulture), Format(line.UnitPriceCents),
+                    Format(line.AmountCents),
+                ],
                 Continue);
         }
     }
 
-    private static void DrawTotals(PageFlow flow, long subtotal, long tax, long total, long paid, long pending, long balance, string subtotalLabel)
+    private static void DrawTotals(
+        PageFlow flow, long subtotal, long tax, long total, long paid, long pending, long balance, string subtotalLabel)
     {
         var s = flow.Style;
         var rows = new List<(string Label, long Cents)>
@@ -285,14 +299,16 @@ public sealed class InvoicePdfRenderer
         {
             var font = label == "Total" ? s.BodyBold : s.Body;
             flow.Text(label, font, s.Text, labelX, flow.Y, labelWidth);
-            flow.Text(Format(cents), font, s.Text, PageFlow.Right - valueWidth, flow.Y, valueWidth - PageFlow.CellPadding, alignRight: true);
+            flow.Text(Format(cents), font, s.Text, PageFlow.Right - valueWidth, flow.Y,
+                valueWidth - PageFlow.CellPadding, alignRight: true);
             flow.Y += rowHeight;
         }
         flow.Y += 3;
         flow.Graphics.DrawLine(s.StrongRule, labelX, flow.Y, PageFlow.Right, flow.Y);
         flow.Y += 6;
         flow.Text("Balance due", s.Emphasis, s.Accent, labelX, flow.Y, labelWidth);
-        flow.Text(Format(balance), s.Emphasis, s.Accent, PageFlow.Right - valueWidth, flow.Y, valueWidth - PageFlow.CellPadding, alignRight: true);
+        flow.Text(Format(balance), s.Emphasis, s.Accent, PageFlow.Right - valueWidth, flow.Y,
+            valueWidth - PageFlow.CellPadding, alignRight: true);
         flow.Y += 20;
     }
 
@@ -327,8 +343,11 @@ public sealed class InvoicePdfRenderer
 
     private static string FileName(string kind, string number)
     {
-        if (string.IsNullOrWhiteSpace(number)) throw new ArgumentException("A document number is required.", nameof(number));
-        var safe = new string(number.Trim().Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-').ToArray());
+        if (string.IsNullOrWhiteSpace(number))
+            throw new ArgumentException("A document number is required.", nameof(number));
+        var safe = new string(number.Trim()
+            .Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-')
+            .ToArray());
         return $"{kind}-{safe}.pdf";
     }
 }

@@ -58,7 +58,9 @@ internal sealed class PageFlow : IDisposable
     public const double Bottom = PageHeight - 58; // leaves room for the footer
     public const double ContentWidth = Right - Left;
 
-    /// <summary>Inset of text in table cells; totals outside tables use it too so money lines up with the amount column.</summary>
+    /// <summary>
+    /// Inset of text in table cells; totals outside tables use it too so money lines up with the amount column.
+    /// </summary>
     public const double CellPadding = 3;
 
     private readonly PdfDocument _document;
@@ -86,7 +88,9 @@ internal sealed class PageFlow : IDisposable
 
     public bool Fits(double height) => Y + height <= Bottom;
 
-    /// <summary>Starts a new page unless <paramref name="height"/> points still fit; returns true if it started one.</summary>
+    /// <summary>
+    /// Starts a new page unless <paramref name="height"/> points still fit; returns true if it started one.
+    /// </summary>
     public bool EnsureSpace(double height)
     {
         if (Fits(height)) return false;
@@ -104,20 +108,24 @@ internal sealed class PageFlow : IDisposable
         if (_document.PageCount > 1)
         {
             // Continuation pages say whose document they belong to before the content goes on.
-            Graphics.DrawString(_runningTitle, Style.BodyBold, Style.Accent, new XRect(Left, Y, ContentWidth, 12), XStringFormats.TopLeft);
+            Graphics.DrawString(_runningTitle, Style.BodyBold, Style.Accent, new XRect(Left, Y, ContentWidth, 12),
+                XStringFormats.TopLeft);
             Y += 16;
             Graphics.DrawLine(Style.Rule, Left, Y, Right, Y);
             Y += 10;
         }
     }
 
-    public void Text(string text, XFont font, XBrush brush, double x, double y, double width, bool alignRight = false) =>
+    public void Text(
+        string text, XFont font, XBrush brush, double x, double y, double width, bool alignRight = false) =>
         Graphics.DrawString(text, font, brush, new XRect(x, y, width, font.Size * 1.3),
             alignRight ? XStringFormats.TopRight : XStringFormats.TopLeft);
 
     public double Measure(string text, XFont font) => Graphics.MeasureString(text, font).Width;
 
-    /// <summary>Splits <paramref name="text"/> into lines no wider than <paramref name="width"/> (words first, then characters).</summary>
+    /// <summary>
+    /// Splits <paramref name="text"/> into lines no wider than <paramref name="width"/> (words first, then characters).
+    /// </summary>
     public IReadOnlyList<string> Wrap(string text, XFont font, double width)
     {
         var lines = new List<string>();
@@ -171,7 +179,8 @@ internal sealed class PageFlow : IDisposable
     /// Draws one table row. Cells wrap; if the row does not fit, a new page is started and
     /// <paramref name="continueTable"/> redraws whatever must precede the row there (at least the table header).
     /// </summary>
-    public void TableRow(IReadOnlyList<TableColumn> columns, IReadOnlyList<string> cells, Action continueTable, XFont? font = null)
+    public void TableRow(
+        IReadOnlyList<TableColumn> columns, IReadOnlyList<string> cells, Action continueTable, XFont? font = null)
     {
         font ??= Style.Body;
         const double padding = CellPadding;
@@ -211,8 +220,10 @@ internal sealed class PageFlow : IDisposable
             using var graphics = XGraphics.FromPdfPage(_document.Pages[i], XGraphicsPdfPageOptions.Append);
             var y = PageHeight - 44;
             graphics.DrawLine(Style.Rule, Left, y, Right, y);
-            graphics.DrawString(_footerLeft, Style.Small, Style.Muted, new XRect(Left, y + 6, ContentWidth - 90, 10), XStringFormats.TopLeft);
-            graphics.DrawString($"Page {i + 1} of {count}", Style.Small, Style.Muted, new XRect(Left, y + 6, ContentWidth, 10), XStringFormats.TopRight);
+            graphics.DrawString(_footerLeft, Style.Small, Style.Muted, new XRect(Left, y + 6, ContentWidth - 90, 10),
+                XStringFormats.TopLeft);
+            graphics.DrawString($"Page {i + 1} of {count}", Style.Small, Style.Muted,
+                new XRect(Left, y + 6, ContentWidth, 10), XStringFormats.TopRight);
         }
     }
 

@@ -34,10 +34,12 @@ public static class PaymentGatewayRegistration
                 {
                     ApiKey = o.SecretKey,
                     ApiBase = string.IsNullOrWhiteSpace(o.ApiBase) ? null : o.ApiBase,
-                    HttpClient = new SystemNetHttpClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, o.MaxNetworkRetries),
+                    HttpClient = new SystemNetHttpClient(
+                        new HttpClient { Timeout = TimeSpan.FromSeconds(30) }, o.MaxNetworkRetries),
                 });
             });
-            services.AddSingleton<IPaymentGateway>(sp => new StripePaymentGateway(sp.GetRequiredService<IStripeClient>(),
+            services.AddSingleton<IPaymentGateway>(sp => new StripePaymentGateway(
+                sp.GetRequiredService<IStripeClient>(),
                 sp.GetRequiredService<IOptions<StripeOptions>>().Value, sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILogger<StripePaymentGateway>>()));
         }
@@ -46,7 +48,9 @@ public static class PaymentGatewayRegistration
             services.AddOptions<SandboxOptions>().Bind(configuration.GetSection(SandboxOptions.SectionName))
                 // A relative path lives beside the portal's own data (content root/data), wherever the process starts.
                 .PostConfigure<Microsoft.Extensions.Hosting.IHostEnvironment>((o, env) =>
-                    o.DatabasePath = Path.IsPathRooted(o.DatabasePath) ? o.DatabasePath : Path.Combine(env.ContentRootPath, o.DatabasePath))
+                    o.DatabasePath = Path.IsPathRooted(o.DatabasePath)
+                        ? o.DatabasePath
+                        : Path.Combine(env.ContentRootPath, o.DatabasePath))
                 // No webhook secret configured: the installation's own, generated beside the sandbox's database.
                 .PostConfigure(o => o.WebhookSecret = string.IsNullOrWhiteSpace(o.WebhookSecret)
                     ? SandboxWebhookSecret.LoadOrCreate(Path.GetDirectoryName(Path.GetFullPath(o.DatabasePath))!)
@@ -64,7 +68,10 @@ public static class PaymentGatewayRegistration
     {
         var provider = configuration[ProviderKey];
         if (string.IsNullOrWhiteSpace(provider))
-            return !string.IsNullOrWhiteSpace(configuration[$"{StripeOptions.SectionName}:{nameof(StripeOptions.SecretKey)}"]);
+        {
+            return !string.IsNullOrWhiteSpace(
+                configuration[$"{StripeOptions.SectionName}:{nameof(StripeOptions.SecretKey)}"]);
+        }
         if (string.Equals(provider, "Stripe", StringComparison.OrdinalIgnoreCase)) return true;
         if (string.Equals(provider, "Sandbox", StringComparison.OrdinalIgnoreCase)) return false;
         throw new InvalidOperationException($"{ProviderKey} is '{provider}'; it must be Sandbox or Stripe.");

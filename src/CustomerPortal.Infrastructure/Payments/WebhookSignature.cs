@@ -14,7 +14,8 @@ public static class WebhookSignature
 
     public static string Compute(string secret, long timestamp, string body)
     {
-        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}.{body}"));
+        var hash = HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret),
+            Encoding.UTF8.GetBytes($"{timestamp.ToString(CultureInfo.InvariantCulture)}.{body}"));
         return Convert.ToHexStringLower(hash);
     }
 
@@ -22,7 +23,8 @@ public static class WebhookSignature
         $"t={timestamp.ToString(CultureInfo.InvariantCulture)},v1={Compute(secret, timestamp, body)}";
 
     /// <summary>Null when valid; otherwise why not.</summary>
-    public static string? Verify(string secret, string body, string? header, DateTimeOffset now, int toleranceSeconds = DefaultToleranceSeconds)
+    public static string? Verify(
+        string secret, string body, string? header, DateTimeOffset now, int toleranceSeconds = DefaultToleranceSeconds)
     {
         if (string.IsNullOrWhiteSpace(header)) return "The signature header is missing.";
         long? timestamp = null;
@@ -32,7 +34,8 @@ public static class WebhookSignature
             var kv = part.Split('=', 2);
             if (kv.Length != 2) continue;
             var key = kv[0].Trim();
-            if (key == "t" && long.TryParse(kv[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var t)) timestamp = t;
+            if (key == "t" && long.TryParse(kv[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var t))
+                timestamp = t;
             else if (key == "v1") signatures.Add(kv[1].Trim());
         }
         if (timestamp is null || signatures.Count == 0) return "The signature header is malformed.";

@@ -10,9 +10,13 @@ namespace CustomerPortal.Infrastructure.Seeding;
 /// </summary>
 public sealed class DemoApiKeySeeder(AppDbContext db, ApiKeyService keys)
 {
-    public async Task<IReadOnlyList<(string CompanyName, string Key)>> SeedAsync(string demoSecret, CancellationToken ct = default)
+    public async Task<IReadOnlyList<(string CompanyName, string Key)>> SeedAsync(
+        string demoSecret, CancellationToken ct = default)
     {
-        var companies = await db.Companies.AsNoTracking().OrderBy(c => c.Id).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
+        var companies = await db.Companies.AsNoTracking()
+            .OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.Name })
+            .ToListAsync(ct);
         var result = new List<(string, string)>();
         foreach (var company in companies)
         {

@@ -34,7 +34,12 @@ public static class DemoAccounts
 /// invoices every time, with dates relative to the day it runs so some are overdue. Runs once: a database that has
 /// any company is left alone.
 /// </summary>
-public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> users, RoleManager<IdentityRole> roles, TimeProvider clock, ILogger<DemoDataSeeder> log)
+public sealed class DemoDataSeeder(
+    AppDbContext db,
+    UserManager<PortalUser> users,
+    RoleManager<IdentityRole> roles,
+    TimeProvider clock,
+    ILogger<DemoDataSeeder> log)
 {
     public async Task<bool> SeedAsync(CancellationToken ct = default)
     {
@@ -43,7 +48,8 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
         var rocky = new Company("Rocky Mountain Site Services",
             new Address("1200 Quarry Road", null, "Golden", "CO", "80401"), "America/Denver", "USD", Plan.Pro);
         var prairie = new Company("Prairie Portables",
-            new Address("88 Grain Elevator Way", null, "Salina", "KS", "67401"), "America/Chicago", "USD", Plan.Standard);
+            new Address("88 Grain Elevator Way", null, "Salina", "KS", "67401"), "America/Chicago", "USD",
+            Plan.Standard);
         db.Companies.AddRange(rocky, prairie);
         await db.SaveChangesAsync(ct);
 
@@ -86,7 +92,11 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
             db.MultiSiteInvoices.Add(parent);
             await db.SaveChangesAsync(ct);
             var sitesForParent = multiSiteSizes[m] > summitSites.Count
-                ? await AddSitesAsync(summit.Id, Enumerable.Range(1, multiSiteSizes[m] - summitSites.Count).Select(k => $"Lot {k} – Meadowbrook Subdivision").ToList(), ct, $"MS{msNumber}-")
+                ? await AddSitesAsync(summit.Id,
+                    Enumerable.Range(1, multiSiteSizes[m] - summitSites.Count)
+                        .Select(k => $"Lot {k} – Meadowbrook Subdivision")
+                        .ToList(),
+                    ct, $"MS{msNumber}-")
                 : [];
             var allSites = summitSites.Concat(sitesForParent).Take(multiSiteSizes[m]).ToList();
             foreach (var site in allSites)
@@ -101,12 +111,14 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
         for (var i = 0; i < 6; i++)
         {
             var invoiceDate = today.AddDays(-(75 - i * 12));
-            db.Invoices.Add(NewInvoice(alpine.Id, alpineSites[i % alpineSites.Count], 30000 + i, invoiceDate, invoiceDate.AddDays(30), rng));
+            db.Invoices.Add(NewInvoice(alpine.Id, alpineSites[i % alpineSites.Count], 30000 + i, invoiceDate,
+                invoiceDate.AddDays(30), rng));
         }
         for (var i = 0; i < 4; i++)
         {
             var invoiceDate = today.AddDays(-(50 - i * 14));
-            db.Invoices.Add(NewInvoice(farms.Id, farmSites[i % farmSites.Count], 40000 + i, invoiceDate, invoiceDate.AddDays(15), rng));
+            db.Invoices.Add(NewInvoice(farms.Id, farmSites[i % farmSites.Count], 40000 + i, invoiceDate,
+                invoiceDate.AddDays(15), rng));
         }
         await db.SaveChangesAsync(ct);
 
@@ -119,7 +131,8 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
         await db.SaveChangesAsync(ct);
         _ = staffUser;
 
-        log.LogInformation("Seeded demo data: {Companies} companies, {Invoices} invoices", 2, await db.Invoices.CountAsync(ct));
+        log.LogInformation("Seeded demo data: {Companies} companies, {Invoices} invoices",
+            2, await db.Invoices.CountAsync(ct));
         return true;
     }
 
@@ -131,7 +144,8 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
         "Stapleton Lofts Phase 2", "Lakewood Water Treatment", "Café Olé Renovation",
     ];
 
-    private async Task<List<Site>> AddSitesAsync(long customerId, IReadOnlyList<string> names, CancellationToken ct, string prefix = "")
+    private async Task<List<Site>> AddSitesAsync(
+        long customerId, IReadOnlyList<string> names, CancellationToken ct, string prefix = "")
     {
         var sites = names.Select((n, i) => new Site(customerId, $"SITE-{customerId}-{prefix}{i + 1}", n,
             new Address($"{100 + i * 10} Main Street", null, "Denver", "CO", "80202"))).ToList();
@@ -140,7 +154,8 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
         return sites;
     }
 
-    private static Invoice NewInvoice(long customerId, Site site, int number, DateOnly invoiceDate, DateOnly due, Random rng)
+    private static Invoice NewInvoice(
+        long customerId, Site site, int number, DateOnly invoiceDate, DateOnly due, Random rng)
     {
         var units = rng.Next(1, 5);
         var unitPrice = 8500 + rng.Next(0, 60) * 250; // $85.00 … $232.50
@@ -171,9 +186,16 @@ public sealed class DemoDataSeeder(AppDbContext db, UserManager<PortalUser> user
     private async Task<PortalUser> CreateUserAsync(string email, string name, long? customerId, bool staff)
     {
         if (staff && !await roles.RoleExistsAsync(Roles.Staff)) await roles.CreateAsync(new IdentityRole(Roles.Staff));
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CustomerId = customerId };
+        var user = new PortalUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = name, CustomerId = customerId,
+        };
         var result = await users.CreateAsync(user, DemoAccounts.Password);
-        if (!result.Succeeded) throw new InvalidOperationException("Could not create demo user: " + string.Join("; ", result.Errors.Select(e => e.Description)));
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException("Could not create demo user: "
+                + string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
         if (staff) await users.AddToRoleAsync(user, Roles.Staff);
         return user;
     }

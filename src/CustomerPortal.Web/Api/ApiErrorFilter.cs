@@ -29,12 +29,16 @@ public sealed class ApiErrorFilter(ILogger<ApiErrorFilter> log) : IEndpointFilte
         }
         catch (DbUpdateConcurrencyException)
         {
-            return ApiProblem.Conflict("The record was changed by another request at the same time. Send the request again.").ToResult();
+            return ApiProblem.Conflict(
+                "The record was changed by another request at the same time. Send the request again.").ToResult();
         }
         catch (DbUpdateException ex)
         {
-            log.LogWarning(ex, "Back-office API write refused by the database on {Path}", context.HttpContext.Request.Path.Value);
-            return ApiProblem.Conflict("Another request created or changed the same record at the same time. Send the request again.").ToResult();
+            log.LogWarning(
+                ex, "Back-office API write refused by the database on {Path}", context.HttpContext.Request.Path.Value);
+            return ApiProblem.Conflict(
+                "Another request created or changed the same record at the same time. Send the request again.")
+                .ToResult();
         }
         catch (OperationCanceledException) when (context.HttpContext.RequestAborted.IsCancellationRequested)
         {
@@ -43,7 +47,8 @@ public sealed class ApiErrorFilter(ILogger<ApiErrorFilter> log) : IEndpointFilte
         catch (Exception ex)
         {
             log.LogError(ex, "Back-office API request failed on {Path}", context.HttpContext.Request.Path.Value);
-            return TypedResults.Problem("Something went wrong on our side. Nothing was saved unless a later read shows it was.",
+            return TypedResults.Problem(
+                "Something went wrong on our side. Nothing was saved unless a later read shows it was.",
                 statusCode: StatusCodes.Status500InternalServerError, title: "Server error");
         }
     }

@@ -13,18 +13,32 @@ public sealed class ApiFallback(EndpointDataSource endpoints)
     public IResult Answer(HttpContext http)
     {
         _routes ??= endpoints.Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText is { } raw && raw.StartsWith(BackOfficeApi.Prefix + "/", StringComparison.Ordinal) && !raw.Contains("**", StringComparison.Ordinal))
-            .Select(e => (new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText!), new RouteValueDictionary()),
+            .Where(e => e.RoutePattern.RawText is { } raw
+                && raw.StartsWith(BackOfficeApi.Prefix + "/", StringComparison.Ordinal)
+                && !raw.Contains("**", StringComparison.Ordinal))
+            .Select(e => (
+                new TemplateMatcher(TemplateParser.Parse(e.RoutePattern.RawText!), new RouteValueDictionary()),
                 e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []))
             .ToList();
-        var methods = _routes.Where(r => r.Matcher.TryMatch(http.Request.Path, new RouteValueDictionary())).SelectMany(r => r.Methods).Distinct().ToList();
-        if (methods.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase) && http.Request.ContentLength is > 0 && !http.Request.HasJsonContentType())
-            return Results.Problem("Send the body as JSON with Content-Type: application/json.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        var methods = _routes
+            .Where(r => r.Matcher.TryMatch(http.Request.Path, new RouteValueDictionary()))
+            .SelectMany(r => r.Methods)
+            .Distinct()
+            .ToList();
+        if (methods.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase)
+            && http.Request.ContentLength is > 0
+            && !http.Request.HasJsonContentType())
+        {
+            return Results.Problem("Send the body as JSON with Content-Type: application/json.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+        }
         if (methods.Count > 0 && !methods.Contains(http.Request.Method, StringComparer.OrdinalIgnoreCase))
         {
             http.Response.Headers.Allow = string.Join(", ", methods);
-            return Results.Problem($"{http.Request.Method} is not allowed here; use {string.Join(" or ", methods)}.", statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed");
+            return Results.Problem($"{http.Request.Method} is not allowed here; use {string.Join(" or ", methods)}.",
+                statusCode: StatusCodes.Status405MethodNotAllowed, title: "Method not allowed");
         }
-        return Results.Problem("No such endpoint. See /openapi/v1.json.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        return Results.Problem("No such endpoint. See /openapi/v1.json.",
+            statusCode: StatusCodes.Status404NotFound, title: "Not found");
     }
 }

@@ -40,7 +40,10 @@ public sealed class ApiJson(IOptions<BackOfficeApiOptions> options)
     {
         var request = http.Request;
         if (!(request.HasJsonContentType()))
-            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send the body as JSON with Content-Type: application/json.");
+        {
+            throw new ApiProblem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                "Send the body as JSON with Content-Type: application/json.");
+        }
         if (request.ContentLength > Limit) throw ApiProblem.TooLarge(Limit);
         var sizeFeature = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = Limit;
@@ -99,6 +102,8 @@ public sealed class ApiJson(IOptions<BackOfficeApiOptions> options)
         if (name.EndsWith("Date", StringComparison.Ordinal))
             return "Write the date as text like \"2026-11-26\".";
         if (name == "quantity") return "The quantity must be a JSON number.";
-        return ex.LineNumber is null ? "The body is not valid JSON." : $"The value is not valid here (line {ex.LineNumber + 1}).";
+        return ex.LineNumber is null
+            ? "The body is not valid JSON."
+            : $"The value is not valid here (line {ex.LineNumber + 1}).";
     }
 }

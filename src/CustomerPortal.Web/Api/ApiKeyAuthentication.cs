@@ -7,7 +7,9 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Api;
 
-/// <summary>Authenticates the back office by the <c>X-Api-Key</c> header; a key speaks for exactly one company.</summary>
+/// <summary>
+/// Authenticates the back office by the <c>X-Api-Key</c> header; a key speaks for exactly one company.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
     ApiKeyService keys, IProblemDetailsService problems)
@@ -27,7 +29,8 @@ public sealed class ApiKeyAuthenticationHandler(
         if (identity is null)
         {
             // The prefix only: never log a whole key.
-            Logger.LogInformation("Back-office API key refused (prefix {KeyPrefix})", presented.Length > 12 ? presented[..12] : "?");
+            Logger.LogInformation(
+                "Back-office API key refused (prefix {KeyPrefix})", presented.Length > 12 ? presented[..12] : "?");
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
         var claims = new[]
@@ -45,7 +48,9 @@ public sealed class ApiKeyAuthenticationHandler(
         var missing = Request.Headers[Header].ToString().Length == 0;
         Response.Headers.WWWAuthenticate = $"{SchemeName} header=\"{Header}\"";
         return WriteAsync(StatusCodes.Status401Unauthorized, "Unauthorized",
-            missing ? $"Send your company's API key in the {Header} header." : "The API key is not valid or has been revoked.");
+            missing
+                ? $"Send your company's API key in the {Header} header."
+                : "The API key is not valid or has been revoked.");
     }
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
@@ -66,8 +71,14 @@ public sealed class ApiKeyAuthenticationHandler(
 public static class ApiCaller
 {
     public static long CompanyId(this ClaimsPrincipal user) =>
-        long.Parse(user.FindFirstValue(ApiKeyAuthenticationHandler.CompanyClaim) ?? throw new InvalidOperationException("Not an API caller."), CultureInfo.InvariantCulture);
+        long.Parse(
+            user.FindFirstValue(ApiKeyAuthenticationHandler.CompanyClaim)
+                ?? throw new InvalidOperationException("Not an API caller."),
+            CultureInfo.InvariantCulture);
 
     public static long ApiKeyId(this ClaimsPrincipal user) =>
-        long.Parse(user.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim) ?? throw new InvalidOperationException("Not an API caller."), CultureInfo.InvariantCulture);
+        long.Parse(
+            user.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim)
+                ?? throw new InvalidOperationException("Not an API caller."),
+            CultureInfo.InvariantCulture);
 }

@@ -54,7 +54,9 @@ public static class ApiParameters
         return name is null ? null : new Rule(name, reads, expected);
     }
 
-    /// <summary>Whether <paramref name="type"/> is a <paramref name="generic"/> of itself (IParsable of long, say).</summary>
+    /// <summary>
+    /// Whether <paramref name="type"/> is a <paramref name="generic"/> of itself (IParsable of long, say).
+    /// </summary>
     private static bool Implements(Type type, Type generic) => type.GetInterfaces()
         .Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == generic && i.GenericTypeArguments[0] == type);
 

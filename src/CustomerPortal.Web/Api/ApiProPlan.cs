@@ -12,15 +12,19 @@ namespace CustomerPortal.Web.Api;
 /// </summary>
 public static class ApiProPlan
 {
-    public static TBuilder RequireProPlanForApi<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+    public static TBuilder RequireProPlanForApi<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             var db = http.RequestServices.GetRequiredService<AppDbContext>();
             var companyId = http.User.CompanyId();
-            var company = await db.Companies.AsNoTracking().Where(c => c.Id == companyId).Select(c => new { c.Name, c.Plan })
+            var company = await db.Companies.AsNoTracking()
+                .Where(c => c.Id == companyId)
+                .Select(c => new { c.Name, c.Plan })
                 .SingleAsync(http.RequestAborted);
             if (company.Plan == Plan.Pro) return await next(context);
-            return new ApiProblem(StatusCodes.Status403Forbidden, "Online payment is not enabled", ProPlanGate.NotEnabledMessage(company.Name)).ToResult();
+            return new ApiProblem(StatusCodes.Status403Forbidden, "Online payment is not enabled",
+                ProPlanGate.NotEnabledMessage(company.Name)).ToResult();
         });
 }

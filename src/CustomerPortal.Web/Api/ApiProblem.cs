@@ -5,7 +5,8 @@ namespace CustomerPortal.Web.Api;
 /// <see cref="ApiErrorFilter"/> as an RFC 9457 problem-details body. <see cref="Errors"/> maps JSON field paths
 /// ("lines[0].amountCents", "invoices[3].totalCents") to plain messages.
 /// </summary>
-public sealed class ApiProblem(int status, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null)
+public sealed class ApiProblem(
+    int status, string title, string? detail = null, IReadOnlyDictionary<string, string[]>? errors = null)
     : Exception(detail ?? title)
 {
     public int Status { get; } = status;
@@ -18,20 +19,24 @@ public sealed class ApiProblem(int status, string title, string? detail = null, 
 
     public static ApiProblem Conflict(string detail) => new(StatusCodes.Status409Conflict, "Conflict", detail);
 
-    public static ApiProblem Unprocessable(string detail) => new(StatusCodes.Status422UnprocessableEntity, "The request breaks a rule", detail);
+    public static ApiProblem Unprocessable(string detail) =>
+        new(StatusCodes.Status422UnprocessableEntity, "The request breaks a rule", detail);
 
     public static ApiProblem Invalid(string field, string message) =>
-        new(StatusCodes.Status400BadRequest, "The request is not valid", message, new Dictionary<string, string[]> { [field] = [message] });
+        new(StatusCodes.Status400BadRequest, "The request is not valid", message,
+            new Dictionary<string, string[]> { [field] = [message] });
 
     public static ApiProblem TooLarge(long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, "The request body is too large", $"The most this API accepts in one request is {limit:N0} bytes.");
+        new(StatusCodes.Status413PayloadTooLarge, "The request body is too large",
+            $"The most this API accepts in one request is {limit:N0} bytes.");
 
     public IResult ToResult()
     {
         var extensions = new Dictionary<string, object?>(Extensions);
         if (Errors is { Count: > 0 })
         {
-            return Results.ValidationProblem(Errors.ToDictionary(e => e.Key, e => e.Value), Detail, statusCode: Status, title: Title, extensions: extensions);
+            return Results.ValidationProblem(Errors.ToDictionary(e => e.Key, e => e.Value), Detail,
+                statusCode: Status, title: Title, extensions: extensions);
         }
         return TypedResults.Problem(Detail, statusCode: Status, title: Title, extensions: extensions);
     }
@@ -45,7 +50,9 @@ public enum ApiErrorKind
     Invalid = 2,
 }
 
-/// <summary>Collects per-field errors of one request (or one batch) and turns them into one <see cref="ApiProblem"/>.</summary>
+/// <summary>
+/// Collects per-field errors of one request (or one batch) and turns them into one <see cref="ApiProblem"/>.
+/// </summary>
 public sealed class ApiErrors
 {
     private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
@@ -75,7 +82,8 @@ public sealed class ApiErrors
             ApiErrorKind.Conflict => (StatusCodes.Status409Conflict, "Conflict"),
             _ => (StatusCodes.Status422UnprocessableEntity, "The request breaks a rule"),
         };
-        var summary = detail ?? (_errors.Count == 1 ? _errors.Values.First()[0] : $"{_errors.Count} fields have problems; see errors.");
+        var summary = detail
+            ?? (_errors.Count == 1 ? _errors.Values.First()[0] : $"{_errors.Count} fields have problems; see errors.");
         return new ApiProblem(status, title, summary, _errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
     }
 

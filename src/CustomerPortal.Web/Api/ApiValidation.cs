@@ -4,7 +4,8 @@ using CustomerPortal.Domain.Companies;
 namespace CustomerPortal.Web.Api;
 
 /// <summary>A postal address on the wire.</summary>
-public sealed record AddressDto(string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country)
+public sealed record AddressDto(
+    string? Line1, string? Line2, string? City, string? Region, string? PostalCode, string? Country)
 {
     public static AddressDto From(Address a) => new(a.Line1, a.Line2, a.City, a.Region, a.PostalCode, a.Country);
 }
@@ -18,7 +19,8 @@ public static class ApiValidation
     public static string? ExternalId(ApiErrors errors, string field, string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) { errors.Add(field, "An id is required."); return null; }
-        if (value.Length > MaxExternalIdLength || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':'))
+        if (value.Length > MaxExternalIdLength
+            || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or ':'))
         {
             errors.Add(field, "An id is 1 to 100 characters of letters, digits, '.', '_', '-' or ':'.");
             return null;
@@ -50,7 +52,9 @@ public static class ApiValidation
     {
         var text = Text(errors, field, value, 256, required);
         if (text is null) return null;
-        if (!MailAddress.TryCreate(text, out var parsed) || parsed.Address != text || !text.Contains('.', StringComparison.Ordinal))
+        if (!MailAddress.TryCreate(text, out var parsed)
+            || parsed.Address != text
+            || !text.Contains('.', StringComparison.Ordinal))
         {
             errors.Add(field, "Enter an email address like name@example.com.");
             return null;
@@ -70,9 +74,15 @@ public static class ApiValidation
         if (!string.IsNullOrWhiteSpace(dto.Country))
         {
             country = dto.Country.Trim().ToUpperInvariant();
-            if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper)) { errors.Add(field + ".country", "Use the two-letter country code (ISO 3166-1), like \"US\"."); return null; }
+            if (country.Length != 2 || !country.All(char.IsAsciiLetterUpper))
+            {
+                errors.Add(field + ".country", "Use the two-letter country code (ISO 3166-1), like \"US\".");
+                return null;
+            }
         }
-        return line1 is null || city is null || region is null || postal is null ? null : new Address(line1, line2, city, region, postal, country);
+        return line1 is null || city is null || region is null || postal is null
+            ? null
+            : new Address(line1, line2, city, region, postal, country);
     }
 
     /// <summary>A required amount of whole cents, zero or more.</summary>

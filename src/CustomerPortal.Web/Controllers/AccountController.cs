@@ -24,7 +24,9 @@ public sealed class AccountController(
     [HttpGet("sign-in")]
     [AllowAnonymous]
     public IActionResult SignIn(string? returnUrl = null) =>
-        User.Identity?.IsAuthenticated == true ? LocalRedirect(SafeReturnUrl(returnUrl)) : View(new SignInForm { ReturnUrl = returnUrl });
+        User.Identity?.IsAuthenticated == true
+            ? LocalRedirect(SafeReturnUrl(returnUrl))
+            : View(new SignInForm { ReturnUrl = returnUrl });
 
     [HttpPost("sign-in")]
     [AllowAnonymous]
@@ -93,13 +95,18 @@ public sealed class AccountController(
         }
         foreach (var error in result.Errors)
         {
-            if (error.Code == "InvalidToken") ModelState.AddModelError("", "This link has expired or was already used. Ask your service provider for a new invitation.");
+            if (error.Code == "InvalidToken")
+            {
+                ModelState.AddModelError("",
+                    "This link has expired or was already used. Ask your service provider for a new invitation.");
+            }
             else ModelState.AddModelError(nameof(SetPasswordForm.Password), error.Description);
         }
         return View(form);
     }
 
-    private string SafeReturnUrl(string? returnUrl) => !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
+    private string SafeReturnUrl(string? returnUrl) =>
+        !string.IsNullOrEmpty(returnUrl) && Url.IsLocalUrl(returnUrl) ? returnUrl : "/";
 }
 
 public sealed class SignInForm

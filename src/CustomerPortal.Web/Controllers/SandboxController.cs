@@ -22,12 +22,17 @@ public sealed class SandboxController(IPaymentGateway gateway, ICustomerContext 
         gateway is SandboxProcessor ? View(new SandboxFormView(Local(return_url), null)) : NotFound();
 
     [HttpPost("/sandbox/elements/card")]
-    public async Task<IActionResult> TokenizeCard(string? number, int expMonth, int expYear, string? cvc, string? return_url, CancellationToken ct)
+    public async Task<IActionResult> TokenizeCard(
+        string? number, int expMonth, int expYear, string? cvc, string? return_url, CancellationToken ct)
     {
         if (gateway is not SandboxProcessor sandbox) return NotFound();
         if (await PayingCustomerAsync(ct) is not { } access) return NotFound();
         var result = await sandbox.TokenizeCardAsync(number ?? "", expMonth, expYear, cvc ?? "", ct);
-        if (!result.Succeeded) { Response.StatusCode = 400; return View("Card", new SandboxFormView(Local(return_url), result.ErrorMessage)); }
+        if (!result.Succeeded)
+        {
+            Response.StatusCode = 400;
+            return View("Card", new SandboxFormView(Local(return_url), result.ErrorMessage));
+        }
         return await HandOverAsync(access, result.Token!, return_url, ct);
     }
 
@@ -36,12 +41,18 @@ public sealed class SandboxController(IPaymentGateway gateway, ICustomerContext 
         gateway is SandboxProcessor ? View(new SandboxFormView(Local(return_url), null)) : NotFound();
 
     [HttpPost("/sandbox/elements/bank")]
-    public async Task<IActionResult> TokenizeBank(string? routing, string? account, string? accountType, string? return_url, CancellationToken ct)
+    public async Task<IActionResult> TokenizeBank(
+        string? routing, string? account, string? accountType, string? return_url, CancellationToken ct)
     {
         if (gateway is not SandboxProcessor sandbox) return NotFound();
         if (await PayingCustomerAsync(ct) is not { } access) return NotFound();
-        var result = await sandbox.TokenizeBankAccountAsync(routing ?? "", account ?? "", accountType == "savings" ? "savings" : "checking", ct);
-        if (!result.Succeeded) { Response.StatusCode = 400; return View("Bank", new SandboxFormView(Local(return_url), result.ErrorMessage)); }
+        var result = await sandbox.TokenizeBankAccountAsync(
+            routing ?? "", account ?? "", accountType == "savings" ? "savings" : "checking", ct);
+        if (!result.Succeeded)
+        {
+            Response.StatusCode = 400;
+            return View("Bank", new SandboxFormView(Local(return_url), result.ErrorMessage));
+        }
         return await HandOverAsync(access, result.Token!, return_url, ct);
     }
 
@@ -53,7 +64,8 @@ public sealed class SandboxController(IPaymentGateway gateway, ICustomerContext 
     }
 
     [HttpPost("/sandbox/3ds/{id}")]
-    public async Task<IActionResult> CompleteAuthentication(string id, bool approve, string? return_url, CancellationToken ct)
+    public async Task<IActionResult> CompleteAuthentication(
+        string id, bool approve, string? return_url, CancellationToken ct)
     {
         if (await ChallengeAsync(id, ct) is null || gateway is not SandboxProcessor sandbox) return NotFound();
         if (await sandbox.CompleteAuthenticationAsync(id, approve, ct) is null) return NotFound();

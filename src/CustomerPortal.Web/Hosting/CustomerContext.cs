@@ -30,7 +30,10 @@ public sealed record CustomerAccess(
     public bool IsReadOnly => IsViewAs;
 }
 
-/// <summary>Resolves the customer the current request is about: the signed-in contact's own, or the one a support agent views as.</summary>
+/// <summary>
+/// Resolves the customer the current request is about: the signed-in contact's own, or the one a support agent views
+/// as.
+/// </summary>
 public interface ICustomerContext
 {
     Task<CustomerAccess?> GetAsync(CancellationToken ct = default);
@@ -55,7 +58,8 @@ public sealed class CustomerContext(IHttpContextAccessor http, AppDbContext db, 
             (from c in db.Customers.AsNoTracking()
              join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
              where c.Id == customerId
-             select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, userId, isViewAs))
+             select new CustomerAccess(
+                 c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, userId, isViewAs))
             .FirstOrDefault());
 
     private CustomerAccess? _resolved;
@@ -100,15 +104,23 @@ public static class PortalClaims
     public const string DisplayName = "cp:name";
 }
 
-/// <summary>Puts the contact's customer id and display name into the sign-in cookie, so no request has to look them up.</summary>
-public sealed class PortalClaimsPrincipalFactory(UserManager<PortalUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
+/// <summary>
+/// Puts the contact's customer id and display name into the sign-in cookie, so no request has to look them up.
+/// </summary>
+public sealed class PortalClaimsPrincipalFactory(
+    UserManager<PortalUser> users, RoleManager<IdentityRole> roles, IOptions<IdentityOptions> options)
     : UserClaimsPrincipalFactory<PortalUser, IdentityRole>(users, roles, options)
 {
     protected override async Task<ClaimsIdentity> GenerateClaimsAsync(PortalUser user)
     {
         var identity = await base.GenerateClaimsAsync(user);
-        if (user.CustomerId is { } id) identity.AddClaim(new Claim(PortalClaims.CustomerId, id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        identity.AddClaim(new Claim(PortalClaims.DisplayName, string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
+        if (user.CustomerId is { } id)
+        {
+            identity.AddClaim(new Claim(
+                PortalClaims.CustomerId, id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+        identity.AddClaim(new Claim(PortalClaims.DisplayName,
+            string.IsNullOrWhiteSpace(user.DisplayName) ? user.Email ?? "" : user.DisplayName));
         return identity;
     }
 }

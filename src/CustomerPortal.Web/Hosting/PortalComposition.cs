@@ -18,7 +18,10 @@ public static class PortalComposition
 {
     public const string SignInRateLimitPolicy = "sign-in";
 
-    /// <summary>The Make a Payment page and its actions: a few at a time, the rest queued oldest first (see AddRateLimiter below).</summary>
+    /// <summary>
+    /// The Make a Payment page and its actions: a few at a time, the rest queued oldest first (see AddRateLimiter
+    /// below).
+    /// </summary>
     public const string PayPageConcurrencyPolicy = "pay-page";
 
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
@@ -36,7 +39,11 @@ public static class PortalComposition
               .MinimumLevel.Override("Microsoft.EntityFrameworkCore", Serilog.Events.LogEventLevel.Warning)
               .ReadFrom.Configuration(config)
               .Enrich.FromLogContext();
-            if (builder.Environment.IsDevelopment()) lc.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}{Exception}");
+            if (builder.Environment.IsDevelopment())
+            {
+                lc.WriteTo.Console(outputTemplate:
+                    "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {CorrelationId}{NewLine}{Exception}");
+            }
             else lc.WriteTo.Console(new RenderedCompactJsonFormatter());
             foreach (var sink in sp.GetServices<ILogSinkContributor>()) sink.Contribute(lc);
         });
@@ -102,11 +109,11 @@ public static class PortalComposition
         var permits = config.GetValue("RateLimiting:SignInPermitsPerMinute", 10);
         // The Make a Payment page and its actions are CPU and database work (no calls to other services): run a few at
         // once and queue the rest in arrival order. Without it, under load, every request shares the cores with all the
-        // others and the unlucky ones wait several times longer than the rest (the p99 was 2–2.5× the median); in arrival
-        // order a request waits for the ones before it and no longer. On SQLite (in process, no waiting on a server) one
-        // per core: two per core still let requests take turns on a core (p99 ≈ 2.2× the median against ≈ 1.7×, see
-        // docs/benchmarks.md). On SQL Server a request also waits on the network, so two per core keep the cores busy.
-        // The queue is long (a burst waits, it is not refused); 0 turns this off.
+        // others and the unlucky ones wait several times longer than the rest (the p99 was 2–2.5× the median); in
+        // arrival order a request waits for the ones before it and no longer. On SQLite (in process, no waiting on a
+        // server) one per core: two per core still let requests take turns on a core (p99 ≈ 2.2× the median against ≈
+        // 1.7×, see docs/benchmarks.md). On SQL Server a request also waits on the network, so two per core keep the
+        // cores busy. The queue is long (a burst waits, it is not refused); 0 turns this off.
         var pageConcurrency = config.GetValue("RateLimiting:PayPageConcurrency",
             Environment.ProcessorCount * (dbOptions.Provider == DatabaseProvider.Sqlite ? 1 : 2));
         var pageQueue = config.GetValue("RateLimiting:PayPageQueue", 2000);
@@ -117,25 +124,36 @@ public static class PortalComposition
                 ? RateLimitPartition.GetNoLimiter("pay-page")
                 : RateLimitPartition.GetConcurrencyLimiter("pay-page", _ => new ConcurrencyLimiterOptions
                 {
-                    PermitLimit = pageConcurrency, QueueLimit = pageQueue, QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                    PermitLimit = pageConcurrency,
+                    QueueLimit = pageQueue,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 }));
             o.AddPolicy(SignInRateLimitPolicy, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+                _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
+                }));
             o.OnRejected = async (ctx, ct) =>
             {
-                if (ctx.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == PayPageConcurrencyPolicy)
+                if (ctx.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName
+                    == PayPageConcurrencyPolicy)
                 {
                     ctx.HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     ctx.HttpContext.Response.Headers.RetryAfter = "1";
                     ctx.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                    await ctx.HttpContext.Response.WriteAsync("The portal is very busy. Nothing was changed; try again in a moment.", ct);
+                    await ctx.HttpContext.Response.WriteAsync(
+                        "The portal is very busy. Nothing was changed; try again in a moment.", ct);
                     return;
                 }
-                var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? (int)Math.Ceiling(after.TotalSeconds) : 60;
-                ctx.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
+                    ? (int)Math.Ceiling(after.TotalSeconds)
+                    : 60;
+                ctx.HttpContext.Response.Headers.RetryAfter =
+                    retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 ctx.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                await ctx.HttpContext.Response.WriteAsync($"Too many sign-in attempts. Try again in {retryAfter} seconds.", ct);
+                await ctx.HttpContext.Response.WriteAsync(
+                    $"Too many sign-in attempts. Try again in {retryAfter} seconds.", ct);
             };
         });
 
@@ -174,12 +192,17 @@ public static class PortalComposition
         app.UseMiddleware<CorrelationIdMiddleware>();
         app.UseSerilogRequestLogging(o =>
         {
-            // The host's own logger (configuration levels, JSON outside Development): without this the middleware writes
-            // every request through the static bootstrap logger — as text, at Information, synchronously to the console.
+            // The host's own logger (configuration levels, JSON outside Development): without this the middleware
+            // writes every request through the static bootstrap logger — as text, at Information, synchronously to the
+            // console.
             o.Logger = app.Services.GetRequiredService<Serilog.ILogger>();
             o.EnrichDiagnosticContext = (diag, http) =>
             {
-                if (http.User.Identity?.IsAuthenticated == true) diag.Set("UserId", http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value);
+                if (http.User.Identity?.IsAuthenticated == true)
+                {
+                    diag.Set("UserId",
+                        http.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value);
+                }
             };
         });
         app.UseMiddleware<SecurityHeadersMiddleware>();
@@ -196,7 +219,8 @@ public static class PortalComposition
         app.UseAuthorization();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") })
+            .AllowAnonymous();
         app.MapPortalFeatures();
         app.MapControllers();
         return app;

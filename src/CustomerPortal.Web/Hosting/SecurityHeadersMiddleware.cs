@@ -18,7 +18,8 @@ public sealed class SecurityHeadersMiddleware(RequestDelegate next, IConfigurati
         var frame = stripe ? "https://js.stripe.com https://hooks.stripe.com" : "'self'";
         var connect = stripe ? "'self' https://api.stripe.com" : "'self'";
         return $"default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
-               $"connect-src {connect}; frame-src {frame}; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'";
+               $"connect-src {connect}; frame-src {frame}; frame-ancestors 'none'; form-action 'self'; " +
+               "base-uri 'self'; object-src 'none'";
     }
 
     public Task InvokeAsync(HttpContext context)

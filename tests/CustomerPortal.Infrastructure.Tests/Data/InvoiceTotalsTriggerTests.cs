@@ -8,25 +8,33 @@ namespace CustomerPortal.Infrastructure.Tests.Data;
 
 /// <summary>
 /// The triggers of migration CustomerInvoiceTotals keep each customer's stored open-invoice totals equal to a fresh
-/// aggregate over the invoices, whatever writes them: checked after every one of many random inserts, updates (payments,
-/// pending amounts, voids, moves between customers and parents) and deletes, on a database built by the real migrations.
+/// aggregate over the invoices, whatever writes them: checked after every one of many random inserts, updates
+/// (payments, pending amounts, voids, moves between customers and parents) and deletes, on a database built by the real
+/// migrations.
 /// </summary>
 public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
 {
-    private readonly string _file = Path.Combine(Path.GetTempPath(), "cp-totals-" + Guid.NewGuid().ToString("N") + ".db");
+    private readonly string _file =
+        Path.Combine(Path.GetTempPath(), "cp-totals-" + Guid.NewGuid().ToString("N") + ".db");
     private SqliteAppDbContext _db = null!;
 
     public async Task InitializeAsync()
     {
-        _db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite($"Data Source={_file}").Options);
+        _db = new SqliteAppDbContext(
+            new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite($"Data Source={_file}").Options);
         await _db.Database.MigrateAsync();
         await Sql("""
-            INSERT INTO Companies (Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country, TimeZoneId, Currency, Plan)
+            INSERT INTO Companies (Name, Address_Line1, Address_City, Address_Region, Address_PostalCode,
+                Address_Country, TimeZoneId, Currency, Plan)
             VALUES ('Co', '1 Main', 'Town', 'TX', '75001', 'US', 'America/Chicago', 'USD', 'Pro');
-            INSERT INTO Customers (CompanyId, ExternalId, AccountNumber, Name, BillingAddress_Line1, BillingAddress_City, BillingAddress_Region, BillingAddress_PostalCode, BillingAddress_Country)
-            VALUES (1, 'c1', '1', 'One', '1 Main', 'Town', 'TX', '75001', 'US'), (1, 'c2', '2', 'Two', '1 Main', 'Town', 'TX', '75001', 'US');
-            INSERT INTO Sites (CustomerId, ExternalId, Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country)
-            VALUES (1, 's1', 'Site 1', '1 Main', 'Town', 'TX', '75001', 'US'), (2, 's2', 'Site 2', '1 Main', 'Town', 'TX', '75001', 'US');
+            INSERT INTO Customers (CompanyId, ExternalId, AccountNumber, Name, BillingAddress_Line1,
+                BillingAddress_City, BillingAddress_Region, BillingAddress_PostalCode, BillingAddress_Country)
+            VALUES (1, 'c1', '1', 'One', '1 Main', 'Town', 'TX', '75001', 'US'),
+                   (1, 'c2', '2', 'Two', '1 Main', 'Town', 'TX', '75001', 'US');
+            INSERT INTO Sites (CustomerId, ExternalId, Name, Address_Line1, Address_City, Address_Region,
+                Address_PostalCode, Address_Country)
+            VALUES (1, 's1', 'Site 1', '1 Main', 'Town', 'TX', '75001', 'US'),
+                   (2, 's2', 'Site 2', '1 Main', 'Town', 'TX', '75001', 'US');
             INSERT INTO MultiSiteInvoices (CustomerId, ExternalId, Number, InvoiceDate, DueDate, IsVoid)
             VALUES (1, 'm1', 'M-1', '2026-01-01', '2026-01-31', 0), (2, 'm2', 'M-2', '2026-01-01', '2026-01-31', 0);
             """);
@@ -60,22 +68,30 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
                     var parent = rng.Next(3) == 0 ? (object)customer : DBNull.Value;
                     next++;
                     await Sql($"""
-                        INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version)
-                        VALUES ({customer}, {customer}, {(parent is DBNull ? "NULL" : parent)}, 'x{next}', 'N-{next}', '2026-02-01', '2026-03-01', {total}, 0, {total}, {paid}, 0, {total - paid}, {rng.Next(6) == 0}, 1)
+                        INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate,
+                            DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid,
+                            Version)
+                        VALUES ({customer}, {customer}, {(parent is DBNull ? "NULL" : parent)}, 'x{next}', 'N-{next}',
+                            '2026-02-01', '2026-03-01', {total}, 0, {total}, {paid}, 0, {total - paid},
+                            {rng.Next(6) == 0}, 1)
                         """);
                     break;
                 }
                 case 1: // a payment starts: part of the balance moves to pending
-                    await Sql($"UPDATE Invoices SET PendingCents = PendingCents + BalanceCents / 2, BalanceCents = BalanceCents - BalanceCents / 2 WHERE Id = {id}");
+                    await Sql("UPDATE Invoices SET PendingCents = PendingCents + BalanceCents / 2, "
+                        + $"BalanceCents = BalanceCents - BalanceCents / 2 WHERE Id = {id}");
                     break;
                 case 2: // pending settles
-                    await Sql($"UPDATE Invoices SET PaidCents = PaidCents + PendingCents, PendingCents = 0 WHERE Id = {id}");
+                    await Sql(
+                        $"UPDATE Invoices SET PaidCents = PaidCents + PendingCents, PendingCents = 0 WHERE Id = {id}");
                     break;
                 case 3: // pending fails (ACH return): back to the balance
-                    await Sql($"UPDATE Invoices SET BalanceCents = BalanceCents + PendingCents, PendingCents = 0 WHERE Id = {id}");
+                    await Sql("UPDATE Invoices SET BalanceCents = BalanceCents + PendingCents, PendingCents = 0 "
+                        + $"WHERE Id = {id}");
                     break;
                 case 4: // paid in full offline
-                    await Sql($"UPDATE Invoices SET PaidCents = TotalCents - PendingCents, BalanceCents = 0 WHERE Id = {id}");
+                    await Sql(
+                        $"UPDATE Invoices SET PaidCents = TotalCents - PendingCents, BalanceCents = 0 WHERE Id = {id}");
                     break;
                 case 5: // void or un-void
                     await Sql($"UPDATE Invoices SET IsVoid = 1 - IsVoid WHERE Id = {id}");
@@ -83,21 +99,31 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
                 case 6: // moved to the other customer (with that customer's site and parent, if any)
                     await Sql($"""
                         UPDATE Invoices SET CustomerId = 3 - CustomerId, SiteId = 3 - SiteId,
-                            MultiSiteInvoiceId = CASE WHEN MultiSiteInvoiceId IS NULL THEN NULL ELSE 3 - MultiSiteInvoiceId END
+                            MultiSiteInvoiceId =
+                                CASE WHEN MultiSiteInvoiceId IS NULL THEN NULL ELSE 3 - MultiSiteInvoiceId END
                         WHERE Id = {id}
                         """);
                     break;
                 case 7: // becomes a child of a multi-site invoice, or single-site again
-                    await Sql($"UPDATE Invoices SET MultiSiteInvoiceId = CASE WHEN MultiSiteInvoiceId IS NULL THEN CustomerId ELSE NULL END WHERE Id = {id}");
+                    await Sql("UPDATE Invoices SET MultiSiteInvoiceId = "
+                        + $"CASE WHEN MultiSiteInvoiceId IS NULL THEN CustomerId ELSE NULL END WHERE Id = {id}");
                     break;
-                default: // deleted (the back office removes a mistaken invoice), or several rows changed in one statement
+                // deleted (the back office removes a mistaken invoice), or several rows changed in one statement
+                default:
                     if (rng.Next(2) == 0) await Sql($"DELETE FROM Invoices WHERE Id = {id}");
-                    else await Sql($"UPDATE Invoices SET TotalCents = TotalCents + 100, BalanceCents = BalanceCents + 100 WHERE CustomerId = {rng.Next(1, 3)} AND IsVoid = 0");
+                    else
+                    {
+                        await Sql("UPDATE Invoices SET TotalCents = TotalCents + 100, "
+                            + "BalanceCents = BalanceCents + 100 "
+                            + $"WHERE CustomerId = {rng.Next(1, 3)} AND IsVoid = 0");
+                    }
                     break;
             }
             operations++;
             var drifted = await _db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync();
-            Assert.True(drifted.Count == 0, $"after operation {operations} (kind {kind} on invoice {id}) customers {string.Join(", ", drifted)} drifted");
+            Assert.True(drifted.Count == 0,
+                $"after operation {operations} (kind {kind} on invoice {id}) "
+                + $"customers {string.Join(", ", drifted)} drifted");
         }
 
         // The test must be able to fail: it did something to both customers, and a hand-made drift is seen.
@@ -112,7 +138,8 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
     public async Task TotalsCountOnlyOpenInvoicesAndSplitSingleSiteAndPayable()
     {
         await Sql("""
-            INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version) VALUES
+            INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate,
+                SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version) VALUES
             (1, 1, NULL, 'a', 'A', '2026-01-01', '2026-02-01', 1000, 0, 1000, 0, 0, 1000, 0, 1),
             (1, 1, NULL, 'b', 'B', '2026-01-01', '2026-02-01', 2000, 0, 2000, 0, 2000, 0, 0, 1),
             (1, 1, 1, 'c', 'C', '2026-01-01', '2026-02-01', 3000, 0, 3000, 1000, 500, 1500, 0, 1),
@@ -131,9 +158,12 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
     [Fact]
     public async Task EveryWriteOfAnInvoiceMovesItsCustomersVersionOnAndNoOtherCustomers()
     {
-        const string Columns = "CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version";
-        await Sql($"INSERT INTO Invoices ({Columns}) VALUES (1, 1, NULL, 'a', 'A', '2026-01-01', '2026-02-01', 1000, 0, 1000, 0, 0, 1000, 0, 1)");
-        await Sql($"INSERT INTO Invoices ({Columns}) VALUES (2, 2, NULL, 'b', 'B', '2026-01-01', '2026-02-01', 1000, 0, 1000, 1000, 0, 0, 0, 1)"); // paid
+        const string Columns = "CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, "
+            + "SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version";
+        await Sql($"INSERT INTO Invoices ({Columns}) "
+            + "VALUES (1, 1, NULL, 'a', 'A', '2026-01-01', '2026-02-01', 1000, 0, 1000, 0, 0, 1000, 0, 1)");
+        await Sql($"INSERT INTO Invoices ({Columns}) " // paid
+            + "VALUES (2, 2, NULL, 'b', 'B', '2026-01-01', '2026-02-01', 1000, 0, 1000, 1000, 0, 0, 0, 1)");
         var (one, two) = (await VersionOf(1), await VersionOf(2));
         Assert.True(one > 0 && two > 0, $"versions {one}, {two}");
         Assert.NotEqual(one, two); // each starts at a random number
@@ -146,16 +176,22 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
             ("UPDATE Invoices SET PendingCents = 500, BalanceCents = 500 WHERE ExternalId = 'a'", [1]),
             ("UPDATE Invoices SET Number = 'B-1' WHERE ExternalId = 'b'", [2]),             // a paid invoice
             ("UPDATE Invoices SET Number = 'none' WHERE ExternalId = 'nothing'", []),        // no row
-            ($"INSERT INTO Invoices ({Columns}) VALUES (1, 1, 1, 'c', 'C', '2026-01-01', '2026-02-01', 10, 0, 10, 0, 0, 10, 1, 1)", [1]), // void
+            ($"INSERT INTO Invoices ({Columns}) " // void
+                + "VALUES (1, 1, 1, 'c', 'C', '2026-01-01', '2026-02-01', 10, 0, 10, 0, 0, 10, 1, 1)", [1]),
             ("UPDATE Invoices SET CustomerId = 2, SiteId = 2, MultiSiteInvoiceId = 2 WHERE ExternalId = 'c'", [1, 2]),
             ("DELETE FROM Invoices WHERE ExternalId = 'c'", [2]),
-            ("UPDATE Invoices SET Number = Number || '-2'", [1, 2]),                         // several rows, both customers
-            ("UPDATE Sites SET Name = 'Yard 1' WHERE Id = 1", [1]),                           // a site's name is shown with its invoices
+            // several rows, both customers
+            ("UPDATE Invoices SET Number = Number || '-2'", [1, 2]),
+            // a site's name is shown with its invoices
+            ("UPDATE Sites SET Name = 'Yard 1' WHERE Id = 1", [1]),
             ("UPDATE Sites SET Name = 'Yard 2' WHERE Id = 99", []),
-            ("UPDATE Sites SET CustomerId = 2 WHERE Id = 1", [1, 2]),                        // moved: customer 1's invoices still point at it
-            ("UPDATE Sites SET Name = 'Yard 1b' WHERE Id = 1", [1, 2]),                       // renamed: its owner and its invoices' customer
+            // moved: customer 1's invoices still point at it
+            ("UPDATE Sites SET CustomerId = 2 WHERE Id = 1", [1, 2]),
+            // renamed: its owner and its invoices' customer
+            ("UPDATE Sites SET Name = 'Yard 1b' WHERE Id = 1", [1, 2]),
             ("UPDATE Sites SET CustomerId = 1 WHERE Id = 1", [1, 2]),
-            ("UPDATE Sites SET Address_City = 'Elsewhere' WHERE Id = 1", []),               // not shown with the invoices
+            // not shown with the invoices
+            ("UPDATE Sites SET Address_City = 'Elsewhere' WHERE Id = 1", []),
             ("UPDATE Invoices SET IsVoid = 1 WHERE ExternalId IN ('a', 'b')", [1, 2]),
         ];
         foreach (var (sql, moved) in steps)
@@ -163,41 +199,54 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
             var before = (await VersionOf(1), await VersionOf(2));
             await Sql(sql);
             var after = (await VersionOf(1), await VersionOf(2));
-            Assert.True(moved.Contains(1) ? after.Item1 > before.Item1 : after.Item1 == before.Item1, $"customer 1 after {sql}: {before.Item1} → {after.Item1}");
-            Assert.True(moved.Contains(2) ? after.Item2 > before.Item2 : after.Item2 == before.Item2, $"customer 2 after {sql}: {before.Item2} → {after.Item2}");
+            Assert.True(moved.Contains(1) ? after.Item1 > before.Item1 : after.Item1 == before.Item1,
+                $"customer 1 after {sql}: {before.Item1} → {after.Item1}");
+            Assert.True(moved.Contains(2) ? after.Item2 > before.Item2 : after.Item2 == before.Item2,
+                $"customer 2 after {sql}: {before.Item2} → {after.Item2}");
         }
-        Assert.Empty(await _db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync()); // the totals still hold
+        // The totals still hold.
+        Assert.Empty(await _db.Database.SqlQueryRaw<long>(InvoiceTotalsTriggers.DriftQuery).ToListAsync());
     }
 
     [Fact]
     public async Task TheVersionTriggersAreInstalled()
     {
-        var triggers = await _db.Database.SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'trigger'").ToListAsync();
-        Assert.All(InvoiceTotalsTriggers.VersionTriggers.Concat(InvoiceTotalsTriggers.SitesVersionTriggers), name => Assert.Contains(name, triggers));
+        var triggers = await _db.Database
+            .SqlQueryRaw<string>("SELECT name AS \"Value\" FROM sqlite_master WHERE type = 'trigger'")
+            .ToListAsync();
+        Assert.All(InvoiceTotalsTriggers.VersionTriggers.Concat(InvoiceTotalsTriggers.SitesVersionTriggers),
+            name => Assert.Contains(name, triggers));
     }
 
     [Fact]
     public async Task TheMigrationGivesEveryCustomerWithInvoicesAVersionAndKeepsTheTotals()
     {
-        // A database as it was before migration InvoicesVersion, with invoices: customer 2's only invoice is paid, so the
-        // totals triggers never made it a row.
+        // A database as it was before migration InvoicesVersion, with invoices: customer 2's only invoice is paid, so
+        // the totals triggers never made it a row.
         var file = Path.Combine(Path.GetTempPath(), "cp-version-" + Guid.NewGuid().ToString("N") + ".db");
         try
         {
-            await using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite($"Data Source={file}").Options);
+            await using var db = new SqliteAppDbContext(
+                new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite($"Data Source={file}").Options);
             var migrator = db.GetService<IMigrator>();
             var all = db.Database.GetMigrations().ToList();
             var before = all[all.FindIndex(m => m.EndsWith("_InvoicesVersion", StringComparison.Ordinal)) - 1];
             await migrator.MigrateAsync(before);
             await db.Database.ExecuteSqlRawAsync("""
-                INSERT INTO Companies (Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country, TimeZoneId, Currency, Plan)
+                INSERT INTO Companies (Name, Address_Line1, Address_City, Address_Region, Address_PostalCode,
+                    Address_Country, TimeZoneId, Currency, Plan)
                 VALUES ('Co', '1 Main', 'Town', 'TX', '75001', 'US', 'America/Chicago', 'USD', 'Pro');
-                INSERT INTO Customers (CompanyId, ExternalId, AccountNumber, Name, BillingAddress_Line1, BillingAddress_City, BillingAddress_Region, BillingAddress_PostalCode, BillingAddress_Country)
-                VALUES (1, 'c1', '1', 'One', '1 Main', 'Town', 'TX', '75001', 'US'), (1, 'c2', '2', 'Two', '1 Main', 'Town', 'TX', '75001', 'US'),
+                INSERT INTO Customers (CompanyId, ExternalId, AccountNumber, Name, BillingAddress_Line1,
+                    BillingAddress_City, BillingAddress_Region, BillingAddress_PostalCode, BillingAddress_Country)
+                VALUES (1, 'c1', '1', 'One', '1 Main', 'Town', 'TX', '75001', 'US'),
+                       (1, 'c2', '2', 'Two', '1 Main', 'Town', 'TX', '75001', 'US'),
                        (1, 'c3', '3', 'Three', '1 Main', 'Town', 'TX', '75001', 'US');
-                INSERT INTO Sites (CustomerId, ExternalId, Name, Address_Line1, Address_City, Address_Region, Address_PostalCode, Address_Country)
-                VALUES (1, 's1', 'Site 1', '1 Main', 'Town', 'TX', '75001', 'US'), (2, 's2', 'Site 2', '1 Main', 'Town', 'TX', '75001', 'US');
-                INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version) VALUES
+                INSERT INTO Sites (CustomerId, ExternalId, Name, Address_Line1, Address_City, Address_Region,
+                    Address_PostalCode, Address_Country)
+                VALUES (1, 's1', 'Site 1', '1 Main', 'Town', 'TX', '75001', 'US'),
+                       (2, 's2', 'Site 2', '1 Main', 'Town', 'TX', '75001', 'US');
+                INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate,
+                    SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version) VALUES
                 (1, 1, NULL, 'a', 'A', '2026-01-01', '2026-02-01', 1000, 0, 1000, 0, 0, 1000, 0, 1),
                 (2, 2, NULL, 'b', 'B', '2026-01-01', '2026-02-01', 1000, 0, 1000, 1000, 0, 0, 0, 1);
                 """);
@@ -221,7 +270,10 @@ public sealed class InvoiceTotalsTriggerTests : IAsyncLifetime
     }
 
     private async Task<long> VersionOf(long customerId) =>
-        await _db.CustomerInvoiceTotals.AsNoTracking().Where(t => t.CustomerId == customerId).Select(t => t.InvoicesVersion).SingleAsync();
+        await _db.CustomerInvoiceTotals.AsNoTracking()
+            .Where(t => t.CustomerId == customerId)
+            .Select(t => t.InvoicesVersion)
+            .SingleAsync();
 
     private Task<int> Sql(string sql) => _db.Database.ExecuteSqlRawAsync(sql);
 }

@@ -4,13 +4,15 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Infrastructure.Tests.Data;
 
-/// <summary>The background checkpoint copies the write-ahead log into the database, which request connections leave to it.</summary>
+/// <summary>
+/// The background checkpoint copies the write-ahead log into the database, which request connections leave to it.
+/// </summary>
 public sealed class SqliteCheckpointerTests : IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), "cp-ckpt-" + Guid.NewGuid().ToString("N") + ".db");
 
-    // Pooling=False throughout: clearing every pool (SqliteConnection.ClearAllPools) would close the pooled connections of
-    // test classes running in parallel, and SQLite then deletes their -wal/-shm files under them.
+    // Pooling=False throughout: clearing every pool (SqliteConnection.ClearAllPools) would close the pooled connections
+    // of test classes running in parallel, and SQLite then deletes their -wal/-shm files under them.
     public void Dispose()
     {
         foreach (var f in new[] { _file, _file + "-wal", _file + "-shm" }) File.Delete(f);
@@ -25,7 +27,8 @@ public sealed class SqliteCheckpointerTests : IDisposable
         await writer.OpenAsync();
         await using (var cmd = writer.CreateCommand())
         {
-            cmd.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint = {SqliteConnectionSettings.AutoCheckpointPages}; " +
+            cmd.CommandText = "PRAGMA journal_mode=WAL; " +
+                              $"PRAGMA wal_autocheckpoint = {SqliteConnectionSettings.AutoCheckpointPages}; " +
                               "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);";
             await cmd.ExecuteNonQueryAsync();
             for (var n = 0; n < 50; n++)
@@ -61,15 +64,18 @@ public sealed class SqliteCheckpointerTests : IDisposable
     }
 }
 
-/// <summary>Without statistics SQLite's planner read a payment's invoices through the customer's index instead of by key.</summary>
+/// <summary>
+/// Without statistics SQLite's planner read a payment's invoices through the customer's index instead of by key.
+/// </summary>
 public sealed class SqliteOptimizeTests : IAsyncLifetime
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), "cp-opt-" + Guid.NewGuid().ToString("N") + ".db");
 
     public async Task InitializeAsync()
     {
-        await using var db = new SqliteAppDbContext(new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SqliteAppDbContext>()
-            .UseSqlite($"Data Source={_file};Pooling=False").Options);
+        await using var db = new SqliteAppDbContext(
+            new Microsoft.EntityFrameworkCore.DbContextOptionsBuilder<SqliteAppDbContext>()
+                .UseSqlite($"Data Source={_file};Pooling=False").Options);
         await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(db.Database);
     }
 
@@ -96,9 +102,11 @@ public sealed class SqliteOptimizeTests : IAsyncLifetime
             await using var tx = db.BeginTransaction();
             await using var insert = db.CreateCommand();
             insert.Transaction = tx;
-            insert.CommandText = "INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, DueDate, SubtotalCents, " +
-                                 "TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, Version) " +
-                                 "VALUES ($c, 1, NULL, $n, $n, '2026-01-01', '2026-02-01', 100, 0, 100, 0, 0, 100, 0, 1)";
+            insert.CommandText =
+                "INSERT INTO Invoices (CustomerId, SiteId, MultiSiteInvoiceId, ExternalId, Number, InvoiceDate, " +
+                "DueDate, SubtotalCents, TaxCents, TotalCents, PaidCents, PendingCents, BalanceCents, IsVoid, " +
+                "Version) " +
+                "VALUES ($c, 1, NULL, $n, $n, '2026-01-01', '2026-02-01', 100, 0, 100, 0, 0, 100, 0, 1)";
             insert.Parameters.AddWithValue("$c", 0L);
             insert.Parameters.AddWithValue("$n", "");
             for (var n = 0; n < 3000; n++)
@@ -122,13 +130,15 @@ public sealed class SqliteOptimizeTests : IAsyncLifetime
             return string.Join(" | ", lines);
         }
 
-        Assert.Contains("(CustomerId=?)", await PlanAsync(), StringComparison.Ordinal); // what it did without statistics
+        // What it did without statistics.
+        Assert.Contains("(CustomerId=?)", await PlanAsync(), StringComparison.Ordinal);
 
         await SqliteCheckpointer.OptimizeAsync(cs, CancellationToken.None);
 
         var plan = await PlanAsync();
         Assert.Contains("USING INTEGER PRIMARY KEY", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("(CustomerId=?)", plan, StringComparison.Ordinal);
-        await SqliteCheckpointer.OptimizeAsync(cs, CancellationToken.None); // analyzed already: PRAGMA optimize, no error
+        // Analyzed already: PRAGMA optimize, no error.
+        await SqliteCheckpointer.OptimizeAsync(cs, CancellationToken.None);
     }
 }

@@ -39,15 +39,18 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         await Task.Delay(300);
         Assert.False(waiting.IsCompleted); // queued behind the first, not failing and not running
 
-        await first.Database.ExecuteSqlRawAsync("INSERT INTO JobLeases (Name, Holder, ExpiresAt) VALUES ('a', 'one', 0)");
+        await first.Database.ExecuteSqlRawAsync(
+            "INSERT INTO JobLeases (Name, Holder, ExpiresAt) VALUES ('a', 'one', 0)");
         await tx1.CommitAsync();
         await using var tx2 = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
-        await second.Database.ExecuteSqlRawAsync("INSERT INTO JobLeases (Name, Holder, ExpiresAt) VALUES ('b', 'two', 0)");
+        await second.Database.ExecuteSqlRawAsync(
+            "INSERT INTO JobLeases (Name, Holder, ExpiresAt) VALUES ('b', 'two', 0)");
         await tx2.CommitAsync();
         await tx1.DisposeAsync();
 
         Assert.False(_gate.IsHeld);
-        Assert.Equal(2, await first.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM JobLeases").SingleAsync());
+        Assert.Equal(2,
+            await first.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS \"Value\" FROM JobLeases").SingleAsync());
     }
 
     [Fact]
@@ -59,13 +62,15 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ATransactionDisposedWithoutCommitNeverBlocksItsOwnConnectionAndIsGivenBackWhenTheConnectionCloses()
+    public async Task
+        ATransactionDisposedWithoutCommitNeverBlocksItsOwnConnectionAndIsGivenBackWhenTheConnectionCloses()
     {
         await using (var db = Context())
         {
             await db.Database.OpenConnectionAsync();
             await (await db.Database.BeginTransactionAsync()).DisposeAsync(); // neither commit nor rollback
-            await using var again = await db.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5)); // same connection: no wait
+            // Same connection: no wait.
+            await using var again = await db.Database.BeginTransactionAsync().WaitAsync(TimeSpan.FromSeconds(5));
             await again.CommitAsync();
             await (await db.Database.BeginTransactionAsync()).DisposeAsync();
             Assert.True(_gate.IsHeld);
@@ -84,7 +89,9 @@ public sealed class SqliteWriteGateTests : IAsyncLifetime
         // The app pools its contexts: returning one to the pool closes its connection without EF's connection
         // interceptors, so the gate must see the close another way, or every later writer would wait out MaxWait.
         var services = new ServiceCollection()
-            .AddDbContextPool<SqliteAppDbContext>(o => o.UseSqlite($"Data Source={_file}").AddInterceptors(new SqliteConnectionSettings(), _gate));
+            .AddDbContextPool<SqliteAppDbContext>(o => o
+                .UseSqlite($"Data Source={_file}")
+                .AddInterceptors(new SqliteConnectionSettings(), _gate));
         await using var provider = services.BuildServiceProvider();
         await using (var scope = provider.CreateAsyncScope())
         {

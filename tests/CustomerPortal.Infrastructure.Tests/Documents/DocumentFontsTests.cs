@@ -12,8 +12,10 @@ public sealed class DocumentFontsTests
         var resolver = DocumentFontResolver.Create([]);
 
         Assert.Equal(DocumentFontSource.PdfSharpPackage, resolver.Source);
-        Assert.NotEmpty(resolver.GetFont(resolver.ResolveTypeface(DocumentFontResolver.FamilyName, false, false).FaceName)!);
-        Assert.NotEmpty(resolver.GetFont(resolver.ResolveTypeface(DocumentFontResolver.FamilyName, true, false).FaceName)!);
+        Assert.NotEmpty(
+            resolver.GetFont(resolver.ResolveTypeface(DocumentFontResolver.FamilyName, false, false).FaceName)!);
+        Assert.NotEmpty(
+            resolver.GetFont(resolver.ResolveTypeface(DocumentFontResolver.FamilyName, true, false).FaceName)!);
     }
 
     [Fact]
@@ -31,7 +33,8 @@ public sealed class DocumentFontsTests
 
             Assert.Equal(DocumentFontSource.System, resolver.Source);
             Assert.StartsWith("DejaVu Sans", resolver.Description, StringComparison.Ordinal);
-            Assert.Equal([4, 5, 6], resolver.GetFont(resolver.ResolveTypeface("Arial", isBold: true, isItalic: false).FaceName));
+            Assert.Equal([4, 5, 6],
+                resolver.GetFont(resolver.ResolveTypeface("Arial", isBold: true, isItalic: false).FaceName));
         }
         finally
         {
@@ -60,7 +63,8 @@ public sealed class DocumentFontsTests
             GlobalFontSettings.FontResolver = foreign;
 
             var renderer = new InvoicePdfRenderer();
-            var text = PdfText.All(renderer.RenderInvoice(DocumentSamples.Invoice(billTo: DocumentSamples.BillTo("Señora Ødegård"))));
+            var text = PdfText.All(renderer.RenderInvoice(
+                DocumentSamples.Invoice(billTo: DocumentSamples.BillTo("Señora Ødegård"))));
 
             Assert.Same(foreign, GlobalFontSettings.FontResolver);
             Assert.Equal(DocumentFontRegistration.Fallback, DocumentFonts.EnsureRegistered());

@@ -2,7 +2,9 @@ using CustomerPortal.Infrastructure.Documents;
 
 namespace CustomerPortal.Infrastructure.Tests.Documents;
 
-/// <summary>Small builders for document models; totals are computed from the lines so every sample is consistent.</summary>
+/// <summary>
+/// Small builders for document models; totals are computed from the lines so every sample is consistent.
+/// </summary>
 internal static class DocumentSamples
 {
     public static readonly CompanyBlock Company = new("Summit Field Services", ["1200 Market St", "Denver, CO 80202"]);
@@ -13,18 +15,21 @@ internal static class DocumentSamples
     public static InvoiceLineRow Line(int n, long unitCents = 12_500, decimal quantity = 2) =>
         new($"Service item {n:000}", quantity, unitCents, (long)(quantity * unitCents));
 
-    public static InvoiceDocumentModel Invoice(int lineCount = 3, string number = "INV-1001", BillToBlock? billTo = null,
-        long taxCents = 1_875, long paidCents = 5_000, long pendingCents = 0, IReadOnlyList<InvoiceLineRow>? lines = null)
+    public static InvoiceDocumentModel Invoice(
+        int lineCount = 3, string number = "INV-1001", BillToBlock? billTo = null, long taxCents = 1_875,
+        long paidCents = 5_000, long pendingCents = 0, IReadOnlyList<InvoiceLineRow>? lines = null)
     {
         lines ??= Enumerable.Range(1, lineCount).Select(n => Line(n)).ToList();
         var subtotal = lines.Sum(l => l.AmountCents);
         var total = subtotal + taxCents;
-        return new InvoiceDocumentModel(Company, billTo ?? BillTo(), number, new DateOnly(2025, 3, 1), new DateOnly(2025, 3, 31),
-            "North Yard", ["400 Quarry Rd", "Golden, CO 80401"], lines, subtotal, taxCents, total, paidCents, pendingCents,
-            total - paidCents - pendingCents, "Pay online at portal.example.com or mail a check to Summit Field Services.");
+        return new InvoiceDocumentModel(Company, billTo ?? BillTo(), number, new DateOnly(2025, 3, 1),
+            new DateOnly(2025, 3, 31), "North Yard", ["400 Quarry Rd", "Golden, CO 80401"], lines, subtotal, taxCents,
+            total, paidCents, pendingCents, total - paidCents - pendingCents,
+            "Pay online at portal.example.com or mail a check to Summit Field Services.");
     }
 
-    public static MultiSiteInvoiceDocumentModel MultiSite(int siteCount, int linesPerSite = 3, string number = "MS-2001")
+    public static MultiSiteInvoiceDocumentModel MultiSite(
+        int siteCount, int linesPerSite = 3, string number = "MS-2001")
     {
         var sites = Enumerable.Range(1, siteCount).Select(i =>
         {
@@ -36,8 +41,9 @@ internal static class DocumentSamples
         var subtotal = sites.Sum(s => s.SubtotalCents);
         const long tax = 12_345;
         const long paid = 20_000;
-        return new MultiSiteInvoiceDocumentModel(Company, BillTo(), number, new DateOnly(2025, 4, 1), new DateOnly(2025, 4, 30),
-            sites, subtotal, tax, subtotal + tax, paid, 0, subtotal + tax - paid, "Pay all sites at once in the portal.");
+        return new MultiSiteInvoiceDocumentModel(Company, BillTo(), number, new DateOnly(2025, 4, 1),
+            new DateOnly(2025, 4, 30), sites, subtotal, tax, subtotal + tax, paid, 0, subtotal + tax - paid,
+            "Pay all sites at once in the portal.");
     }
 
     public static ReceiptDocumentModel Receipt(params ReceiptAllocationRow[] allocations) =>

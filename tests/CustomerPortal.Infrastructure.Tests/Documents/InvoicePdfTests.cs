@@ -59,7 +59,8 @@ public sealed class InvoicePdfTests
 
         using var document = PdfDocument.Open(pdf);
         var words = document.GetPage(1).GetWords().ToList();
-        List<double> RightEdgesOf(string text) => words.Where(w => w.Text == text).Select(w => w.BoundingBox.Right).ToList();
+        List<double> RightEdgesOf(string text) =>
+            words.Where(w => w.Text == text).Select(w => w.BoundingBox.Right).ToList();
         var small = RightEdgesOf("$0.05");          // unit price and amount of the first line
         var large = RightEdgesOf("$1,234,567.89");  // unit price and amount of the second line
         var totals = RightEdgesOf("$1,234,567.94"); // subtotal, total, balance due
@@ -99,7 +100,10 @@ public sealed class InvoicePdfTests
     {
         var invoice = DocumentSamples.Invoice(
             billTo: DocumentSamples.BillTo("Zoë Müller-Ødegård & Señor Núñez"),
-            lines: [new InvoiceLineRow("Réparation du système — façade nord, ñandú pen, Ærø ferry dock", 1, 10_000, 10_000)]) with
+            lines:
+            [
+                new InvoiceLineRow("Réparation du système — façade nord, ñandú pen, Ærø ferry dock", 1, 10_000, 10_000),
+            ]) with
         {
             Company = new CompanyBlock("Café Élan Services", ["Københavnsgade 5", "Łódź, Zürich"]),
         };
@@ -111,14 +115,16 @@ public sealed class InvoicePdfTests
         Assert.Contains("Københavnsgade 5", text, StringComparison.Ordinal);
         // Ł is outside Windows-1252: it only survives with the Unicode font encoding.
         Assert.Contains("Łódź, Zürich", text, StringComparison.Ordinal);
-        Assert.Contains("Réparation du système — façade nord, ñandú pen, Ærø ferry dock", text, StringComparison.Ordinal);
+        Assert.Contains(
+            "Réparation du système — façade nord, ñandú pen, Ærø ferry dock", text, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_description_too_long_for_its_column_wraps_instead_of_running_into_the_numbers()
     {
         var description = string.Join(" ", Enumerable.Range(1, 40).Select(n => $"word{n}"));
-        var pdf = _renderer.RenderInvoice(DocumentSamples.Invoice(lines: [new InvoiceLineRow(description, 3, 1_000, 3_000)]));
+        var pdf = _renderer.RenderInvoice(
+            DocumentSamples.Invoice(lines: [new InvoiceLineRow(description, 3, 1_000, 3_000)]));
 
         using var document = PdfDocument.Open(pdf);
         var words = document.GetPage(1).GetWords().ToList();
@@ -126,8 +132,10 @@ public sealed class InvoicePdfTests
         var descriptionWords = words.Where(w => w.Text.StartsWith("word", StringComparison.Ordinal)).ToList();
 
         Assert.Equal(40, descriptionWords.Count);
-        Assert.All(descriptionWords, w => Assert.True(w.BoundingBox.Right < qtyHeader, $"{w.Text} overlaps the numbers"));
-        Assert.True(descriptionWords.Select(w => Math.Round(w.BoundingBox.Bottom)).Distinct().Count() > 1, "the description wraps");
+        Assert.All(descriptionWords,
+            w => Assert.True(w.BoundingBox.Right < qtyHeader, $"{w.Text} overlaps the numbers"));
+        Assert.True(descriptionWords.Select(w => Math.Round(w.BoundingBox.Bottom)).Distinct().Count() > 1,
+            "the description wraps");
     }
 
     [Fact]
@@ -187,8 +195,12 @@ public sealed class InvoicePdfTests
     private static int CountOf(string text, string part)
     {
         var count = 0;
-        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        for (var at = text.IndexOf(part, StringComparison.Ordinal);
+             at >= 0;
+             at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
             count++;
+        }
         return count;
     }
 }

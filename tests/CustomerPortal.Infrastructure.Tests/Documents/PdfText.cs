@@ -3,7 +3,9 @@ using UglyToad.PdfPig.DocumentLayoutAnalysis.TextExtractor;
 
 namespace CustomerPortal.Infrastructure.Tests.Documents;
 
-/// <summary>What a reader (or a search, or copy and paste) gets out of a PDF: the text of each page in drawing order.</summary>
+/// <summary>
+/// What a reader (or a search, or copy and paste) gets out of a PDF: the text of each page in drawing order.
+/// </summary>
 internal static class PdfText
 {
     public static IReadOnlyList<string> Pages(byte[] pdf)
@@ -16,7 +18,9 @@ internal static class PdfText
 
     public static string All(byte[] pdf) => string.Join(" ", Pages(pdf));
 
-    /// <summary>Asserts that each of <paramref name="expected"/> occurs in <paramref name="text"/>, in that order.</summary>
+    /// <summary>
+    /// Asserts that each of <paramref name="expected"/> occurs in <paramref name="text"/>, in that order.
+    /// </summary>
     public static void AssertInOrder(string text, params string[] expected)
     {
         var from = 0;

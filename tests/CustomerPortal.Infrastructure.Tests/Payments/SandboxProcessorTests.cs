@@ -22,14 +22,19 @@ public sealed class SandboxProcessorTests : IDisposable
 
     private SandboxProcessor NewSandbox(Action<SandboxOptions>? configure = null)
     {
-        var options = new SandboxOptions { DatabasePath = DbPath, WebhookSecret = "whsec_test", AchSettlementDelay = TimeSpan.FromHours(48) };
+        var options = new SandboxOptions
+        {
+            DatabasePath = DbPath, WebhookSecret = "whsec_test", AchSettlementDelay = TimeSpan.FromHours(48),
+        };
         configure?.Invoke(options);
         return new SandboxProcessor(Options.Create(options), _time, NullLogger<SandboxProcessor>.Instance);
     }
 
-    private static async Task<(string Customer, string Token)> CardAsync(SandboxProcessor sandbox, string number, long customerId = 7)
+    private static async Task<(string Customer, string Token)> CardAsync(
+        SandboxProcessor sandbox, string number, long customerId = 7)
     {
-        var customer = await sandbox.EnsureCustomerAsync(new GatewayCustomer(1, customerId, "Ada Lovelace", "ada@example.com"));
+        var customer = await sandbox.EnsureCustomerAsync(
+            new GatewayCustomer(1, customerId, "Ada Lovelace", "ada@example.com"));
         var token = await sandbox.TokenizeCardAsync(number, 12, 2030, "123");
         Assert.True(token.Succeeded, token.ErrorMessage);
         return (customer, token.Token!);
@@ -43,8 +48,8 @@ public sealed class SandboxProcessorTests : IDisposable
         return (customer, token.Token!);
     }
 
-    private static ChargeRequest Charge(string customer, string token, string key = "draft-1", long cents = 12_345, bool offSession = false,
-        bool save = false, PaymentMethodKind kind = PaymentMethodKind.Card) => new()
+    private static ChargeRequest Charge(string customer, string token, string key = "draft-1", long cents = 12_345,
+        bool offSession = false, bool save = false, PaymentMethodKind kind = PaymentMethodKind.Card) => new()
     {
         ProcessorCustomerId = customer,
         PaymentMethodToken = token,
@@ -170,7 +175,8 @@ public sealed class SandboxProcessorTests : IDisposable
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4242424242424242");
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => sandbox.ChargeAsync(Charge(customer, token, key: "double-click")))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(_ => Task.Run(() => sandbox.ChargeAsync(Charge(customer, token, key: "double-click")))));
 
         Assert.Single(results.Select(r => r.ProcessorPaymentId).Distinct());
         Assert.All(results, r => Assert.Equal(ChargeOutcome.Succeeded, r.Outcome));
@@ -184,7 +190,8 @@ public sealed class SandboxProcessorTests : IDisposable
         var b = NewSandbox();
         var (customer, token) = await CardAsync(a, "4242424242424242");
 
-        var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => (i % 2 == 0 ? a : b).ChargeAsync(Charge(customer, token, key: "k"))));
+        var results = await Task.WhenAll(Enumerable.Range(0, 10)
+            .Select(i => (i % 2 == 0 ? a : b).ChargeAsync(Charge(customer, token, key: "k"))));
 
         Assert.Single(results.Select(r => r.ProcessorPaymentId).Distinct());
         Assert.Equal(1, await b.CountChargesAsync());
@@ -225,7 +232,8 @@ public sealed class SandboxProcessorTests : IDisposable
         Assert.Equal(message, payment.FailureMessage);
         var events = await sandbox.GetPendingEventsAsync();
         var failed = sandbox.ParseWebhook(events[^1].Body, events[^1].SignatureHeader).Event!;
-        Assert.Equal((PaymentStatus.Failed, code, message), (failed.NewStatus!.Value, failed.FailureCode, failed.FailureMessage));
+        Assert.Equal((PaymentStatus.Failed, code, message),
+            (failed.NewStatus!.Value, failed.FailureCode, failed.FailureMessage));
     }
 
     [Theory]
@@ -256,7 +264,8 @@ public sealed class SandboxProcessorTests : IDisposable
         Assert.Equal(ChargeOutcome.Unknown, retry.Outcome);
         Assert.Equal(1, await sandbox.CountChargesAsync());
         var found = await sandbox.FindPaymentAsync(new PaymentLookup("draft-1"));
-        Assert.Equal((ChargeOutcome.Succeeded, 12_345L, 42L), (found!.Outcome, found.AmountCents, found.PortalPaymentId!.Value));
+        Assert.Equal((ChargeOutcome.Succeeded, 12_345L, 42L),
+            (found!.Outcome, found.AmountCents, found.PortalPaymentId!.Value));
     }
 
     [Fact]
@@ -266,11 +275,16 @@ public sealed class SandboxProcessorTests : IDisposable
         {
             var sandbox = new SandboxProcessor(Options.Create(new SandboxOptions
             {
-                DatabasePath = Path.Combine(_dir, name), WebhookSecret = "s", Faults = SandboxFault.ServerError, FaultRate = 0.5, FaultSeed = 99,
+                DatabasePath = Path.Combine(_dir, name), WebhookSecret = "s", Faults = SandboxFault.ServerError,
+                FaultRate = 0.5, FaultSeed = 99,
             }), _time, NullLogger<SandboxProcessor>.Instance);
             var (customer, token) = await CardAsync(sandbox, "4242424242424242");
             var pattern = new StringBuilder();
-            for (var i = 0; i < 20; i++) pattern.Append((await sandbox.ChargeAsync(Charge(customer, token, key: $"k{i}"))).Outcome == ChargeOutcome.Unknown ? 'x' : '.');
+            for (var i = 0; i < 20; i++)
+            {
+                pattern.Append((await sandbox.ChargeAsync(Charge(customer, token, key: $"k{i}"))).Outcome
+                    == ChargeOutcome.Unknown ? 'x' : '.');
+            }
             return pattern.ToString();
         }
 
@@ -314,7 +328,8 @@ public sealed class SandboxProcessorTests : IDisposable
             }
             catch (FileNotFoundException)
             {
-                continue; // a -wal/-shm file SQLite removed as its last connection closed (another test class cleared the pools)
+                // A -wal/-shm file SQLite removed as its last connection closed (another test class cleared the pools).
+                continue;
             }
             var text = Encoding.Latin1.GetString(bytes);
             Assert.DoesNotContain("4242424242424242", text);
@@ -322,7 +337,8 @@ public sealed class SandboxProcessorTests : IDisposable
             Assert.DoesNotContain("110000000", text);
         }
         var details = await sandbox.GetPaymentMethodAsync(bank);
-        Assert.Equal(("Sandbox Test Bank", "checking", "6789"), (details!.BankName, details.AccountType, details.Last4));
+        Assert.Equal(("Sandbox Test Bank", "checking", "6789"),
+            (details!.BankName, details.AccountType, details.Last4));
     }
 
     [Fact]
@@ -337,7 +353,8 @@ public sealed class SandboxProcessorTests : IDisposable
 
         Assert.True(parsed.IsValid, parsed.RejectionReason);
         Assert.Equal(("payment_intent.succeeded", charged.ProcessorPaymentId, PaymentStatus.Succeeded, 42L),
-            (parsed.Event!.Type, parsed.Event.ProcessorPaymentId, parsed.Event.NewStatus!.Value, parsed.Event.PortalPaymentId!.Value));
+            (parsed.Event!.Type, parsed.Event.ProcessorPaymentId, parsed.Event.NewStatus!.Value,
+                parsed.Event.PortalPaymentId!.Value));
         Assert.Equal(delivery.EventId, parsed.Event.EventId);
         // what the portal checks the event against the payment it names with (ProcessorEventMatch)
         Assert.Equal((12_345L, "usd", "draft-1"),
@@ -355,9 +372,11 @@ public sealed class SandboxProcessorTests : IDisposable
         await sandbox.ChargeAsync(Charge(customer, token));
         var delivery = Assert.Single(await sandbox.GetPendingEventsAsync());
 
-        Assert.False(sandbox.ParseWebhook(delivery.Body.Replace("12345", "1", StringComparison.Ordinal), delivery.SignatureHeader).IsValid);
+        Assert.False(sandbox.ParseWebhook(
+            delivery.Body.Replace("12345", "1", StringComparison.Ordinal), delivery.SignatureHeader).IsValid);
         Assert.False(sandbox.ParseWebhook(delivery.Body, null).IsValid);
-        Assert.False(sandbox.ParseWebhook(delivery.Body, WebhookSignature.Header("whsec_other", _time.GetUtcNow().ToUnixTimeSeconds(), delivery.Body)).IsValid);
+        Assert.False(sandbox.ParseWebhook(delivery.Body,
+            WebhookSignature.Header("whsec_other", _time.GetUtcNow().ToUnixTimeSeconds(), delivery.Body)).IsValid);
         _time.Advance(TimeSpan.FromSeconds(301));
         var stale = sandbox.ParseWebhook(delivery.Body, delivery.SignatureHeader);
         Assert.False(stale.IsValid);

@@ -23,24 +23,34 @@ public sealed class StripePaymentGatewayTests
     private sealed class FakeStripe : HttpMessageHandler
     {
         private readonly Queue<Func<HttpRequestMessage, Task<HttpResponseMessage>>> _answers = new();
-        public List<(HttpMethod Method, string Path, Dictionary<string, string> Form, HttpRequestMessage Request)> Sent { get; } = [];
+        public List<(HttpMethod Method, string Path, Dictionary<string, string> Form, HttpRequestMessage Request)>
+            Sent { get; } = [];
 
         public FakeStripe Answer(HttpStatusCode status, string json)
         {
-            _answers.Enqueue(_ => Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8, "application/json") }));
+            _answers.Enqueue(_ => Task.FromResult(new HttpResponseMessage(status)
+            {
+                Content = new StringContent(json, Encoding.UTF8, "application/json"),
+            }));
             return this;
         }
 
         public FakeStripe Hang()
         {
-            _answers.Enqueue(async r => { await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)); throw new InvalidOperationException(); });
+            _answers.Enqueue(async r =>
+            {
+                await Task.Delay(Timeout.Infinite, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+                throw new InvalidOperationException();
+            });
             return this;
         }
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(
+            HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var body = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
-            Sent.Add((request.Method, request.RequestUri!.AbsolutePath + request.RequestUri.Query, ParseForm(body), request));
+            Sent.Add((request.Method, request.RequestUri!.AbsolutePath + request.RequestUri.Query, ParseForm(body),
+                request));
             var answer = _answers.Dequeue();
             return await answer(request).WaitAsync(cancellationToken);
         }
@@ -59,13 +69,19 @@ public sealed class StripePaymentGatewayTests
         {
             ApiKey = "sk_test_123",
             ApiBase = apiBase,
-            HttpClient = new SystemNetHttpClient(new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromSeconds(10) }, maxNetworkRetries: 0),
+            HttpClient = new SystemNetHttpClient(
+                new HttpClient(handler) { Timeout = timeout ?? TimeSpan.FromSeconds(10) }, maxNetworkRetries: 0),
         });
-        return new StripePaymentGateway(client, new StripeOptions { SecretKey = "sk_test_123", PublishableKey = "pk_test_1", WebhookSecret = WebhookSecret },
+        return new StripePaymentGateway(client,
+            new StripeOptions
+            {
+                SecretKey = "sk_test_123", PublishableKey = "pk_test_1", WebhookSecret = WebhookSecret,
+            },
             _time, NullLogger<StripePaymentGateway>.Instance);
     }
 
-    private static ChargeRequest Charge(bool offSession = false, string? account = null, PaymentMethodKind kind = PaymentMethodKind.Card, bool save = false) => new()
+    private static ChargeRequest Charge(bool offSession = false, string? account = null,
+        PaymentMethodKind kind = PaymentMethodKind.Card, bool save = false) => new()
     {
         ProcessorCustomerId = "cus_123",
         PaymentMethodToken = "pm_456",
@@ -77,14 +93,20 @@ public sealed class StripePaymentGatewayTests
         MethodKind = kind,
         SetupFutureUsage = save,
         ReturnUrl = offSession ? null : "https://portal.test/payments/42/return",
-        Mandate = kind == PaymentMethodKind.BankAccount ? new MandateAcceptance(new DateTimeOffset(2026, 11, 26, 11, 0, 0, TimeSpan.Zero), "203.0.113.5", "Firefox") : null,
+        Mandate = kind == PaymentMethodKind.BankAccount
+            ? new MandateAcceptance(
+                new DateTimeOffset(2026, 11, 26, 11, 0, 0, TimeSpan.Zero), "203.0.113.5", "Firefox")
+            : null,
     };
 
     private static string Intent(string status, string extra = "") =>
-        $$"""{"id":"pi_1","object":"payment_intent","amount":12345,"currency":"usd","status":"{{status}}","metadata":{"portal_payment_id":"42","idempotency_key":"pay-draft-abc"}{{extra}}}""";
+        """{"id":"pi_1","object":"payment_intent","amount":"""
+        + $$"""12345,"currency":"usd","status":"{{status}}","metadata":"""
+        + $$"""{"portal_payment_id":"42","idempotency_key":"pay-draft-abc"}{{extra}}}""";
 
     private static string Error(string type, string code, string? declineCode = null, string extra = "") =>
-        "{\"error\":{\"type\":\"" + type + "\",\"code\":\"" + code + "\"" + (declineCode is null ? "" : ",\"decline_code\":\"" + declineCode + "\"")
+        "{\"error\":{\"type\":\"" + type + "\",\"code\":\"" + code + "\""
+        + (declineCode is null ? "" : ",\"decline_code\":\"" + declineCode + "\"")
         + ",\"message\":\"Stripe says no.\"" + extra + "}}";
 
     [Fact]
@@ -116,7 +138,8 @@ public sealed class StripePaymentGatewayTests
     }
 
     private static string Card(string? customer) =>
-        """{"id":"pm_456","object":"payment_method","type":"card","customer":""" + (customer is null ? "null" : $"\"{customer}\"")
+        """{"id":"pm_456","object":"payment_method","type":"card","customer":"""
+        + (customer is null ? "null" : $"\"{customer}\"")
         + ""","card":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""";
 
     /// <summary>A fake Stripe whose first answer is the payment method, attached to the charged customer.</summary>
@@ -163,7 +186,9 @@ public sealed class StripePaymentGatewayTests
     public async Task ConfirmSetup_WithAMethodAttachedToAnotherCustomer_IsRefusedBeforeConfirming()
     {
         var stripe = new FakeStripe()
-            .Answer(HttpStatusCode.OK, """{"id":"seti_1","object":"setup_intent","customer":"cus_123","status":"requires_payment_method"}""")
+            .Answer(HttpStatusCode.OK, """
+                {"id":"seti_1","object":"setup_intent","customer":"cus_123","status":"requires_payment_method"}
+                """)
             .Answer(HttpStatusCode.OK, Card("cus_other"));
 
         var result = await Gateway(stripe).ConfirmSetupAsync(new ConfirmSetupRequest("seti_1", "pm_456"));
@@ -200,7 +225,8 @@ public sealed class StripePaymentGatewayTests
         Assert.Equal("203.0.113.5", form["mandate_data[customer_acceptance][online][ip_address]"]);
         Assert.Equal("Firefox", form["mandate_data[customer_acceptance][online][user_agent]"]);
         Assert.Equal("automatic", form["payment_method_options[us_bank_account][verification_method]"]);
-        Assert.Equal("payment_method", form["payment_method_options[us_bank_account][financial_connections][permissions][0]"]);
+        Assert.Equal("payment_method",
+            form["payment_method_options[us_bank_account][financial_connections][permissions][0]"]);
         Assert.DoesNotContain(form.Keys, k => k.StartsWith("payment_method_types", StringComparison.Ordinal));
     }
 
@@ -208,7 +234,8 @@ public sealed class StripePaymentGatewayTests
     [InlineData("card_declined", null, "card_declined", "Your card was declined.")]
     [InlineData("card_declined", "insufficient_funds", "insufficient_funds", "Your card has insufficient funds.")]
     [InlineData("expired_card", null, "expired_card", "Your card has expired.")]
-    public async Task A402_IsADecline_InPlainWords(string code, string? declineCode, string expectedCode, string message)
+    public async Task A402_IsADecline_InPlainWords(
+        string code, string? declineCode, string expectedCode, string message)
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.PaymentRequired,
             Error("card_error", code, declineCode, $",\"payment_intent\":{Intent("requires_payment_method")}"));
@@ -234,7 +261,9 @@ public sealed class StripePaymentGatewayTests
     public async Task RequiresAction_ReturnsTheThreeDSecureUrl()
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.OK,
-            Intent("requires_action", ""","next_action":{"type":"redirect_to_url","redirect_to_url":{"url":"https://hooks.stripe.test/3ds/abc","return_url":"https://portal.test/r"}}"""));
+            Intent("requires_action",
+                ""","next_action":{"type":"redirect_to_url","redirect_to_url":"""
+                + """{"url":"https://hooks.stripe.test/3ds/abc","return_url":"https://portal.test/r"}}"""));
 
         var result = await Gateway(stripe).ChargeAsync(Charge());
 
@@ -265,21 +294,26 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task FindPayment_SearchesByTheIdempotencyKeyInMetadata()
     {
-        var stripe = new FakeStripe().Answer(HttpStatusCode.OK, $$"""{"object":"search_result","data":[{{Intent("succeeded")}}],"has_more":false,"url":"/v1/payment_intents/search"}""");
+        var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
+            $$"""{"object":"search_result","data":[{{Intent("succeeded")}}],"has_more":"""
+            + """false,"url":"/v1/payment_intents/search"}""");
 
         var found = await Gateway(stripe).FindPaymentAsync(new PaymentLookup("pay-draft-abc"));
 
-        Assert.Equal((ChargeOutcome.Succeeded, 12_345L, 42L), (found!.Outcome, found.AmountCents, found.PortalPaymentId!.Value));
+        Assert.Equal((ChargeOutcome.Succeeded, 12_345L, 42L),
+            (found!.Outcome, found.AmountCents, found.PortalPaymentId!.Value));
         var sent = Assert.Single(stripe.Sent);
         Assert.StartsWith("/v1/payment_intents/search", sent.Path);
-        Assert.Contains("metadata['idempotency_key']:'pay-draft-abc'", Uri.UnescapeDataString(sent.Path.Replace('+', ' ')));
+        Assert.Contains("metadata['idempotency_key']:'pay-draft-abc'",
+            Uri.UnescapeDataString(sent.Path.Replace('+', ' ')));
     }
 
     [Fact]
     public async Task Detach_ChecksOwnershipFirst_AndTouchesNothingThatIsNotTheCustomers()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
-            """{"id":"pm_456","object":"payment_method","type":"card","customer":"cus_other","card":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""");
+            """{"id":"pm_456","object":"payment_method","type":"card","customer":"cus_other","card":"""
+            + """{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""");
 
         var outcome = await Gateway(stripe).DetachPaymentMethodAsync("cus_123", "pm_456");
 
@@ -290,29 +324,38 @@ public sealed class StripePaymentGatewayTests
     [Fact]
     public async Task Detach_OwnMethod_CallsDetach()
     {
-        var pm = """{"id":"pm_456","object":"payment_method","type":"card","customer":"cus_123","card":{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""";
-        var stripe = new FakeStripe().Answer(HttpStatusCode.OK, pm).Answer(HttpStatusCode.OK, pm.Replace("\"cus_123\"", "null", StringComparison.Ordinal));
+        var pm = """{"id":"pm_456","object":"payment_method","type":"card","customer":"cus_123","card":"""
+            + """{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""";
+        var stripe = new FakeStripe()
+            .Answer(HttpStatusCode.OK, pm)
+            .Answer(HttpStatusCode.OK, pm.Replace("\"cus_123\"", "null", StringComparison.Ordinal));
 
         Assert.Equal(DetachOutcome.Detached, await Gateway(stripe).DetachPaymentMethodAsync("cus_123", "pm_456"));
-        Assert.Equal((HttpMethod.Post, "/v1/payment_methods/pm_456/detach"), (stripe.Sent[1].Method, stripe.Sent[1].Path));
+        Assert.Equal((HttpMethod.Post, "/v1/payment_methods/pm_456/detach"),
+            (stripe.Sent[1].Method, stripe.Sent[1].Path));
     }
 
     [Fact]
     public async Task GetPaymentMethod_DescribesBankAccountsWithoutNumbers()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
-            """{"id":"pm_789","object":"payment_method","type":"us_bank_account","customer":"cus_123","us_bank_account":{"bank_name":"STRIPE TEST BANK","account_type":"checking","last4":"6789","routing_number":"110000000"}}""");
+            """{"id":"pm_789","object":"payment_method","type":"us_bank_account","customer":"cus_123","""
+            + "\"us_bank_account\":{\"bank_name\":\"STRIPE TEST BANK\",\"account_type\":\"checking\","
+            + "\"last4\":\"6789\",\"routing_number\":\"110000000\"}}");
 
         var details = await Gateway(stripe).GetPaymentMethodAsync("pm_789");
 
-        Assert.Equal(new PaymentMethodDetails("pm_789", PaymentMethodKind.BankAccount, "cus_123", "6789", BankName: "STRIPE TEST BANK", AccountType: "checking"), details);
+        Assert.Equal(new PaymentMethodDetails("pm_789", PaymentMethodKind.BankAccount, "cus_123", "6789",
+            BankName: "STRIPE TEST BANK", AccountType: "checking"), details);
     }
 
     [Fact]
     public async Task Setup_IsForOffSessionUse_AndNeverSendsPaymentMethodTypes()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
-            """{"id":"seti_1","object":"setup_intent","status":"requires_payment_method","client_secret":"seti_1_secret_x"}""");
+            """
+            {"id":"seti_1","object":"setup_intent","status":"requires_payment_method","client_secret":"seti_1_secret_x"}
+            """);
 
         var setup = await Gateway(stripe).CreateSetupAsync(new SetupRequest("cus_123", PaymentMethodKind.BankAccount));
 
@@ -331,9 +374,11 @@ public sealed class StripePaymentGatewayTests
         server.Given(Request.Create().WithPath("/v1/payment_methods/pm_456").UsingGet()).RespondWith(Response.Create()
             .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Card("cus_123")));
         server.Given(Request.Create().WithPath("/v1/payment_intents").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Intent("succeeded")));
+            .RespondWith(Response.Create()
+                .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Intent("succeeded")));
 
-        var result = await Gateway(new HttpClientHandler(), apiBase: $"http://127.0.0.1:{server.Port}").ChargeAsync(Charge());
+        var result = await Gateway(new HttpClientHandler(), apiBase: $"http://127.0.0.1:{server.Port}")
+            .ChargeAsync(Charge());
 
         Assert.Equal(ChargeOutcome.Succeeded, result.Outcome);
         var entry = Assert.Single(server.LogEntries, e => e.RequestMessage.Method == "POST");
@@ -349,25 +394,30 @@ public sealed class StripePaymentGatewayTests
         server.Given(Request.Create().WithPath("/v1/payment_methods/pm_456").UsingGet()).RespondWith(Response.Create()
             .WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody(Card("cus_123")));
         server.Given(Request.Create().WithPath("/v1/payment_intents").UsingPost())
-            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json").WithBody(Error("api_error", "unavailable")));
+            .RespondWith(Response.Create().WithStatusCode(503).WithHeader("Content-Type", "application/json")
+                .WithBody(Error("api_error", "unavailable")));
 
-        var result = await Gateway(new HttpClientHandler(), apiBase: $"http://127.0.0.1:{server.Port}").ChargeAsync(Charge());
+        var result = await Gateway(new HttpClientHandler(), apiBase: $"http://127.0.0.1:{server.Port}")
+            .ChargeAsync(Charge());
 
         Assert.Equal(ChargeOutcome.Unknown, result.Outcome);
     }
 
     private static string EventJson(string type = "payment_intent.succeeded", string status = "succeeded") =>
-        "{\"id\":\"evt_1\",\"object\":\"event\",\"api_version\":\"2026-10-28.endive\",\"created\":1795700000,\"type\":\"" + type + "\",\"data\":{\"object\":" + Intent(status) + "}}";
+        "{\"id\":\"evt_1\",\"object\":\"event\",\"api_version\":\"2026-10-28.endive\",\"created\":1795700000,"
+        + "\"type\":\"" + type + "\",\"data\":{\"object\":" + Intent(status) + "}}";
 
     [Fact]
     public void Webhook_SignedWithOurSecret_IsAccepted()
     {
         var body = EventJson();
-        var parsed = Gateway(new FakeStripe()).ParseWebhook(body, WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().ToUnixTimeSeconds(), body));
+        var parsed = Gateway(new FakeStripe()).ParseWebhook(body,
+            WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().ToUnixTimeSeconds(), body));
 
         Assert.True(parsed.IsValid, parsed.RejectionReason);
         Assert.Equal(("evt_1", "pi_1", PaymentStatus.Succeeded, 42L),
-            (parsed.Event!.EventId, parsed.Event.ProcessorPaymentId, parsed.Event.NewStatus!.Value, parsed.Event.PortalPaymentId!.Value));
+            (parsed.Event!.EventId, parsed.Event.ProcessorPaymentId, parsed.Event.NewStatus!.Value,
+                parsed.Event.PortalPaymentId!.Value));
         Assert.Equal((12_345L, "usd", "pay-draft-abc"),
             (parsed.Event.AmountCents, parsed.Event.Currency, parsed.Event.IdempotencyKey));
     }
@@ -376,8 +426,12 @@ public sealed class StripePaymentGatewayTests
     public void Webhook_PaymentFailed_CarriesTheReason()
     {
         var body = EventJson("payment_intent.payment_failed", "requires_payment_method")
-            .Replace("\"metadata\"", "\"last_payment_error\":{\"type\":\"card_error\",\"code\":\"card_declined\",\"decline_code\":\"insufficient_funds\"},\"metadata\"", StringComparison.Ordinal);
-        var parsed = Gateway(new FakeStripe()).ParseWebhook(body, WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().ToUnixTimeSeconds(), body));
+            .Replace("\"metadata\"",
+                "\"last_payment_error\":{\"type\":\"card_error\",\"code\":\"card_declined\","
+                + "\"decline_code\":\"insufficient_funds\"},\"metadata\"",
+                StringComparison.Ordinal);
+        var parsed = Gateway(new FakeStripe()).ParseWebhook(body,
+            WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().ToUnixTimeSeconds(), body));
 
         Assert.Equal((PaymentStatus.Failed, "insufficient_funds", "Your card has insufficient funds."),
             (parsed.Event!.NewStatus!.Value, parsed.Event.FailureCode, parsed.Event.FailureMessage));
@@ -388,14 +442,16 @@ public sealed class StripePaymentGatewayTests
     {
         var body = EventJson();
         var header = WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().ToUnixTimeSeconds(), body);
-        Assert.False(Gateway(new FakeStripe()).ParseWebhook(body.Replace("12345", "1", StringComparison.Ordinal), header).IsValid);
+        Assert.False(Gateway(new FakeStripe())
+            .ParseWebhook(body.Replace("12345", "1", StringComparison.Ordinal), header).IsValid);
     }
 
     [Fact]
     public void Webhook_OlderThan300Seconds_IsRejected()
     {
         var body = EventJson();
-        var header = WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().AddSeconds(-301).ToUnixTimeSeconds(), body);
+        var header = WebhookSignature.Header(
+            WebhookSecret, _time.GetUtcNow().AddSeconds(-301).ToUnixTimeSeconds(), body);
         Assert.False(Gateway(new FakeStripe()).ParseWebhook(body, header).IsValid);
     }
 
@@ -410,8 +466,11 @@ public sealed class StripePaymentGatewayTests
         Assert.Contains(problems, p => p.Contains("SecretKey is missing", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("PublishableKey is missing", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("WebhookSecret is missing", StringComparison.Ordinal));
-        Assert.Empty(new StripeOptions { SecretKey = "sk_test_1", PublishableKey = "pk_test_1", WebhookSecret = "whsec_1" }.Problems());
-        Assert.Contains(new StripeOptions { SecretKey = "pk_test_1", PublishableKey = "pk_test_1", WebhookSecret = "w" }.Problems(),
+        Assert.Empty(
+            new StripeOptions { SecretKey = "sk_test_1", PublishableKey = "pk_test_1", WebhookSecret = "whsec_1" }
+                .Problems());
+        Assert.Contains(
+            new StripeOptions { SecretKey = "pk_test_1", PublishableKey = "pk_test_1", WebhookSecret = "w" }.Problems(),
             p => p.Contains("not a publishable key", StringComparison.Ordinal));
     }
 }

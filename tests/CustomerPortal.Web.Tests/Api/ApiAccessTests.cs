@@ -56,8 +56,8 @@ public sealed class ApiAccessTests(ApiPortal portal)
     {
         Assert.Equal(HttpStatusCode.OK, (await portal.Rocky.GetAsync(url)).StatusCode);
 
-        // Payment endpoints refuse a Standard-plan key (Prairie) with 403 before looking anything up, so a Pro company's key
-        // stands for "another company" there.
+        // Payment endpoints refuse a Standard-plan key (Prairie) with 403 before looking anything up, so a Pro
+        // company's key stands for "another company" there.
         var other = url.Contains("payment", StringComparison.Ordinal) ? portal.OtherPro : portal.Prairie;
         var response = await other.GetAsync(url);
 
@@ -71,7 +71,8 @@ public sealed class ApiAccessTests(ApiPortal portal)
         await voided.ProblemAsync(HttpStatusCode.NotFound);
 
         // Upserting the same invoice id "for" a customer it cannot see is refused, and the original is untouched.
-        var put = await portal.Prairie.PutJsonAsync("/api/v1/invoices/INV-10002", Api.Invoice("CUST-1001", number: "INV-10002"));
+        var put = await portal.Prairie.PutJsonAsync(
+            "/api/v1/invoices/INV-10002", Api.Invoice("CUST-1001", number: "INV-10002"));
         await put.ProblemAsync(HttpStatusCode.UnprocessableEntity);
 
         var invoice = await (await portal.Rocky.GetAsync("/api/v1/invoices/INV-10002")).JsonAsync(HttpStatusCode.OK);
@@ -109,7 +110,8 @@ public sealed class ApiAccessTests(ApiPortal portal)
     [Fact]
     public async Task ABodyThatIsNotJsonIsAnswered415()
     {
-        var response = await portal.Rocky.PutAsync("/api/v1/customers/" + Api.NewId("C"), new StringContent("name=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+        var response = await portal.Rocky.PutAsync("/api/v1/customers/" + Api.NewId("C"),
+            new StringContent("name=x", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
 
         await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType);
     }
@@ -130,7 +132,8 @@ public sealed class ApiAccessTests(ApiPortal portal)
         // …and it cannot be rotated twice.
         await (await oldClient.PostAsync("/api/v1/keys/rotate", null)).ProblemAsync(HttpStatusCode.Conflict);
 
-        Assert.Equal(HttpStatusCode.OK, (await portal.Client(fresh).GetAsync("/api/v1/customers/CUST-1001")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await portal.Client(fresh).GetAsync("/api/v1/customers/CUST-1001")).StatusCode);
 
         await (await oldClient.GetAsync("/api/v1/customers/CUST-1001")).ProblemAsync(HttpStatusCode.Unauthorized);
         // Other keys of the company are not affected.
@@ -144,16 +147,23 @@ public sealed class ApiAccessTests(ApiPortal portal)
         var document = await response.JsonAsync(HttpStatusCode.OK);
         var paths = document.GetProperty("paths");
 
-        var endpoints = portal.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1/", StringComparison.Ordinal) == true && !e.RoutePattern.RawText.Contains("**", StringComparison.Ordinal))
+        var endpoints = portal.Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1/", StringComparison.Ordinal) == true
+                && !e.RoutePattern.RawText.Contains("**", StringComparison.Ordinal))
             .ToList();
         Assert.True(endpoints.Count >= 15, $"only {endpoints.Count} API endpoints found");
         foreach (var endpoint in endpoints)
         {
-            var path = System.Text.RegularExpressions.Regex.Replace(endpoint.RoutePattern.RawText!, @"\{(\w+)(:\w+)?\}", "{$1}").TrimEnd('/');
+            var path = System.Text.RegularExpressions.Regex
+                .Replace(endpoint.RoutePattern.RawText!, @"\{(\w+)(:\w+)?\}", "{$1}")
+                .TrimEnd('/');
             Assert.True(paths.TryGetProperty(path, out var item), $"{path} is missing from the OpenAPI document");
             foreach (var method in endpoint.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods)
-                Assert.True(item.TryGetProperty(method.ToLowerInvariant(), out _), $"{method} {path} is missing from the OpenAPI document");
+            {
+                Assert.True(item.TryGetProperty(method.ToLowerInvariant(), out _),
+                    $"{method} {path} is missing from the OpenAPI document");
+            }
         }
         Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("ApiKey", out _));
         Assert.DoesNotContain(paths.EnumerateObject(), p => !p.Name.StartsWith("/api/v1/", StringComparison.Ordinal));

@@ -11,7 +11,9 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerPortal.Web.Tests.Api;
 
-/// <summary>One seeded portal for the API tests, with an API key for each demo company. Tests use their own ids.</summary>
+/// <summary>
+/// One seeded portal for the API tests, with an API key for each demo company. Tests use their own ids.
+/// </summary>
 public sealed class ApiPortal : IAsyncLifetime
 {
     public PortalFactory Factory { get; } = new();
@@ -24,7 +26,10 @@ public sealed class ApiPortal : IAsyncLifetime
     public long PrairieId { get; private set; }
     public string PrairieKey { get; private set; } = "";
 
-    /// <summary>A second Pro company with no customers: "another company" for the payment endpoints, which refuse Standard keys with 403 first.</summary>
+    /// <summary>
+    /// A second Pro company with no customers: "another company" for the payment endpoints, which refuse Standard keys
+    /// with 403 first.
+    /// </summary>
     public string OtherProKey { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -33,15 +38,17 @@ public sealed class ApiPortal : IAsyncLifetime
         var otherId = await Factory.WithDbAsync(async db =>
         {
             var company = new CustomerPortal.Domain.Companies.Company("Other Pro Rentals",
-                new CustomerPortal.Domain.Companies.Address("9 Side Road", null, "Boulder", "CO", "80301", "US"), "America/Denver", "USD",
-                CustomerPortal.Domain.Companies.Plan.Pro);
+                new CustomerPortal.Domain.Companies.Address("9 Side Road", null, "Boulder", "CO", "80301", "US"),
+                "America/Denver", "USD", CustomerPortal.Domain.Companies.Plan.Pro);
             db.Companies.Add(company);
             await db.SaveChangesAsync();
             return company.Id;
         });
         OtherProKey = (await NewKeyAsync(otherId)).Key;
-        RockyId = await Factory.WithDbAsync(db => db.Companies.Where(c => c.Name == "Rocky Mountain Site Services").Select(c => c.Id).SingleAsync());
-        PrairieId = await Factory.WithDbAsync(db => db.Companies.Where(c => c.Name == "Prairie Portables").Select(c => c.Id).SingleAsync());
+        RockyId = await Factory.WithDbAsync(db =>
+            db.Companies.Where(c => c.Name == "Rocky Mountain Site Services").Select(c => c.Id).SingleAsync());
+        PrairieId = await Factory.WithDbAsync(db =>
+            db.Companies.Where(c => c.Name == "Prairie Portables").Select(c => c.Id).SingleAsync());
         RockyKey = (await NewKeyAsync(RockyId)).Key;
         PrairieKey = (await NewKeyAsync(PrairieId)).Key;
     }
@@ -82,7 +89,8 @@ internal static class Api
 {
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
-    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) => client.PutAsJsonAsync(url, body);
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
+        client.PutAsJsonAsync(url, body);
 
     public static Task<HttpResponseMessage> PutRawAsync(this HttpClient client, string url, string json) =>
         client.PutAsync(url, new StringContent(json, Encoding.UTF8, "application/json"));
@@ -90,7 +98,8 @@ internal static class Api
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {
         var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"Expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        Assert.True(response.StatusCode == expected,
+            $"Expected {(int)expected}, got {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
@@ -119,8 +128,9 @@ internal static class Api
         new { accountNumber = account, name, billingAddress = Address(), contactEmail = email };
 
     /// <summary>An invoice of two lines (3 × $85.00 and 1 × $45.00 = $300.00) plus $8.70 tax: total $308.70.</summary>
-    public static Dictionary<string, object?> Invoice(string customerId, string? id = null, string? siteId = null, string number = "INV-1",
-        string invoiceDate = "2026-11-01", string dueDate = "2026-12-01", long taxCents = 870, long? totalCents = null)
+    public static Dictionary<string, object?> Invoice(string customerId, string? id = null, string? siteId = null,
+        string number = "INV-1", string invoiceDate = "2026-11-01", string dueDate = "2026-12-01", long taxCents = 870,
+        long? totalCents = null)
     {
         var body = new Dictionary<string, object?>
         {
@@ -131,7 +141,11 @@ internal static class Api
             ["dueDate"] = dueDate,
             ["lines"] = new object[]
             {
-                new { description = "Portable restroom – weekly service", quantity = 3, unitPriceCents = 8500, amountCents = 25500 },
+                new
+                {
+                    description = "Portable restroom – weekly service", quantity = 3, unitPriceCents = 8500,
+                    amountCents = 25500,
+                },
                 new { description = "Hand-wash station", quantity = 1, unitPriceCents = 4500, amountCents = 4500 },
             },
             ["taxCents"] = taxCents,
@@ -145,7 +159,8 @@ internal static class Api
     public static async Task<string> NewCustomerAsync(this HttpClient client)
     {
         var id = NewId("C");
-        var response = await client.PutJsonAsync($"/api/v1/customers/{id}", Customer(account: id, name: "Customer " + id));
+        var response = await client.PutJsonAsync(
+            $"/api/v1/customers/{id}", Customer(account: id, name: "Customer " + id));
         await response.JsonAsync(HttpStatusCode.Created);
         return id;
     }
@@ -153,15 +168,18 @@ internal static class Api
     public static async Task<string> NewSiteAsync(this HttpClient client, string customerId)
     {
         var id = NewId("S");
-        var response = await client.PutJsonAsync($"/api/v1/sites/{id}", new { customerId, name = "Yard " + id, address = Address() });
+        var response = await client.PutJsonAsync(
+            $"/api/v1/sites/{id}", new { customerId, name = "Yard " + id, address = Address() });
         await response.JsonAsync(HttpStatusCode.Created);
         return id;
     }
 
-    public static async Task<string> NewInvoiceAsync(this HttpClient client, string customerId, string dueDate = "2026-12-01", string? siteId = null)
+    public static async Task<string> NewInvoiceAsync(
+        this HttpClient client, string customerId, string dueDate = "2026-12-01", string? siteId = null)
     {
         var id = NewId("I");
-        var response = await client.PutJsonAsync($"/api/v1/invoices/{id}", Invoice(customerId, number: id, dueDate: dueDate, siteId: siteId));
+        var response = await client.PutJsonAsync(
+            $"/api/v1/invoices/{id}", Invoice(customerId, number: id, dueDate: dueDate, siteId: siteId));
         await response.JsonAsync(HttpStatusCode.Created);
         return id;
     }

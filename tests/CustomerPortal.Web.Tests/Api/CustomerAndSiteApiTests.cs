@@ -14,7 +14,8 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
     {
         var id = Api.NewId("C");
 
-        var created = await portal.Rocky.PutJsonAsync($"/api/v1/customers/{id}", Api.Customer(account: id, name: "Acme Paving"));
+        var created = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/customers/{id}", Api.Customer(account: id, name: "Acme Paving"));
 
         var body = await created.JsonAsync(HttpStatusCode.Created);
         Assert.Equal($"/api/v1/customers/{id}", created.Headers.Location?.ToString());
@@ -28,10 +29,14 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
     public async Task TheSameCustomerTwiceIsOneRowAndAChangeUpdatesIt()
     {
         var id = Api.NewId("C");
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/customers/{id}", Api.Customer(id))).JsonAsync(HttpStatusCode.Created);
+        await (await portal.Rocky.PutJsonAsync($"/api/v1/customers/{id}", Api.Customer(id)))
+            .JsonAsync(HttpStatusCode.Created);
 
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/customers/{id}", Api.Customer(id))).JsonAsync(HttpStatusCode.OK);
-        var renamed = await (await portal.Rocky.PutJsonAsync($"/api/v1/customers/{id}", Api.Customer(id, name: "Acme Paving & Sons"))).JsonAsync(HttpStatusCode.OK);
+        await (await portal.Rocky.PutJsonAsync($"/api/v1/customers/{id}", Api.Customer(id)))
+            .JsonAsync(HttpStatusCode.OK);
+        var renamed = await (await portal.Rocky.PutJsonAsync(
+                $"/api/v1/customers/{id}", Api.Customer(id, name: "Acme Paving & Sons")))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal("Acme Paving & Sons", renamed.GetProperty("name").GetString());
         Assert.Equal(1, await portal.DbAsync(db => db.Customers.CountAsync(c => c.ExternalId == id)));
@@ -44,7 +49,10 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
         {
             accountNumber = "",
             name = new string('n', 201),
-            billingAddress = new { line1 = "1 Main", city = "Denver", region = "CO", postalCode = "80202", country = "USA" },
+            billingAddress = new
+            {
+                line1 = "1 Main", city = "Denver", region = "CO", postalCode = "80202", country = "USA",
+            },
             contactEmail = "not-an-email",
         });
 
@@ -58,7 +66,8 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
     [Fact]
     public async Task AnAccountNumberOfAnotherCustomerIsAConflict()
     {
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/customers/{Api.NewId("C")}", Api.Customer(account: "1001"));
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/customers/{Api.NewId("C")}", Api.Customer(account: "1001"));
 
         var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("1001", problem.ErrorsOf("accountNumber")[0]);
@@ -71,18 +80,21 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
         var id = Api.NewId("S");
         var body = new { customerId = customer, name = "North Yard", address = Api.Address() };
 
-        var created = await (await portal.Rocky.PutJsonAsync($"/api/v1/sites/{id}", body)).JsonAsync(HttpStatusCode.Created);
+        var created = await (await portal.Rocky.PutJsonAsync($"/api/v1/sites/{id}", body))
+            .JsonAsync(HttpStatusCode.Created);
         await (await portal.Rocky.PutJsonAsync($"/api/v1/sites/{id}", body)).JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(customer, created.GetProperty("customerId").GetString());
-        Assert.Equal("North Yard", (await (await portal.Rocky.GetAsync($"/api/v1/sites/{id}")).JsonAsync(HttpStatusCode.OK)).GetProperty("name").GetString());
+        Assert.Equal("North Yard", (await (await portal.Rocky.GetAsync($"/api/v1/sites/{id}"))
+            .JsonAsync(HttpStatusCode.OK)).GetProperty("name").GetString());
         Assert.Equal(1, await portal.DbAsync(db => db.Sites.CountAsync(s => s.ExternalId == id)));
     }
 
     [Fact]
     public async Task ASiteOfAnUnknownCustomerIsRefused()
     {
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/sites/{Api.NewId("S")}", new { customerId = "CUST-2001", name = "Barn", address = Api.Address() });
+        var response = await portal.Rocky.PutJsonAsync($"/api/v1/sites/{Api.NewId("S")}",
+            new { customerId = "CUST-2001", name = "Barn", address = Api.Address() });
 
         var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("CUST-2001", problem.ErrorsOf("customerId")[0]);
@@ -95,7 +107,8 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
         var second = await portal.Rocky.NewCustomerAsync();
         var site = await portal.Rocky.NewSiteAsync(first);
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/sites/{site}", new { customerId = second, name = "Moved", address = Api.Address() });
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/sites/{site}", new { customerId = second, name = "Moved", address = Api.Address() });
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
     }
@@ -106,8 +119,12 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
         var customer = await portal.Rocky.NewCustomerAsync();
         var email = $"{Api.NewId("pat")}@acme.example".ToLowerInvariant();
 
-        var invited = await (await portal.Rocky.PostAsJsonAsync($"/api/v1/customers/{customer}/users", new { email, displayName = "Pat Lee" })).JsonAsync(HttpStatusCode.Created);
-        var again = await (await portal.Rocky.PostAsJsonAsync($"/api/v1/customers/{customer}/users", new { email, displayName = "Pat Lee" })).JsonAsync(HttpStatusCode.OK);
+        var invited = await (await portal.Rocky.PostAsJsonAsync(
+                $"/api/v1/customers/{customer}/users", new { email, displayName = "Pat Lee" }))
+            .JsonAsync(HttpStatusCode.Created);
+        var again = await (await portal.Rocky.PostAsJsonAsync(
+                $"/api/v1/customers/{customer}/users", new { email, displayName = "Pat Lee" }))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.False(invited.GetProperty("hasPassword").GetBoolean());
         Assert.False(string.IsNullOrEmpty(invited.GetProperty("setPasswordToken").GetString()));
@@ -121,7 +138,8 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
         var customer = await portal.Rocky.NewCustomerAsync();
         var email = $"{Api.NewId("kim")}@acme.example".ToLowerInvariant();
 
-        var created = await portal.Rocky.PostAsJsonAsync($"/api/v1/customers/{customer}/users", new { email, displayName = "Kim", password = "Str0ng!Passw0rd" });
+        var created = await portal.Rocky.PostAsJsonAsync($"/api/v1/customers/{customer}/users",
+            new { email, displayName = "Kim", password = "Str0ng!Passw0rd" });
         await created.JsonAsync(HttpStatusCode.Created);
 
         var client = PortalClient.For(portal.Factory);
@@ -133,7 +151,8 @@ public sealed class CustomerAndSiteApiTests(ApiPortal portal)
     {
         var customer = await portal.Rocky.NewCustomerAsync();
 
-        var response = await portal.Rocky.PostAsJsonAsync($"/api/v1/customers/{customer}/users", new { email = DemoAccounts.ProCustomer, displayName = "Dana" });
+        var response = await portal.Rocky.PostAsJsonAsync($"/api/v1/customers/{customer}/users",
+            new { email = DemoAccounts.ProCustomer, displayName = "Dana" });
 
         var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.DoesNotContain("Summit", problem.GetProperty("detail").GetString());

@@ -16,7 +16,8 @@ public sealed class InvoiceApiTests(ApiPortal portal)
         var site = await portal.Rocky.NewSiteAsync(customer);
         var id = Api.NewId("I");
 
-        var created = await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer, siteId: site, number: "INV-77"));
+        var created = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/invoices/{id}", Api.Invoice(customer, siteId: site, number: "INV-77"));
 
         var body = await created.JsonAsync(HttpStatusCode.Created);
         Assert.Equal(30870, body.GetProperty("totalCents").GetInt64());
@@ -36,14 +37,19 @@ public sealed class InvoiceApiTests(ApiPortal portal)
     {
         var customer = await portal.Rocky.NewCustomerAsync();
         var id = Api.NewId("I");
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer))).JsonAsync(HttpStatusCode.Created);
+        await (await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer)))
+            .JsonAsync(HttpStatusCode.Created);
 
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer))).JsonAsync(HttpStatusCode.OK);
-        var revised = await (await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer, taxCents: 0))).JsonAsync(HttpStatusCode.OK);
+        await (await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer)))
+            .JsonAsync(HttpStatusCode.OK);
+        var revised = await (await portal.Rocky.PutJsonAsync(
+                $"/api/v1/invoices/{id}", Api.Invoice(customer, taxCents: 0)))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(30000, revised.GetProperty("totalCents").GetInt64());
         Assert.Equal(1, await portal.DbAsync(db => db.Invoices.CountAsync(i => i.ExternalId == id)));
-        Assert.Equal(2, await portal.DbAsync(db => db.InvoiceLines.CountAsync(l => db.Invoices.Any(i => i.Id == l.InvoiceId && i.ExternalId == id))));
+        Assert.Equal(2, await portal.DbAsync(db =>
+            db.InvoiceLines.CountAsync(l => db.Invoices.Any(i => i.Id == l.InvoiceId && i.ExternalId == id))));
     }
 
     [Fact]
@@ -52,7 +58,8 @@ public sealed class InvoiceApiTests(ApiPortal portal)
         var customer = await portal.Rocky.NewCustomerAsync();
         var id = Api.NewId("I");
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer, totalCents: 30871));
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/invoices/{id}", Api.Invoice(customer, totalCents: 30871));
 
         var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("30870", problem.ErrorsOf("totalCents")[0]);
@@ -64,7 +71,10 @@ public sealed class InvoiceApiTests(ApiPortal portal)
     {
         var customer = await portal.Rocky.NewCustomerAsync();
         var body = Api.Invoice(customer);
-        body["lines"] = new object[] { new { description = "Service", quantity = 2.5m, unitPriceCents = 1001, amountCents = 2502 } };
+        body["lines"] = new object[]
+        {
+            new { description = "Service", quantity = 2.5m, unitPriceCents = 1001, amountCents = 2502 },
+        };
         body["taxCents"] = 0;
         body["totalCents"] = 2502;
 
@@ -120,7 +130,8 @@ public sealed class InvoiceApiTests(ApiPortal portal)
     {
         var customer = await portal.Rocky.NewCustomerAsync();
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{Api.NewId("I")}", Api.Invoice(customer, invoiceDate: "2026-11-10", dueDate: "2026-11-01"));
+        var response = await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{Api.NewId("I")}",
+            Api.Invoice(customer, invoiceDate: "2026-11-10", dueDate: "2026-11-01"));
 
         var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.NotEmpty(problem.ErrorsOf("dueDate"));
@@ -133,7 +144,8 @@ public sealed class InvoiceApiTests(ApiPortal portal)
         var other = await portal.Rocky.NewCustomerAsync();
         var otherSite = await portal.Rocky.NewSiteAsync(other);
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{Api.NewId("I")}", Api.Invoice(customer, siteId: otherSite));
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/invoices/{Api.NewId("I")}", Api.Invoice(customer, siteId: otherSite));
 
         var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("another customer", problem.ErrorsOf("siteId")[0]);
@@ -157,12 +169,16 @@ public sealed class InvoiceApiTests(ApiPortal portal)
         var customer = await portal.Rocky.NewCustomerAsync();
         var id = await portal.Rocky.NewInvoiceAsync(customer);
 
-        var voided = await (await portal.Rocky.PostAsync($"/api/v1/invoices/{id}/void", null)).JsonAsync(HttpStatusCode.OK);
-        var again = await (await portal.Rocky.PostAsync($"/api/v1/invoices/{id}/void", null)).JsonAsync(HttpStatusCode.OK);
+        var voided = await (await portal.Rocky.PostAsync($"/api/v1/invoices/{id}/void", null))
+            .JsonAsync(HttpStatusCode.OK);
+        var again = await (await portal.Rocky.PostAsync($"/api/v1/invoices/{id}/void", null))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.True(voided.GetProperty("isVoid").GetBoolean());
         Assert.Equal("Void", again.GetProperty("status").GetString());
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{id}", Api.Invoice(customer, number: id, taxCents: 0))).ProblemAsync(HttpStatusCode.Conflict);
+        await (await portal.Rocky.PutJsonAsync(
+                $"/api/v1/invoices/{id}", Api.Invoice(customer, number: id, taxCents: 0)))
+            .ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]
@@ -179,7 +195,8 @@ public sealed class InvoiceApiTests(ApiPortal portal)
     public async Task UnknownInvoiceIsNotFound()
     {
         await (await portal.Rocky.GetAsync("/api/v1/invoices/NOPE-1")).ProblemAsync(HttpStatusCode.NotFound);
-        await (await portal.Rocky.PostAsync("/api/v1/invoices/NOPE-1/void", null)).ProblemAsync(HttpStatusCode.NotFound);
+        await (await portal.Rocky.PostAsync("/api/v1/invoices/NOPE-1/void", null))
+            .ProblemAsync(HttpStatusCode.NotFound);
     }
 }
 
@@ -187,7 +204,11 @@ public sealed class InvoiceApiTests(ApiPortal portal)
 public sealed class InvoiceBatchApiTests(ApiPortal portal)
 {
     private static Dictionary<string, object?>[] Batch(string customer, int count) =>
-        Enumerable.Range(0, count).Select(_ => { var id = Api.NewId("B"); return Api.Invoice(customer, id: id, number: id); }).ToArray();
+        Enumerable.Range(0, count).Select(_ =>
+        {
+            var id = Api.NewId("B");
+            return Api.Invoice(customer, id: id, number: id);
+        }).ToArray();
 
     [Fact]
     public async Task ABatchIsWrittenAndTheSameBatchAgainChangesNothing()
@@ -195,8 +216,10 @@ public sealed class InvoiceBatchApiTests(ApiPortal portal)
         var customer = await portal.Rocky.NewCustomerAsync();
         var invoices = Batch(customer, 3);
 
-        var first = await (await portal.Rocky.PostAsJsonAsync("/api/v1/invoices/batch", new { invoices })).JsonAsync(HttpStatusCode.OK);
-        var second = await (await portal.Rocky.PostAsJsonAsync("/api/v1/invoices/batch", new { invoices })).JsonAsync(HttpStatusCode.OK);
+        var first = await (await portal.Rocky.PostAsJsonAsync("/api/v1/invoices/batch", new { invoices }))
+            .JsonAsync(HttpStatusCode.OK);
+        var second = await (await portal.Rocky.PostAsJsonAsync("/api/v1/invoices/batch", new { invoices }))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(3, first.GetProperty("created").GetInt32());
         Assert.Equal(3, second.GetProperty("unchanged").GetInt32());
@@ -265,7 +288,11 @@ public sealed class InvoiceBatchApiTests(ApiPortal portal)
 public sealed class MultiSiteInvoiceApiTests(ApiPortal portal)
 {
     private static object Parent(string customer, IEnumerable<string> children, string dueDate = "2026-12-01") =>
-        new { customerId = customer, number = "MS-" + Guid.NewGuid().ToString("N")[..6], invoiceDate = "2026-11-01", dueDate, invoiceIds = children.ToArray() };
+        new
+        {
+            customerId = customer, number = "MS-" + Guid.NewGuid().ToString("N")[..6], invoiceDate = "2026-11-01",
+            dueDate, invoiceIds = children.ToArray(),
+        };
 
     [Fact]
     public async Task AMultiSiteInvoiceGroupsItsChildrenAndSumsThem()
@@ -276,8 +303,10 @@ public sealed class MultiSiteInvoiceApiTests(ApiPortal portal)
         var id = Api.NewId("M");
         var body = Parent(customer, [a, b]);
 
-        var created = await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", body)).JsonAsync(HttpStatusCode.Created);
-        var again = await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", body)).JsonAsync(HttpStatusCode.OK);
+        var created = await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", body))
+            .JsonAsync(HttpStatusCode.Created);
+        var again = await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", body))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(2 * 30870, created.GetProperty("totalCents").GetInt64());
         Assert.Equal([a, b], again.GetProperty("invoiceIds").EnumerateArray().Select(e => e.GetString()!).ToArray());
@@ -293,9 +322,19 @@ public sealed class MultiSiteInvoiceApiTests(ApiPortal portal)
         var b = await portal.Rocky.NewInvoiceAsync(customer);
         var id = Api.NewId("M");
         var number = "MS-" + Guid.NewGuid().ToString("N")[..6];
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", new { customerId = customer, number, invoiceDate = "2026-11-01", dueDate = "2026-12-01", invoiceIds = new[] { a, b } })).JsonAsync(HttpStatusCode.Created);
+        await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", new
+            {
+                customerId = customer, number, invoiceDate = "2026-11-01", dueDate = "2026-12-01",
+                invoiceIds = new[] { a, b },
+            }))
+            .JsonAsync(HttpStatusCode.Created);
 
-        var updated = await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", new { customerId = customer, number, invoiceDate = "2026-11-01", dueDate = "2026-12-01", invoiceIds = new[] { a } })).JsonAsync(HttpStatusCode.OK);
+        var updated = await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{id}", new
+            {
+                customerId = customer, number, invoiceDate = "2026-11-01", dueDate = "2026-12-01",
+                invoiceIds = new[] { a },
+            }))
+            .JsonAsync(HttpStatusCode.OK);
 
         Assert.Single(updated.GetProperty("invoiceIds").EnumerateArray());
         var released = await (await portal.Rocky.GetAsync($"/api/v1/invoices/{b}")).JsonAsync(HttpStatusCode.OK);
@@ -310,7 +349,8 @@ public sealed class MultiSiteInvoiceApiTests(ApiPortal portal)
         var mine = await portal.Rocky.NewInvoiceAsync(customer);
         var theirs = await portal.Rocky.NewInvoiceAsync(other);
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [mine, theirs]));
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [mine, theirs]));
 
         var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("another customer", problem.ErrorsOf("invoiceIds[1]")[0]);
@@ -324,7 +364,8 @@ public sealed class MultiSiteInvoiceApiTests(ApiPortal portal)
         var customer = await portal.Rocky.NewCustomerAsync();
         var child = await portal.Rocky.NewInvoiceAsync(customer, dueDate: "2026-12-15");
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child]));
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child]));
 
         var problem = await response.ProblemAsync(HttpStatusCode.UnprocessableEntity);
         Assert.Contains("2026-12-15", problem.ErrorsOf("invoiceIds[0]")[0]);
@@ -335,9 +376,12 @@ public sealed class MultiSiteInvoiceApiTests(ApiPortal portal)
     {
         var customer = await portal.Rocky.NewCustomerAsync();
         var child = await portal.Rocky.NewInvoiceAsync(customer);
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child]))).JsonAsync(HttpStatusCode.Created);
+        await (await portal.Rocky.PutJsonAsync(
+                $"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child])))
+            .JsonAsync(HttpStatusCode.Created);
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child]));
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child]));
 
         var problem = await response.ProblemAsync(HttpStatusCode.Conflict);
         Assert.Contains("already belongs", problem.ErrorsOf("invoiceIds[0]")[0]);
@@ -348,9 +392,12 @@ public sealed class MultiSiteInvoiceApiTests(ApiPortal portal)
     {
         var customer = await portal.Rocky.NewCustomerAsync();
         var child = await portal.Rocky.NewInvoiceAsync(customer);
-        await (await portal.Rocky.PutJsonAsync($"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child]))).JsonAsync(HttpStatusCode.Created);
+        await (await portal.Rocky.PutJsonAsync(
+                $"/api/v1/multi-site-invoices/{Api.NewId("M")}", Parent(customer, [child])))
+            .JsonAsync(HttpStatusCode.Created);
 
-        var response = await portal.Rocky.PutJsonAsync($"/api/v1/invoices/{child}", Api.Invoice(customer, number: child, dueDate: "2026-12-20"));
+        var response = await portal.Rocky.PutJsonAsync(
+            $"/api/v1/invoices/{child}", Api.Invoice(customer, number: child, dueDate: "2026-12-20"));
 
         await response.ProblemAsync(HttpStatusCode.Conflict);
     }
@@ -367,8 +414,9 @@ public sealed class PaymentApiTests(ApiPortal portal)
         {
             var invoice = await db.Invoices.SingleAsync(i => i.ExternalId == invoiceId);
             var customerKey = invoice.CustomerId;
-            var payment = new Payment(portal.RockyId, customerKey, Guid.NewGuid().ToString("N"), PaymentMethodKind.Card, "Visa •••• 4242",
-                null, "pm_test", PaymentSource.Portal, "test@example.com", portal.Factory.Clock.GetUtcNow(), [new PaymentAllocation(invoice.Id, 10000)]);
+            var payment = new Payment(portal.RockyId, customerKey, Guid.NewGuid().ToString("N"), PaymentMethodKind.Card,
+                "Visa •••• 4242", null, "pm_test", PaymentSource.Portal, "test@example.com",
+                portal.Factory.Clock.GetUtcNow(), [new PaymentAllocation(invoice.Id, 10000)]);
             invoice.ReservePending(10000);
             db.Payments.Add(payment);
             await db.SaveChangesAsync();
@@ -383,7 +431,8 @@ public sealed class PaymentApiTests(ApiPortal portal)
         var (first, invoiceId) = await NewPaymentAsync();
         var (second, _) = await NewPaymentAsync();
 
-        var page = await (await portal.Rocky.GetAsync($"/api/v1/payments?after={first - 1}&limit=1")).JsonAsync(HttpStatusCode.OK);
+        var page = await (await portal.Rocky.GetAsync($"/api/v1/payments?after={first - 1}&limit=1"))
+            .JsonAsync(HttpStatusCode.OK);
         var items = page.GetProperty("items").EnumerateArray().ToList();
         Assert.Single(items);
         Assert.Equal(first, items[0].GetProperty("id").GetInt64());
@@ -416,7 +465,8 @@ public sealed class PaymentApiTests(ApiPortal portal)
     [Fact]
     public async Task ABadCursorOrLimitIsNamed()
     {
-        var problem = await (await portal.Rocky.GetAsync("/api/v1/payments?after=-1&limit=501")).ProblemAsync(HttpStatusCode.BadRequest);
+        var problem = await (await portal.Rocky.GetAsync("/api/v1/payments?after=-1&limit=501"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.NotEmpty(problem.ErrorsOf("after"));
         Assert.NotEmpty(problem.ErrorsOf("limit"));
@@ -432,7 +482,8 @@ public sealed class PaymentApiTests(ApiPortal portal)
             var now = portal.Factory.Clock.GetUtcNow();
             db.SavedPaymentMethods.Add(SavedPaymentMethod.Card(key, "pm_card_secret", "Visa", "4242", 12, 2030, now));
             db.SavedPaymentMethods.Add(SavedPaymentMethod.Card(key, "pm_card_old", "Mastercard", "4444", 1, 2020, now));
-            db.SavedPaymentMethods.Add(SavedPaymentMethod.BankAccount(key, "pm_bank_secret", "Chase", "checking", "6789", now));
+            db.SavedPaymentMethods.Add(
+                SavedPaymentMethod.BankAccount(key, "pm_bank_secret", "Chase", "checking", "6789", now));
             return await db.SaveChangesAsync();
         });
 
@@ -443,13 +494,17 @@ public sealed class PaymentApiTests(ApiPortal portal)
         var visa = methods.Single(m => m.GetProperty("brand").GetString() == "Visa");
         Assert.Equal("4242", visa.GetProperty("last4").GetString());
         Assert.Equal(2030, visa.GetProperty("expYear").GetInt32());
-        Assert.True(methods.Single(m => m.GetProperty("brand").GetString() == "Mastercard").GetProperty("isExpired").GetBoolean());
-        Assert.Equal("Chase", methods.Single(m => m.GetProperty("kind").GetString() == "BankAccount").GetProperty("bankName").GetString());
+        Assert.True(methods.Single(m => m.GetProperty("brand").GetString() == "Mastercard")
+            .GetProperty("isExpired").GetBoolean());
+        Assert.Equal("Chase", methods.Single(m => m.GetProperty("kind").GetString() == "BankAccount")
+            .GetProperty("bankName").GetString());
         var text = await response.Content.ReadAsStringAsync();
         Assert.DoesNotContain("pm_", text);
-        await (await portal.OtherPro.GetAsync($"/api/v1/customers/{customer}/payment-methods")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await portal.OtherPro.GetAsync($"/api/v1/customers/{customer}/payment-methods"))
+            .ProblemAsync(HttpStatusCode.NotFound);
         // A Standard-plan company's key is refused before anything is looked up.
-        await (await portal.Prairie.GetAsync($"/api/v1/customers/{customer}/payment-methods")).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await portal.Prairie.GetAsync($"/api/v1/customers/{customer}/payment-methods"))
+            .ProblemAsync(HttpStatusCode.Forbidden);
     }
 
     [Fact]
@@ -459,7 +514,8 @@ public sealed class PaymentApiTests(ApiPortal portal)
         var methodId = await portal.DbAsync(async db =>
         {
             var key = await db.Customers.Where(c => c.ExternalId == customer).Select(c => c.Id).SingleAsync();
-            var method = SavedPaymentMethod.Card(key, "pm_" + customer, "Visa", "4242", 12, 2030, portal.Factory.Clock.GetUtcNow());
+            var method = SavedPaymentMethod.Card(
+                key, "pm_" + customer, "Visa", "4242", 12, 2030, portal.Factory.Clock.GetUtcNow());
             db.SavedPaymentMethods.Add(method);
             await db.SaveChangesAsync();
             return method.Id;
@@ -480,7 +536,9 @@ public sealed class PaymentApiTests(ApiPortal portal)
         var nothingOpen = await portal.Rocky.SendAsync(Charge(new { amountCents = 5000 }));
         Assert.NotEmpty((await nothingOpen.ProblemAsync(HttpStatusCode.UnprocessableEntity)).ErrorsOf("amountCents"));
 
-        await (await portal.OtherPro.SendAsync(Charge(new { amountCents = 5000 }))).ProblemAsync(HttpStatusCode.NotFound);
-        await (await portal.Prairie.SendAsync(Charge(new { amountCents = 5000 }))).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await portal.OtherPro.SendAsync(Charge(new { amountCents = 5000 })))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        await (await portal.Prairie.SendAsync(Charge(new { amountCents = 5000 })))
+            .ProblemAsync(HttpStatusCode.Forbidden);
     }
 }

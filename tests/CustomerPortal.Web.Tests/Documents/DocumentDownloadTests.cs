@@ -17,14 +17,16 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
         return string.Join("\n", document.GetPages().Select(p => string.Join(" ", p.GetWords().Select(w => w.Text))));
     }
 
-    private Task<long> CustomerIdAsync(string name) => portal.Factory.WithDbAsync(db => db.Customers.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
+    private Task<long> CustomerIdAsync(string name) => portal.Factory.WithDbAsync(db =>
+        db.Customers.Where(c => c.Name == name).Select(c => c.Id).SingleAsync());
 
     [Fact]
     public async Task ACustomerDownloadsTheirInvoiceAsAnAttachmentNamedByNumber()
     {
         var client = await PortalClient.SignedInAsync(portal.Factory, DemoAccounts.ProCustomer);
         var summit = await CustomerIdAsync("Summit Builders LLC");
-        var invoice = await portal.Factory.WithDbAsync(db => db.Invoices.Where(i => i.CustomerId == summit && i.MultiSiteInvoiceId == null)
+        var invoice = await portal.Factory.WithDbAsync(db => db.Invoices
+            .Where(i => i.CustomerId == summit && i.MultiSiteInvoiceId == null)
             .OrderBy(i => i.Id).Select(i => new { i.Id, i.Number, i.TotalCents }).FirstAsync());
 
         var response = await client.GetAsync($"/invoices/{invoice.Id}/pdf");
@@ -52,7 +54,8 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
         });
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/invoices/{ids.Invoice}/pdf")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/multi-site-invoices/{ids.Parent}/pdf")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await client.GetAsync($"/multi-site-invoices/{ids.Parent}/pdf")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/invoices/999999999/pdf")).StatusCode);
     }
 
@@ -64,7 +67,10 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
         var (parentId, parentNumber, siteNames) = await portal.Factory.WithDbAsync(async db =>
         {
             var parent = await db.MultiSiteInvoices.Where(m => m.CustomerId == summit).OrderBy(m => m.Id).FirstAsync();
-            var names = await (from i in db.Invoices join s in db.Sites on i.SiteId equals s.Id where i.MultiSiteInvoiceId == parent.Id select s.Name).ToListAsync();
+            var names = await (from i in db.Invoices
+                               join s in db.Sites on i.SiteId equals s.Id
+                               where i.MultiSiteInvoiceId == parent.Id
+                               select s.Name).ToListAsync();
             return (parent.Id, parent.Number, names);
         });
         Assert.True(siteNames.Count >= 30);
@@ -114,7 +120,8 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
     }
 
     /// <summary>A succeeded payment of one invoice of the customer, as the payment engine leaves it.</summary>
-    private Task<(long PaymentId, string Receipt, long InvoiceId, string InvoiceNumber)> PaidReceiptAsync(long customerId) =>
+    private Task<(long PaymentId, string Receipt, long InvoiceId, string InvoiceNumber)> PaidReceiptAsync(
+        long customerId) =>
         portal.Factory.WithDbAsync(async db =>
         {
             var invoice = await db.Invoices.Where(i => i.CustomerId == customerId && i.BalanceCents > 0)
@@ -122,7 +129,8 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
             var companyId = await db.Customers.Where(c => c.Id == customerId).Select(c => c.CompanyId).SingleAsync();
             var payment = new Payment(companyId, customerId, "test-receipt-" + Guid.NewGuid(), PaymentMethodKind.Card,
                 "Visa •••• 4242", null, "spm_test",
-                PaymentSource.Portal, "test", DateTimeOffset.UtcNow, [new PaymentAllocation(invoice.Id, invoice.BalanceCents)]);
+                PaymentSource.Portal, "test", DateTimeOffset.UtcNow,
+                [new PaymentAllocation(invoice.Id, invoice.BalanceCents)]);
             invoice.ReservePending(invoice.BalanceCents);
             db.Payments.Add(payment);
             await db.SaveChangesAsync();
@@ -149,6 +157,7 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/invoices/{invoiceId}/pdf")).StatusCode);
         var summitClient = await PortalClient.SignedInAsync(portal.Factory, DemoAccounts.ProCustomer);
-        Assert.Equal(HttpStatusCode.NotFound, (await summitClient.GetAsync($"/payments/{paymentId}/receipt.pdf")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound,
+            (await summitClient.GetAsync($"/payments/{paymentId}/receipt.pdf")).StatusCode);
     }
 }

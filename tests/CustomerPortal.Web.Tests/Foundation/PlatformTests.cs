@@ -69,13 +69,17 @@ public sealed class PlatformTests(SharedPortal portal) : IClassFixture<SharedPor
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         Assert.NotEmpty(await db.Database.GetAppliedMigrationsAsync());
         var summit = await db.Customers.SingleAsync(c => c.Name == "Summit Builders LLC");
-        var singleSiteOpen = await db.Invoices.CountAsync(i => i.CustomerId == summit.Id && i.MultiSiteInvoiceId == null && i.BalanceCents > 0);
+        var singleSiteOpen = await db.Invoices.CountAsync(i =>
+            i.CustomerId == summit.Id && i.MultiSiteInvoiceId == null && i.BalanceCents > 0);
         Assert.True(singleSiteOpen > 200, $"only {singleSiteOpen} open single-site invoices");
-        var parentIds = await db.Invoices.Where(i => i.MultiSiteInvoiceId != null).Select(i => i.MultiSiteInvoiceId).ToListAsync();
+        var parentIds = await db.Invoices
+            .Where(i => i.MultiSiteInvoiceId != null).Select(i => i.MultiSiteInvoiceId).ToListAsync();
         var largestParent = parentIds.GroupBy(id => id).Max(g => g.Count());
         Assert.True(largestParent >= 30);
-        Assert.True(await db.Invoices.AnyAsync(i => i.CustomerId == summit.Id && i.PaidCents > 0 && i.BalanceCents > 0), "no partly paid invoice");
-        Assert.Contains(await db.Companies.Select(c => c.Plan).ToListAsync(), p => p == CustomerPortal.Domain.Companies.Plan.Standard);
+        Assert.True(await db.Invoices.AnyAsync(i => i.CustomerId == summit.Id && i.PaidCents > 0 && i.BalanceCents > 0),
+            "no partly paid invoice");
+        Assert.Contains(await db.Companies.Select(c => c.Plan).ToListAsync(),
+            p => p == CustomerPortal.Domain.Companies.Plan.Standard);
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed class SignInTests(SharedPortal portal) : IClassFixture<SharedPorta
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var page = PortalClient.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Contains("email or password is not right", page.QuerySelector("[data-testid=sign-in-error]")!.TextContent);
+        Assert.Contains("email or password is not right",
+            page.QuerySelector("[data-testid=sign-in-error]")!.TextContent);
         Assert.Equal(HttpStatusCode.Redirect, (await client.GetAsync("/welcome")).StatusCode);
     }
 
@@ -50,7 +51,8 @@ public sealed class SignInTests(SharedPortal portal) : IClassFixture<SharedPorta
         var client = PortalClient.For(portal.Factory);
         var page = await client.GetDocumentAsync("/account/sign-in");
 
-        var response = await client.PostFormAsync(page, "/account/sign-in", new() { ["Email"] = "", ["Password"] = "" });
+        var response = await client.PostFormAsync(
+            page, "/account/sign-in", new() { ["Email"] = "", ["Password"] = "" });
 
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Enter your email address.", html);
@@ -62,13 +64,15 @@ public sealed class SignInTests(SharedPortal portal) : IClassFixture<SharedPorta
     {
         var client = PortalClient.For(portal.Factory);
 
-        var response = await client.Http.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Email"] = DemoAccounts.ProCustomer,
-            ["Password"] = DemoAccounts.Password,
-        }));
+        var response = await client.Http.PostAsync("/account/sign-in",
+            new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["Email"] = DemoAccounts.ProCustomer,
+                ["Password"] = DemoAccounts.Password,
+            }));
 
-        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{response.StatusCode} {response.Headers.Location}");
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest,
+            $"{response.StatusCode} {response.Headers.Location}");
     }
 
     [Fact]
@@ -91,7 +95,8 @@ public sealed class SignInTests(SharedPortal portal) : IClassFixture<SharedPorta
 
         var response = await client.PostFormAsync(page, "/account/sign-in", new()
         {
-            ["Email"] = DemoAccounts.SecondCustomer, ["Password"] = DemoAccounts.Password, ["ReturnUrl"] = "https://evil.example/",
+            ["Email"] = DemoAccounts.SecondCustomer, ["Password"] = DemoAccounts.Password,
+            ["ReturnUrl"] = "https://evil.example/",
         });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
@@ -155,8 +160,10 @@ public sealed class LockoutAndRateLimitTests
             statuses.Add(last.StatusCode);
         }
 
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
-        Assert.True(int.Parse(last!.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture) > 0);
+        Assert.Equal(
+            [HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(int.Parse(last!.Headers.GetValues("Retry-After").Single(),
+            System.Globalization.CultureInfo.InvariantCulture) > 0);
     }
 }
 
@@ -168,15 +175,18 @@ public sealed class InvitationTests
         using var factory = new PortalFactory();
         var token = await InviteAsync(factory, "new.contact@summitbuilders.example");
         var client = PortalClient.For(factory);
-        var page = await client.GetDocumentAsync($"/account/set-password?email=new.contact%40summitbuilders.example&token={Uri.EscapeDataString(token)}");
+        var page = await client.GetDocumentAsync("/account/set-password?email=new.contact%40summitbuilders.example"
+            + $"&token={Uri.EscapeDataString(token)}");
 
         var response = await client.PostFormAsync(page, "/account/set-password", new()
         {
-            ["Email"] = "new.contact@summitbuilders.example", ["Token"] = token, ["Password"] = "Fresh!Pass2026", ["ConfirmPassword"] = "Fresh!Pass2026",
+            ["Email"] = "new.contact@summitbuilders.example", ["Token"] = token, ["Password"] = "Fresh!Pass2026",
+            ["ConfirmPassword"] = "Fresh!Pass2026",
         });
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await client.SignInAsync("new.contact@summitbuilders.example", "Fresh!Pass2026")).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect,
+            (await client.SignInAsync("new.contact@summitbuilders.example", "Fresh!Pass2026")).StatusCode);
         var home = await client.GetDocumentFollowingAsync("/");
         Assert.Contains("Summit Builders LLC", home.QuerySelector("[data-testid=customer-name]")!.TextContent);
     }
@@ -191,24 +201,33 @@ public sealed class InvitationTests
 
         var wrongToken = await client.PostFormAsync(page, "/account/set-password", new()
         {
-            ["Email"] = "other.contact@summitbuilders.example", ["Token"] = "forged", ["Password"] = "Fresh!Pass2026", ["ConfirmPassword"] = "Fresh!Pass2026",
+            ["Email"] = "other.contact@summitbuilders.example", ["Token"] = "forged", ["Password"] = "Fresh!Pass2026",
+            ["ConfirmPassword"] = "Fresh!Pass2026",
         });
         var mismatch = await client.PostFormAsync(page, "/account/set-password", new()
         {
-            ["Email"] = "other.contact@summitbuilders.example", ["Token"] = token, ["Password"] = "Fresh!Pass2026", ["ConfirmPassword"] = "Other!Pass2026",
+            ["Email"] = "other.contact@summitbuilders.example", ["Token"] = token, ["Password"] = "Fresh!Pass2026",
+            ["ConfirmPassword"] = "Other!Pass2026",
         });
 
         Assert.Contains("expired or was already used", await wrongToken.Content.ReadAsStringAsync());
         Assert.Contains("The two passwords are not the same.", await mismatch.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.OK, (await client.SignInAsync("other.contact@summitbuilders.example", "Fresh!Pass2026")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK,
+            (await client.SignInAsync("other.contact@summitbuilders.example", "Fresh!Pass2026")).StatusCode);
     }
 
     private static async Task<string> InviteAsync(PortalFactory factory, string email)
     {
         await using var scope = factory.Scope();
-        var users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<CustomerPortal.Infrastructure.Identity.PortalUser>>(scope.ServiceProvider);
-        var summit = await factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Customers, c => c.AccountNumber == "1001"));
-        var user = new CustomerPortal.Infrastructure.Identity.PortalUser { UserName = email, Email = email, DisplayName = "New Contact", CustomerId = summit.Id };
+        var users = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<
+            Microsoft.AspNetCore.Identity.UserManager<CustomerPortal.Infrastructure.Identity.PortalUser>>(
+            scope.ServiceProvider);
+        var summit = await factory.WithDbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions
+            .SingleAsync(db.Customers, c => c.AccountNumber == "1001"));
+        var user = new CustomerPortal.Infrastructure.Identity.PortalUser
+        {
+            UserName = email, Email = email, DisplayName = "New Contact", CustomerId = summit.Id,
+        };
         Assert.True((await users.CreateAsync(user)).Succeeded);
         return await users.GeneratePasswordResetTokenAsync(user);
     }

@@ -31,7 +31,9 @@ public sealed class ForeignIdMatrixTests
     private sealed record Call(string Method, string Path, Dictionary<string, string>? Form = null, string? Json = null,
         HttpStatusCode Expected = HttpStatusCode.NotFound);
 
-    /// <summary>Route parameters that name no customer's data: a status code, a processor, a document, any path.</summary>
+    /// <summary>
+    /// Route parameters that name no customer's data: a status code, a processor, a document, any path.
+    /// </summary>
     private static readonly HashSet<string> NotIds =
     [
         "GET /error/{status:int}", "POST /error/{status:int}", "POST /webhooks/{provider}",
@@ -58,7 +60,8 @@ public sealed class ForeignIdMatrixTests
             [new("POST", $"/sandbox/3ds/{a.ThreeDsProcessorId}", new() { ["approve"] = "true" })],
         ["GET /pay/checkout"] = a =>
         [
-            new("GET", $"/pay/checkout?method=saved-{a.MethodId}"), new("GET", $"/pay/checkout?method=entered-{a.EnteredId}"),
+            new("GET", $"/pay/checkout?method=saved-{a.MethodId}"),
+            new("GET", $"/pay/checkout?method=entered-{a.EnteredId}"),
             new("GET", $"/pay/checkout?method=new-{a.Token}"),
         ],
         ["POST /pay/checkout"] = a =>
@@ -79,8 +82,8 @@ public sealed class ForeignIdMatrixTests
         [
             new("POST", "/account/set-password", new()
             {
-                ["Email"] = DemoAccounts.ProCustomer, ["Token"] = "CfDJ8-not-A's-token", ["Password"] = "Another!Pass2026",
-                ["ConfirmPassword"] = "Another!Pass2026",
+                ["Email"] = DemoAccounts.ProCustomer, ["Token"] = "CfDJ8-not-A's-token",
+                ["Password"] = "Another!Pass2026", ["ConfirmPassword"] = "Another!Pass2026",
             }, Expected: HttpStatusCode.OK),
         ],
         ["POST /staff/customers/{id:long}/view-as"] = a =>
@@ -97,8 +100,10 @@ public sealed class ForeignIdMatrixTests
                 Json: $$"""{"invoiceIds":["{{a.InvoiceExternalId}}"],"amountCents":100}""")],
         ["GET /api/v1/sites/{id}"] = a => [new("GET", $"/api/v1/sites/{a.SiteExternalId}")],
         ["GET /api/v1/invoices/{id}"] = a => [new("GET", $"/api/v1/invoices/{a.InvoiceExternalId}")],
-        ["POST /api/v1/invoices/{id}/void"] = a => [new("POST", $"/api/v1/invoices/{a.InvoiceExternalId}/void", Json: "{}")],
-        ["GET /api/v1/multi-site-invoices/{id}"] = a => [new("GET", $"/api/v1/multi-site-invoices/{a.ParentExternalId}")],
+        ["POST /api/v1/invoices/{id}/void"] = a =>
+            [new("POST", $"/api/v1/invoices/{a.InvoiceExternalId}/void", Json: "{}")],
+        ["GET /api/v1/multi-site-invoices/{id}"] = a =>
+            [new("GET", $"/api/v1/multi-site-invoices/{a.ParentExternalId}")],
         ["GET /api/v1/payments/{id}"] = a => [new("GET", $"/api/v1/payments/{a.PaymentId}")],
         // A PUT creates or replaces under the caller's own ids: what is foreign there is a reference in the body. The
         // answer is the one for a reference that does not exist at all (422), so it tells nothing, and nothing changes.
@@ -117,7 +122,8 @@ public sealed class ForeignIdMatrixTests
         ],
         ["PUT /api/v1/multi-site-invoices/{id}"] = a =>
         [
-            new("PUT", "/api/v1/multi-site-invoices/M-matrix", Json: ParentJson(a.CustomerExternalId, a.InvoiceExternalId),
+            new("PUT", "/api/v1/multi-site-invoices/M-matrix",
+                Json: ParentJson(a.CustomerExternalId, a.InvoiceExternalId),
                 Expected: HttpStatusCode.UnprocessableEntity),
             new("PUT", "/api/v1/multi-site-invoices/M-matrix", Json: ParentJson(OwnCustomer, a.InvoiceExternalId),
                 Expected: HttpStatusCode.UnprocessableEntity),
@@ -156,8 +162,9 @@ public sealed class ForeignIdMatrixTests
         // B has chosen one of its own invoices, so a Pay with A's method or token gets as far as the method check.
         var bUser = await StaffSteps.UserIdAsync(factory, DemoAccounts.SecondCustomer);
         var bCustomer = await StaffSteps.CustomerIdAsync(factory, "1002");
-        var bInvoice = await kit.DbAsync(db => db.Invoices.Where(i => i.CustomerId == bCustomer && i.MultiSiteInvoiceId == null
-            && !i.IsVoid && i.BalanceCents > 0).Select(i => i.Id).FirstAsync());
+        var bInvoice = await kit.DbAsync(db => db.Invoices
+            .Where(i => i.CustomerId == bCustomer && i.MultiSiteInvoiceId == null && !i.IsVoid && i.BalanceCents > 0)
+            .Select(i => i.Id).FirstAsync());
         await kit.SelectAsync([bInvoice], bUser, bCustomer);
         var checkout = await b.GetDocumentAsync("/pay/checkout");
         var bPay = new Dictionary<string, string>
@@ -170,7 +177,8 @@ public sealed class ForeignIdMatrixTests
         var otherCompanyKey = await OtherProCompanyKeyAsync(factory);
         var api = factory.CreateClient(new() { AllowAutoRedirect = false });
         api.DefaultRequestHeaders.Add("X-Api-Key", otherCompanyKey);
-        var own = await api.PutAsJsonAsync($"/api/v1/customers/{OwnCustomer}", CustomerPortal.Web.Tests.Api.Api.Customer(OwnCustomer));
+        var own = await api.PutAsJsonAsync(
+            $"/api/v1/customers/{OwnCustomer}", CustomerPortal.Web.Tests.Api.Api.Customer(OwnCustomer));
         Assert.Equal(HttpStatusCode.Created, own.StatusCode);
 
         var portalBefore = StaffSteps.Snapshot(factory);
@@ -182,8 +190,10 @@ public sealed class ForeignIdMatrixTests
             {
                 var isApi = call.Path.StartsWith("/api/", StringComparison.Ordinal);
                 using var request = new HttpRequestMessage(new HttpMethod(call.Method), call.Path);
-                if (call.Json is not null) request.Content = new StringContent(call.Json, Encoding.UTF8, "application/json");
-                if (isApi && call.Method == "POST") request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                if (call.Json is not null)
+                    request.Content = new StringContent(call.Json, Encoding.UTF8, "application/json");
+                if (isApi && call.Method == "POST")
+                    request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
                 else if (call.Form is not null)
                 {
                     var fields = new Dictionary<string, string>(call.Form) { ["__RequestVerificationToken"] = token };
@@ -232,11 +242,15 @@ public sealed class ForeignIdMatrixTests
             && p.ParameterType.GetProperties().Any(prop => IsIdName(prop.Name))));
 
     private static bool IsIdName(string name) =>
-        name.EndsWith("id", StringComparison.OrdinalIgnoreCase) || name.EndsWith("ids", StringComparison.OrdinalIgnoreCase)
-        || name.Equals("token", StringComparison.OrdinalIgnoreCase) || name.Equals("pm", StringComparison.OrdinalIgnoreCase)
+        name.EndsWith("id", StringComparison.OrdinalIgnoreCase)
+        || name.EndsWith("ids", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("token", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("pm", StringComparison.OrdinalIgnoreCase)
         || name.Equals("method", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Customer A pays by card, saves a card, starts a 3-D Secure payment and enters a card it does not pay with.</summary>
+    /// <summary>
+    /// Customer A pays by card, saves a card, starts a 3-D Secure payment and enters a card it does not pay with.
+    /// </summary>
     private static async Task<Owned> OwnedByCustomerAAsync(PayKit kit)
     {
         var invoices = await kit.OpenInvoicesAsync(3);
@@ -249,13 +263,16 @@ public sealed class ForeignIdMatrixTests
         {
             var customer = await db.Customers.SingleAsync(c => c.Id == kit.CustomerId);
             var invoice = invoices[2];
-            var parent = await db.MultiSiteInvoices.Where(m => m.CustomerId == kit.CustomerId).OrderBy(m => m.Id).FirstAsync();
+            var parent = await db.MultiSiteInvoices
+                .Where(m => m.CustomerId == kit.CustomerId).OrderBy(m => m.Id).FirstAsync();
             var site = await db.Sites.Where(s => s.CustomerId == kit.CustomerId).OrderBy(s => s.Id).FirstAsync();
-            var method = await db.SavedPaymentMethods.Where(m => m.CustomerId == kit.CustomerId).Select(m => m.Id).SingleAsync();
-            var processorId = await db.Payments.Where(p => p.Id == threeDs).Select(p => p.ProcessorPaymentId).SingleAsync();
+            var method = await db.SavedPaymentMethods
+                .Where(m => m.CustomerId == kit.CustomerId).Select(m => m.Id).SingleAsync();
+            var processorId = await db.Payments
+                .Where(p => p.Id == threeDs).Select(p => p.ProcessorPaymentId).SingleAsync();
             var entered = await db.EnteredPaymentTokens.Where(t => t.Token == token).Select(t => t.Id).SingleAsync();
-            return new Owned(customer.Id, customer.ExternalId, invoice.Id, invoice.ExternalId, parent.Id, parent.ExternalId,
-                site.ExternalId, paid, method, processorId!, token, entered);
+            return new Owned(customer.Id, customer.ExternalId, invoice.Id, invoice.ExternalId, parent.Id,
+                parent.ExternalId, site.ExternalId, paid, method, processorId!, token, entered);
         });
     }
 

@@ -15,7 +15,8 @@ public sealed class ProPlanGatingTests
         var farms = await PortalClient.SignedInAsync(factory, DemoAccounts.StandardCustomer);
 
         var page = await farms.GetDocumentFollowingAsync("/");
-        Assert.Contains("Online payment is not enabled for Prairie Portables.", page.QuerySelector("[data-testid=plan-notice]")!.TextContent);
+        Assert.Contains("Online payment is not enabled for Prairie Portables.",
+            page.QuerySelector("[data-testid=plan-notice]")!.TextContent);
         Assert.Contains("Prairie Farms Cooperative", page.QuerySelector("[data-testid=customer-name]")!.TextContent);
 
         var pay = await farms.PostAsync("/test-probe/pay", tokenPage: "/welcome");
@@ -23,10 +24,14 @@ public sealed class ProPlanGatingTests
         Assert.Equal("Online payment is not enabled for Prairie Portables.", await pay.Content.ReadAsStringAsync());
         var remove = await farms.Http.SendAsync(new HttpRequestMessage(HttpMethod.Delete, "/test-probe/methods/1")
         {
-            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = PortalClient.AntiforgeryToken(page) }),
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["__RequestVerificationToken"] = PortalClient.AntiforgeryToken(page),
+            }),
         });
         Assert.Equal(HttpStatusCode.Forbidden, remove.StatusCode);
-        Assert.Null(await factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == "2001").Select(c => c.ProcessorCustomerId).SingleAsync()));
+        Assert.Null(await factory.WithDbAsync(db => db.Customers
+            .Where(c => c.AccountNumber == "2001").Select(c => c.ProcessorCustomerId).SingleAsync()));
 
         await SwitchPlanAsync(factory, Plan.Pro);
 
@@ -37,7 +42,8 @@ public sealed class ProPlanGatingTests
         await SwitchPlanAsync(factory, Plan.Standard);
 
         Assert.NotNull((await farms.GetDocumentAsync("/welcome")).QuerySelector("[data-testid=plan-notice]"));
-        Assert.Equal(HttpStatusCode.Forbidden, (await farms.PostAsync("/test-probe/pay", tokenPage: "/welcome")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden,
+            (await farms.PostAsync("/test-probe/pay", tokenPage: "/welcome")).StatusCode);
     }
 
     [Fact]

@@ -23,22 +23,32 @@ public sealed class ReadOnlyGuardTests
         var token = PortalClient.AntiforgeryToken(page);
 
         // Every route of the app, including those other features add later: all of them are covered automatically.
-        var calls = StaffEndpoints.All(factory, summit).Where(c => c.Method is not ("GET" or "HEAD" or "OPTIONS")).ToList();
-        var exempt = calls.Where(c => c.Endpoint.Metadata.GetMetadata<AllowDuringViewAsAttribute>() is not null || c.Path == "/account/sign-out").ToList();
+        var calls = StaffEndpoints.All(factory, summit)
+            .Where(c => c.Method is not ("GET" or "HEAD" or "OPTIONS"))
+            .ToList();
+        var exempt = calls
+            .Where(c => c.Endpoint.Metadata.GetMetadata<AllowDuringViewAsAttribute>() is not null
+                || c.Path == "/account/sign-out")
+            .ToList();
         Assert.Equal(["/account/sign-out", "/staff/view-as/leave"], exempt.Select(c => c.Path).Order().ToArray());
         var refusable = calls.Except(exempt).ToList();
         Assert.Contains(refusable, c => c.Path == "/test-probe/pay" && c.Method == "POST");
         Assert.Contains(refusable, c => c.Path == $"/staff/customers/{summit}/view-as");
-        Assert.Contains(refusable, c => c.Path.StartsWith("/health", StringComparison.Ordinal)); // a non-MVC endpoint too
+        // A non-MVC endpoint too.
+        Assert.Contains(refusable, c => c.Path.StartsWith("/health", StringComparison.Ordinal));
         var before = StaffSteps.Snapshot(factory);
-        var auditBefore = await factory.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.ActionRefused));
+        var auditBefore = await factory.WithDbAsync(db =>
+            db.AuditEntries.CountAsync(e => e.Action == AuditAction.ActionRefused));
 
         var failures = new List<string>();
         foreach (var call in refusable)
         {
             using var request = new HttpRequestMessage(new HttpMethod(call.Method), call.Path)
             {
-                Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = token, ["amount"] = "100.00" }),
+                Content = new FormUrlEncodedContent(new Dictionary<string, string>
+                {
+                    ["__RequestVerificationToken"] = token, ["amount"] = "100.00",
+                }),
             };
             request.Headers.Add("X-CSRF-TOKEN", token);
             var response = await agent.Http.SendAsync(request);
@@ -47,15 +57,21 @@ public sealed class ReadOnlyGuardTests
             var isApi = call.Path.StartsWith("/api/", StringComparison.Ordinal);
             var refused = isApi
                 ? response.StatusCode == HttpStatusCode.Unauthorized
-                : response.StatusCode == HttpStatusCode.Forbidden && body.Contains("read-only", StringComparison.Ordinal);
+                : response.StatusCode == HttpStatusCode.Forbidden
+                    && body.Contains("read-only", StringComparison.Ordinal);
             if (!refused)
-                failures.Add($"{call.Method} {call.Path} answered {(int)response.StatusCode}: {body[..Math.Min(body.Length, 120)]}");
+            {
+                failures.Add($"{call.Method} {call.Path} answered {(int)response.StatusCode}: "
+                    + $"{body[..Math.Min(body.Length, 120)]}");
+            }
         }
 
         Assert.Empty(failures);
         Assert.Equal(before, StaffSteps.Snapshot(factory));
-        var refusedRows = await factory.WithDbAsync(db => db.AuditEntries.CountAsync(e => e.Action == AuditAction.ActionRefused));
-        Assert.Equal(auditBefore + refusable.Count(c => !c.Path.StartsWith("/api/", StringComparison.Ordinal)), refusedRows);
+        var refusedRows = await factory.WithDbAsync(db =>
+            db.AuditEntries.CountAsync(e => e.Action == AuditAction.ActionRefused));
+        Assert.Equal(auditBefore + refusable.Count(c => !c.Path.StartsWith("/api/", StringComparison.Ordinal)),
+            refusedRows);
         // Still viewing as the customer, still read-only.
         Assert.NotNull((await agent.GetDocumentAsync("/welcome")).QuerySelector("[data-testid=view-as-banner]"));
     }
@@ -72,11 +88,13 @@ public sealed class ReadOnlyGuardTests
         var refused = await agent.PostAsync("/test-probe/pay", tokenPage: "/welcome");
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         Assert.Equal(ViewAsMiddleware.ReadOnlyMessage, await refused.Content.ReadAsStringAsync());
-        Assert.Null(await factory.WithDbAsync(db => db.Customers.Where(c => c.Id == summit).Select(c => c.ProcessorCustomerId).SingleAsync()));
+        Assert.Null(await factory.WithDbAsync(db =>
+            db.Customers.Where(c => c.Id == summit).Select(c => c.ProcessorCustomerId).SingleAsync()));
 
         var paid = await customer.PostAsync("/test-probe/pay", tokenPage: "/welcome");
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);
-        Assert.NotNull(await factory.WithDbAsync(db => db.Customers.Where(c => c.Id == summit).Select(c => c.ProcessorCustomerId).SingleAsync()));
+        Assert.NotNull(await factory.WithDbAsync(db =>
+            db.Customers.Where(c => c.Id == summit).Select(c => c.ProcessorCustomerId).SingleAsync()));
 
         await StaffSteps.LeaveViewAsAsync(agent);
         var alpine = await StaffSteps.CustomerIdAsync(factory, "1002");
@@ -94,7 +112,8 @@ public sealed class ReadOnlyGuardTests
         var response = await agent.PostAsync("/account/sign-out", tokenPage: "/welcome");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
 
-        var actions = await factory.WithDbAsync(db => db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
+        var actions = await factory.WithDbAsync(db =>
+            db.AuditEntries.OrderBy(e => e.Id).Select(e => e.Action).ToListAsync());
         Assert.Equal(AuditAction.ViewAsEnded, actions.Last());
         // Signing in again starts clean: no view-as resumes without a new start.
         await agent.SignInAsync(DemoAccounts.Staff, DemoAccounts.Password);
@@ -112,7 +131,8 @@ public sealed class ReadOnlyGuardTests
         Assert.NotNull((await agent.GetDocumentAsync("/welcome")).QuerySelector("[data-testid=view-as-banner]"));
 
         // The agent is limited to the other company while viewing.
-        var prairie = await factory.WithDbAsync(db => db.Companies.Where(c => c.Name == "Prairie Portables").Select(c => c.Id).SingleAsync());
+        var prairie = await factory.WithDbAsync(db =>
+            db.Companies.Where(c => c.Name == "Prairie Portables").Select(c => c.Id).SingleAsync());
         await factory.WithDbAsync(async db =>
         {
             db.StaffCompanyAccess.Add(new StaffCompanyAccess { UserId = agentId, CompanyId = prairie });
@@ -134,7 +154,9 @@ public sealed class ReadOnlyGuardTests
         var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         var start = await StaffSteps.StartViewAsAsync(agent, summit);
-        var cookie = start.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(ViewAsCookie.Name + "=", StringComparison.Ordinal)).Split(';')[0];
+        var cookie = start.Headers.GetValues("Set-Cookie")
+            .Single(c => c.StartsWith(ViewAsCookie.Name + "=", StringComparison.Ordinal))
+            .Split(';')[0];
 
         // The limited agent (who may see Summit's company) presents the other agent's cookie: it is bound to its agent.
         var other = await PortalClient.SignedInAsync(factory, DemoAccounts.LimitedStaff);

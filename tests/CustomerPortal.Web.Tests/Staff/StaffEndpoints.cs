@@ -39,9 +39,12 @@ public static class StaffEndpoints
                     RoutePatternLiteralPart literal => literal.Content,
                     RoutePatternSeparatorPart separator => separator.Content,
                     RoutePatternParameterPart parameter => parameter.Default?.ToString()
-                        ?? (parameter.ParameterPolicies.Any(p => p.Content is "int" or "long" || (p.Content?.StartsWith("min", StringComparison.Ordinal) ?? false))
+                        ?? (parameter.ParameterPolicies.Any(p => p.Content is "int" or "long"
+                                || (p.Content?.StartsWith("min", StringComparison.Ordinal) ?? false))
                             ? idValue.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                            : (parameter.ParameterPolicies.Any(p => p.Content == "guid") ? Guid.Empty.ToString() : idValue.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+                            : (parameter.ParameterPolicies.Any(p => p.Content == "guid")
+                                ? Guid.Empty.ToString()
+                                : idValue.ToString(System.Globalization.CultureInfo.InvariantCulture))),
                     _ => "",
                 });
             }

@@ -70,12 +70,15 @@ public sealed class ProbePortal : IDisposable
 public static partial class StaffSteps
 {
     public static Task<long> CustomerIdAsync(PortalFactory factory, string accountNumber) =>
-        factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == accountNumber).Select(c => c.Id).SingleAsync());
+        factory.WithDbAsync(db =>
+            db.Customers.Where(c => c.AccountNumber == accountNumber).Select(c => c.Id).SingleAsync());
 
     public static Task<string> UserIdAsync(PortalFactory factory, string email) =>
         factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
 
-    /// <summary>Starts view-as the way the search page's button does; returns the response (302 to the landing on success).</summary>
+    /// <summary>
+    /// Starts view-as the way the search page's button does; returns the response (302 to the landing on success).
+    /// </summary>
     public static async Task<HttpResponseMessage> StartViewAsAsync(PortalClient client, long customerId) =>
         await client.PostAsync($"/staff/customers/{customerId}/view-as", tokenPage: "/staff/customers");
 
@@ -107,8 +110,10 @@ public static partial class StaffSteps
         var tables = new List<string>();
         using (var list = connection.CreateCommand())
         {
-            // SQLite's own tables (sqlite_sequence, the planner's sqlite_stat1 that the background service writes) are not app data.
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'AuditEntries' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+            // SQLite's own tables (sqlite_sequence, the planner's sqlite_stat1 that the background service writes) are
+            // not app data.
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'AuditEntries' "
+                + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
             using var reader = list.ExecuteReader();
             while (reader.Read()) tables.Add(reader.GetString(0));
         }
@@ -121,7 +126,13 @@ public static partial class StaffSteps
             using var reader = select.ExecuteReader();
             while (reader.Read())
             {
-                for (var i = 0; i < reader.FieldCount; i++) text.Append(reader.IsDBNull(i) ? "∅" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    text.Append(reader.IsDBNull(i)
+                        ? "∅"
+                        : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))
+                        .Append('|');
+                }
                 text.AppendLine();
             }
         }

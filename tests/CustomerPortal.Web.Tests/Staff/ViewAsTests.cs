@@ -18,8 +18,8 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
     /// </summary>
     /// <remarks>
     /// Pages with controls (Make a Payment, checkout) cannot have the same &lt;main&gt;: the agent's has no controls.
-    /// <see cref="ViewAsPaymentPagesTests"/> compares their figures, rows, selection and methods instead, and a payment's
-    /// result page (which needs a payment) with the whole &lt;main&gt;.
+    /// <see cref="ViewAsPaymentPagesTests"/> compares their figures, rows, selection and methods instead, and a
+    /// payment's result page (which needs a payment) with the whole &lt;main&gt;.
     /// </remarks>
     public static TheoryData<string> CustomerPages => new() { "/welcome", "/pay/history" };
 
@@ -71,13 +71,15 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         var asAgent = await agent.GetDocumentAsync(url);
 
         Assert.Equal(StaffSteps.MainSection(asCustomer), StaffSteps.MainSection(asAgent));
-        Assert.Equal(asCustomer.QuerySelector("[data-testid=customer-name]")!.TextContent, asAgent.QuerySelector("[data-testid=customer-name]")!.TextContent);
+        Assert.Equal(asCustomer.QuerySelector("[data-testid=customer-name]")!.TextContent,
+            asAgent.QuerySelector("[data-testid=customer-name]")!.TextContent);
         Assert.Equal(asCustomer.Title, asAgent.Title);
         Assert.Null(asCustomer.QuerySelector("[data-testid=view-as-banner]"));
         var banner = asAgent.QuerySelector("[data-testid=view-as-banner]");
         Assert.NotNull(banner);
         Assert.Contains("Viewing as Summit Builders LLC", banner.TextContent);
-        Assert.NotNull(banner.QuerySelector("form[action='/staff/view-as/leave'] input[name=__RequestVerificationToken]"));
+        Assert.NotNull(
+            banner.QuerySelector("form[action='/staff/view-as/leave'] input[name=__RequestVerificationToken]"));
 
         await StaffSteps.LeaveViewAsAsync(agent);
         var after = await agent.GetDocumentFollowingAsync("/");
@@ -94,11 +96,14 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         var search = await agent.GetDocumentAsync("/staff/customers?q=prairie");
         Assert.Empty(search.QuerySelectorAll("[data-testid=customer-row]"));
         var all = await agent.GetDocumentAsync("/staff/customers");
-        Assert.DoesNotContain(all.QuerySelectorAll("[data-testid=customer-row] th"), th => th.TextContent.Contains("Prairie", StringComparison.Ordinal));
+        Assert.DoesNotContain(all.QuerySelectorAll("[data-testid=customer-row] th"),
+            th => th.TextContent.Contains("Prairie", StringComparison.Ordinal));
 
         var start = await StaffSteps.StartViewAsAsync(agent, farms);
         Assert.Equal(HttpStatusCode.NotFound, start.StatusCode);
-        Assert.False(start.Headers.TryGetValues("Set-Cookie", out var cookies) && cookies.Any(c => c.StartsWith("cp.viewas=", StringComparison.Ordinal) && !c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)));
+        Assert.False(start.Headers.TryGetValues("Set-Cookie", out var cookies)
+            && cookies.Any(c => c.StartsWith("cp.viewas=", StringComparison.Ordinal)
+                && !c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)));
         var welcome = await agent.GetDocumentAsync("/welcome");
         Assert.Null(welcome.QuerySelector("[data-testid=view-as-banner]"));
 
@@ -114,19 +119,22 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         var alpine = await StaffSteps.CustomerIdAsync(Factory, "1002");
         var agentId = await StaffSteps.UserIdAsync(Factory, DemoAccounts.Staff);
         var agent = await PortalClient.SignedInAsync(Factory, DemoAccounts.Staff);
-        var before = await Factory.WithDbAsync(db => db.AuditEntries.Where(e => e.CustomerId == alpine).Select(e => e.Id).DefaultIfEmpty().MaxAsync());
+        var before = await Factory.WithDbAsync(db => db.AuditEntries
+            .Where(e => e.CustomerId == alpine).Select(e => e.Id).DefaultIfEmpty().MaxAsync());
 
         await StaffSteps.StartViewAsAsync(agent, alpine);
         await agent.GetDocumentAsync("/welcome?tab=1");
         await StaffSteps.LeaveViewAsAsync(agent);
 
         var rows = await Factory.WithDbAsync(db => db.AuditEntries.AsNoTracking()
-            .Where(e => e.CustomerId == alpine && e.Id > before && e.StaffUserId == agentId).OrderBy(e => e.Id).ToListAsync());
+            .Where(e => e.CustomerId == alpine && e.Id > before && e.StaffUserId == agentId)
+            .OrderBy(e => e.Id).ToListAsync());
         var actions = rows.Select(r => r.Action).ToList();
         Assert.Equal(AuditAction.ViewAsStarted, actions.First());
         Assert.Equal(AuditAction.ViewAsEnded, actions.Last());
         Assert.Contains(rows, r => r.Action == AuditAction.PageViewed && r.Path == "/welcome?tab=1");
-        var companyId = await Factory.WithDbAsync(db => db.Customers.Where(c => c.Id == alpine).Select(c => c.CompanyId).SingleAsync());
+        var companyId = await Factory.WithDbAsync(db =>
+            db.Customers.Where(c => c.Id == alpine).Select(c => c.CompanyId).SingleAsync());
         Assert.All(rows, r =>
         {
             Assert.Equal(DemoAccounts.Staff, r.StaffEmail);
@@ -136,7 +144,8 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         });
 
         var page = await agent.GetDocumentAsync("/staff/audit?Agent=support%40&Customer=1002");
-        var shown = page.QuerySelectorAll("[data-testid=audit-row]").Select(r => r.GetAttribute("data-action")).ToList();
+        var shown = page.QuerySelectorAll("[data-testid=audit-row]")
+            .Select(r => r.GetAttribute("data-action")).ToList();
         Assert.Contains("ViewAsStarted", shown);
         Assert.Contains("PageViewed", shown);
         Assert.Contains("ViewAsEnded", shown);
@@ -171,7 +180,10 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         _ = PortalClient.For(Factory); // starts the app
         var endpoints = StaffEndpoints.All(Factory);
 
-        var auditWrites = endpoints.Where(e => e.Path.Contains("audit", StringComparison.OrdinalIgnoreCase) && e.Method is not ("GET" or "HEAD")).ToList();
+        var auditWrites = endpoints
+            .Where(e => e.Path.Contains("audit", StringComparison.OrdinalIgnoreCase)
+                && e.Method is not ("GET" or "HEAD"))
+            .ToList();
 
         Assert.Empty(auditWrites);
         Assert.Contains(endpoints, e => e.Path == "/staff/audit" && e.Method == "GET");
@@ -204,7 +216,8 @@ public sealed class ViewAsLoggingTests
         await agent.GetDocumentAsync(marker);
         await StaffSteps.LeaveViewAsAsync(agent);
 
-        static string? Prop(LogEvent e, string name) => e.Properties.TryGetValue(name, out var v) ? (v as ScalarValue)?.Value?.ToString() : null;
+        static string? Prop(LogEvent e, string name) =>
+            e.Properties.TryGetValue(name, out var v) ? (v as ScalarValue)?.Value?.ToString() : null;
         var logs = factory.Logs.Raw.ToList();
         var duringViewAs = logs.Where(e => Prop(e, "ViewAsCustomerId") is not null).ToList();
         Assert.NotEmpty(duringViewAs);
@@ -213,6 +226,7 @@ public sealed class ViewAsLoggingTests
         // writes through the static logger, which several test hosts in one process share, so it is not asserted here.)
         var auditLine = Assert.Single(logs, e => Prop(e, "Path")?.Contains(marker, StringComparison.Ordinal) == true);
         Assert.Equal(agentId, Prop(auditLine, "StaffUserId"));
-        Assert.Equal(summit.ToString(System.Globalization.CultureInfo.InvariantCulture), Prop(auditLine, "ViewAsCustomerId"));
+        Assert.Equal(summit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Prop(auditLine, "ViewAsCustomerId"));
     }
 }

@@ -42,7 +42,8 @@ internal sealed class PortalUserConfiguration : IEntityTypeConfiguration<PortalU
     public void Configure(EntityTypeBuilder<PortalUser> b)
     {
         b.Property(x => x.DisplayName).HasMaxLength(200);
-        b.HasOne<CustomerPortal.Domain.Customers.Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<CustomerPortal.Domain.Customers.Customer>().WithMany().HasForeignKey(x => x.CustomerId)
+            .OnDelete(DeleteBehavior.Restrict);
     }
 }
 
@@ -62,6 +63,7 @@ internal sealed class CustomerInvoiceTotalsConfiguration : IEntityTypeConfigurat
     {
         b.HasKey(x => x.CustomerId);
         b.Property(x => x.CustomerId).ValueGeneratedNever();
-        b.HasOne<Domain.Customers.Customer>().WithOne().HasForeignKey<CustomerInvoiceTotals>(x => x.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Domain.Customers.Customer>().WithOne().HasForeignKey<CustomerInvoiceTotals>(x => x.CustomerId)
+            .OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -14,24 +14,36 @@ internal sealed class InvoiceConfiguration : IEntityTypeConfiguration<Invoice>
         b.Property(x => x.Version).IsConcurrencyToken();
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Site>().WithMany().HasForeignKey(x => x.SiteId).OnDelete(DeleteBehavior.Restrict);
-        b.HasOne<MultiSiteInvoice>().WithMany().HasForeignKey(x => x.MultiSiteInvoiceId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<MultiSiteInvoice>().WithMany().HasForeignKey(x => x.MultiSiteInvoiceId)
+            .OnDelete(DeleteBehavior.Restrict);
         b.HasMany(x => x.Lines).WithOne().HasForeignKey(l => l.InvoiceId).OnDelete(DeleteBehavior.Cascade);
         b.Navigation(x => x.Lines).UsePropertyAccessMode(PropertyAccessMode.Field);
         b.HasIndex(x => new { x.CustomerId, x.ExternalId }).IsUnique();
         b.HasIndex(x => new { x.CustomerId, x.Number });
         // The single-site table and "select all" in oldest-first order (invoice date, due date, number, id — the id is
-        // the row's key, last in every index): read in that order without a sort, and "select all" reads only this index.
-        b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.MultiSiteInvoiceId, x.InvoiceDate, x.DueDate, x.Number, x.Id, x.BalanceCents, x.PendingCents })
+        // the row's key, last in every index): read in that order without a sort, and "select all" reads only this
+        // index.
+        b.HasIndex(x => new
+            {
+                x.CustomerId, x.IsVoid, x.MultiSiteInvoiceId, x.InvoiceDate, x.DueDate, x.Number, x.Id, x.BalanceCents,
+                x.PendingCents,
+            })
             .HasDatabaseName("IX_Invoices_OpenByCustomer");
         b.HasIndex(x => x.MultiSiteInvoiceId);
         // Oldest first over every kind (custom amount table, the oldest-201 window): read in order, the open filter
         // evaluated on the index, so a page or the window reads about as many entries as it returns.
-        b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.InvoiceDate, x.DueDate, x.Number, x.Id, x.BalanceCents, x.PendingCents, x.MultiSiteInvoiceId })
+        b.HasIndex(x => new
+            {
+                x.CustomerId, x.IsVoid, x.InvoiceDate, x.DueDate, x.Number, x.Id, x.BalanceCents, x.PendingCents,
+                x.MultiSiteInvoiceId,
+            })
             .HasDatabaseName("IX_Invoices_OldestFirst");
-        // Overdue Balance = Balance (CustomerInvoiceTotals) − what is not yet due: only the invoices due today or later.
+        // Overdue Balance = Balance (CustomerInvoiceTotals) − what is not yet due: only the invoices due today or
+        // later.
         b.HasIndex(x => new { x.CustomerId, x.IsVoid, x.DueDate, x.BalanceCents, x.PendingCents })
             .HasDatabaseName("IX_Invoices_NotYetDue");
-        // Triggers keep CustomerInvoiceTotals exact (migration CustomerInvoiceTotals); EF must not use OUTPUT on this table.
+        // Triggers keep CustomerInvoiceTotals exact (migration CustomerInvoiceTotals); EF must not use OUTPUT on this
+        // table.
         b.ToTable(t =>
         {
             t.HasTrigger(InvoiceTotalsTriggers.Name);

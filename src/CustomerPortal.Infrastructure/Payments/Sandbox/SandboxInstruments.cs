@@ -41,7 +41,8 @@ public static class SandboxInstruments
         ['4', ..] => "Visa",
         ['3', '4' or '7', ..] => "American Express",
         ['5', '1' or '2' or '3' or '4' or '5', ..] => "Mastercard",
-        ['2', ..] when int.Parse(digits[..4], System.Globalization.CultureInfo.InvariantCulture) is >= 2221 and <= 2720 => "Mastercard",
+        ['2', ..] when int.Parse(digits[..4], System.Globalization.CultureInfo.InvariantCulture) is >= 2221 and <= 2720
+            => "Mastercard",
         ['6', '0', '1', '1', ..] or ['6', '5', ..] => "Discover",
         _ => "Card",
     };
@@ -69,5 +70,6 @@ public static class SandboxInstruments
         return routing.Select((c, i) => (c - '0') * weights[i]).Sum() % 10 == 0;
     }
 
-    public static string BankName(string routing) => routing == TestRoutingNumber ? "Sandbox Test Bank" : "Sandbox Bank";
+    public static string BankName(string routing) =>
+        routing == TestRoutingNumber ? "Sandbox Test Bank" : "Sandbox Bank";
 }

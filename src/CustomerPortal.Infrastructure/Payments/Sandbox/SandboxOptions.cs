@@ -10,7 +10,9 @@ public enum SandboxFault
     Timeout,
     /// <summary>A 500: nothing is charged, the caller sees Unknown.</summary>
     ServerError,
-    /// <summary>The charge is made and recorded, but the answer is lost: the caller sees Unknown and must reconcile.</summary>
+    /// <summary>
+    /// The charge is made and recorded, but the answer is lost: the caller sees Unknown and must reconcile.
+    /// </summary>
     DropResponseAfterCharge,
 }
 
@@ -19,14 +21,18 @@ public sealed class SandboxOptions
 {
     public const string SectionName = "Payments:Sandbox";
 
-    /// <summary>The sandbox's own SQLite file, apart from the portal's database: it plays the processor's servers.</summary>
+    /// <summary>
+    /// The sandbox's own SQLite file, apart from the portal's database: it plays the processor's servers.
+    /// </summary>
     public string DatabasePath { get; set; } = Path.Combine("data", "sandbox-processor.db");
     /// <summary>
     /// Signs the sandbox's webhook events; the same value verifies them on the portal's webhook path. When it is not
     /// configured, the installation's own is used (<see cref="SandboxWebhookSecret"/>, generated on first start).
     /// </summary>
     public string WebhookSecret { get; set; } = "";
-    /// <summary>How long an ACH debit stays processing before <see cref="SandboxProcessor.SettleDueAsync"/> settles it.</summary>
+    /// <summary>
+    /// How long an ACH debit stays processing before <see cref="SandboxProcessor.SettleDueAsync"/> settles it.
+    /// </summary>
     public TimeSpan AchSettlementDelay { get; set; } = TimeSpan.FromMinutes(2);
     public SandboxFault Faults { get; set; } = SandboxFault.None;
     /// <summary>The share of charges (0..1) that suffer <see cref="Faults"/>; drawn from a seeded generator.</summary>
@@ -39,9 +45,11 @@ public sealed class SandboxOptions
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(DatabasePath)) problems.Add($"{SectionName}:DatabasePath is missing.");
-        if (string.IsNullOrWhiteSpace(WebhookSecret)) problems.Add($"{SectionName}:WebhookSecret is missing; sandbox events could not be signed.");
+        if (string.IsNullOrWhiteSpace(WebhookSecret))
+            problems.Add($"{SectionName}:WebhookSecret is missing; sandbox events could not be signed.");
         if (AchSettlementDelay < TimeSpan.Zero) problems.Add($"{SectionName}:AchSettlementDelay cannot be negative.");
-        if (FaultRate is < 0 or > 1 || double.IsNaN(FaultRate)) problems.Add($"{SectionName}:FaultRate must be between 0 and 1.");
+        if (FaultRate is < 0 or > 1 || double.IsNaN(FaultRate))
+            problems.Add($"{SectionName}:FaultRate must be between 0 and 1.");
         return problems;
     }
 }

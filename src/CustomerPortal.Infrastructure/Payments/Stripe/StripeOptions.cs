@@ -2,7 +2,9 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Infrastructure.Payments.Stripe;
 
-/// <summary>Configuration section <c>Payments:Stripe</c>. When SecretKey is empty the sandbox processor is used instead.</summary>
+/// <summary>
+/// Configuration section <c>Payments:Stripe</c>. When SecretKey is empty the sandbox processor is used instead.
+/// </summary>
 public sealed class StripeOptions
 {
     public const string SectionName = "Payments:Stripe";
@@ -20,15 +22,26 @@ public sealed class StripeOptions
     {
         var problems = new List<string>();
         if (string.IsNullOrWhiteSpace(SecretKey))
-            problems.Add($"{SectionName}:SecretKey is missing. Set it (sk_… or rk_…), or remove the {SectionName} section to use the sandbox processor.");
-        else if (!SecretKey.StartsWith("sk_", StringComparison.Ordinal) && !SecretKey.StartsWith("rk_", StringComparison.Ordinal))
-            problems.Add($"{SectionName}:SecretKey must be a secret or restricted key (sk_… or rk_…), not a publishable key.");
+        {
+            problems.Add($"{SectionName}:SecretKey is missing. Set it (sk_… or rk_…), or remove the {SectionName} "
+                + "section to use the sandbox processor.");
+        }
+        else if (!SecretKey.StartsWith("sk_", StringComparison.Ordinal)
+            && !SecretKey.StartsWith("rk_", StringComparison.Ordinal))
+        {
+            problems.Add(
+                $"{SectionName}:SecretKey must be a secret or restricted key (sk_… or rk_…), not a publishable key.");
+        }
         if (string.IsNullOrWhiteSpace(PublishableKey))
-            problems.Add($"{SectionName}:PublishableKey is missing (pk_…); the payment page needs it for Stripe's Payment Element.");
+        {
+            problems.Add($"{SectionName}:PublishableKey is missing (pk_…); the payment page needs it for Stripe's "
+                + "Payment Element.");
+        }
         else if (!PublishableKey.StartsWith("pk_", StringComparison.Ordinal))
             problems.Add($"{SectionName}:PublishableKey must start with pk_.");
         if (string.IsNullOrWhiteSpace(WebhookSecret))
-            problems.Add($"{SectionName}:WebhookSecret is missing (whsec_…); without it no Stripe event can be verified.");
+            problems.Add(
+                $"{SectionName}:WebhookSecret is missing (whsec_…); without it no Stripe event can be verified.");
         if (ApiBase is { Length: > 0 } b && !Uri.TryCreate(b, UriKind.Absolute, out _))
             problems.Add($"{SectionName}:ApiBase is not an absolute URL.");
         if (MaxNetworkRetries is < 0 or > 5)

@@ -15,7 +15,8 @@ namespace CustomerPortal.Infrastructure.Payments.Stripe;
 /// Never sets <c>payment_method_types</c> (removed in this API version): automatic payment methods, or
 /// <c>allowed_payment_method_types</c> when one kind is wanted.
 /// </summary>
-public sealed class StripePaymentGateway(IStripeClient client, StripeOptions options, TimeProvider time, ILogger<StripePaymentGateway> logger)
+public sealed class StripePaymentGateway(
+    IStripeClient client, StripeOptions options, TimeProvider time, ILogger<StripePaymentGateway> logger)
     : IPaymentGateway
 {
     public const string SignatureHeaderName = "Stripe-Signature";
@@ -39,15 +40,22 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
     private CustomerService Customers => _concrete?.V1.Customers ?? new CustomerService(client);
 
     private static RequestOptions Request(string? connectedAccountId, string? idempotencyKey = null) =>
-        new() { StripeAccount = string.IsNullOrEmpty(connectedAccountId) ? null : connectedAccountId, IdempotencyKey = idempotencyKey };
+        new()
+        {
+            StripeAccount = string.IsNullOrEmpty(connectedAccountId) ? null : connectedAccountId,
+            IdempotencyKey = idempotencyKey,
+        };
 
-    public async Task<string> EnsureCustomerAsync(GatewayCustomer customer, CancellationToken cancellationToken = default)
+    public async Task<string> EnsureCustomerAsync(
+        GatewayCustomer customer, CancellationToken cancellationToken = default)
     {
         // The portal stores the returned id and only calls this when it has none; search covers a lost answer,
         // the idempotency key covers a retry within Stripe's 24 h window before search has indexed the first one.
-        var query = $"metadata['{MetadataKeys.CompanyId}']:'{customer.CompanyId.ToString(CultureInfo.InvariantCulture)}' AND " +
-                    $"metadata['{MetadataKeys.CustomerId}']:'{customer.CustomerId.ToString(CultureInfo.InvariantCulture)}'";
-        var found = await Customers.SearchAsync(new CustomerSearchOptions { Query = query, Limit = 1 }, Request(customer.ConnectedAccountId), cancellationToken);
+        var query =
+            $"metadata['{MetadataKeys.CompanyId}']:'{customer.CompanyId.ToString(CultureInfo.InvariantCulture)}' AND " +
+            $"metadata['{MetadataKeys.CustomerId}']:'{customer.CustomerId.ToString(CultureInfo.InvariantCulture)}'";
+        var found = await Customers.SearchAsync(new CustomerSearchOptions { Query = query, Limit = 1 },
+            Request(customer.ConnectedAccountId), cancellationToken);
         if (found.Data.FirstOrDefault() is { } existing) return existing.Id;
 
         var created = await Customers.CreateAsync(new CustomerCreateOptions
@@ -59,7 +67,8 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
                 [MetadataKeys.CompanyId] = customer.CompanyId.ToString(CultureInfo.InvariantCulture),
                 [MetadataKeys.CustomerId] = customer.CustomerId.ToString(CultureInfo.InvariantCulture),
             },
-        }, Request(customer.ConnectedAccountId, $"customer-{customer.CompanyId}-{customer.CustomerId}"), cancellationToken);
+        }, Request(customer.ConnectedAccountId, $"customer-{customer.CompanyId}-{customer.CustomerId}"),
+            cancellationToken);
         return created.Id;
     }
 
@@ -78,7 +87,8 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
             Confirm = true,
             Metadata = new Dictionary<string, string>
             {
-                [MetadataKeys.PortalPaymentId] = request.Metadata.PortalPaymentId.ToString(CultureInfo.InvariantCulture),
+                [MetadataKeys.PortalPaymentId] =
+                    request.Metadata.PortalPaymentId.ToString(CultureInfo.InvariantCulture),
                 [MetadataKeys.CompanyId] = request.Metadata.CompanyId.ToString(CultureInfo.InvariantCulture),
                 [MetadataKeys.CustomerId] = request.Metadata.CustomerId.ToString(CultureInfo.InvariantCulture),
                 [MetadataKeys.IdempotencyKey] = request.IdempotencyKey,
@@ -115,7 +125,10 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
                     {
                         Type = "online",
                         AcceptedAt = m.AcceptedAt.UtcDateTime,
-                        Online = new PaymentIntentMandateDataCustomerAcceptanceOnlineOptions { IpAddress = m.IpAddress, UserAgent = m.UserAgent },
+                        Online = new PaymentIntentMandateDataCustomerAcceptanceOnlineOptions
+                        {
+                            IpAddress = m.IpAddress, UserAgent = m.UserAgent,
+                        },
                     },
                 };
             }
@@ -123,23 +136,29 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
 
         try
         {
-            var intent = await PaymentIntents.CreateAsync(create, Request(request.ConnectedAccountId, request.IdempotencyKey), cancellationToken);
+            var intent = await PaymentIntents.CreateAsync(
+                create, Request(request.ConnectedAccountId, request.IdempotencyKey), cancellationToken);
             return ToChargeResult(intent, request.MethodKind);
         }
         catch (StripeException ex) when (IsDecline(ex))
         {
             var code = DeclineCode(ex.StripeError);
-            logger.LogInformation("Stripe declined payment {PortalPaymentId}: {Code}", request.Metadata.PortalPaymentId, code);
-            return ChargeResult.Declined(ex.StripeError?.PaymentIntent?.Id, code, FailureMessages.For(code, request.MethodKind));
+            logger.LogInformation(
+                "Stripe declined payment {PortalPaymentId}: {Code}", request.Metadata.PortalPaymentId, code);
+            return ChargeResult.Declined(
+                ex.StripeError?.PaymentIntent?.Id, code, FailureMessages.For(code, request.MethodKind));
         }
         catch (StripeException ex)
         {
-            logger.LogWarning(ex, "Stripe answered {Status} for payment {PortalPaymentId}; outcome unknown", (int)ex.HttpStatusCode, request.Metadata.PortalPaymentId);
+            logger.LogWarning(ex, "Stripe answered {Status} for payment {PortalPaymentId}; outcome unknown",
+                (int)ex.HttpStatusCode, request.Metadata.PortalPaymentId);
             return ChargeResult.Unknown(ex.StripeError?.PaymentIntent?.Id, $"http_{(int)ex.HttpStatusCode}");
         }
-        catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is HttpRequestException
+            || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            logger.LogWarning(ex, "No answer from Stripe for payment {PortalPaymentId}; outcome unknown", request.Metadata.PortalPaymentId);
+            logger.LogWarning(ex, "No answer from Stripe for payment {PortalPaymentId}; outcome unknown",
+                request.Metadata.PortalPaymentId);
             return ChargeResult.Unknown(null, "timeout");
         }
     }
@@ -150,7 +169,8 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
     /// </summary>
     private static bool IsDecline(StripeException ex) =>
         ex.HttpStatusCode == HttpStatusCode.PaymentRequired
-        || (ex.HttpStatusCode == HttpStatusCode.BadRequest && ex.StripeError?.Type is "card_error" or "invalid_request_error");
+        || (ex.HttpStatusCode == HttpStatusCode.BadRequest
+            && ex.StripeError?.Type is "card_error" or "invalid_request_error");
 
     private static string DeclineCode(StripeError? error) =>
         error?.DeclineCode is { Length: > 0 } d && d != "generic_decline" ? d : error?.Code ?? "card_declined";
@@ -161,9 +181,11 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         return new ChargeResult(p.Outcome, p.ProcessorPaymentId, p.NextActionUrl, p.FailureCode, p.FailureMessage);
     }
 
-    internal static ProcessorPayment ToProcessorPayment(PaymentIntent intent, PaymentMethodKind kind = PaymentMethodKind.Card)
+    internal static ProcessorPayment ToProcessorPayment(
+        PaymentIntent intent, PaymentMethodKind kind = PaymentMethodKind.Card)
     {
-        if (intent.PaymentMethodTypes?.Contains("us_bank_account") == true && intent.PaymentMethodTypes.Count == 1) kind = PaymentMethodKind.BankAccount;
+        if (intent.PaymentMethodTypes?.Contains("us_bank_account") == true && intent.PaymentMethodTypes.Count == 1)
+            kind = PaymentMethodKind.BankAccount;
         string? failureCode = null, failureMessage = null, url = null;
         var outcome = intent.Status switch
         {
@@ -174,7 +196,10 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
             _ => ChargeOutcome.Unknown,
         };
         if (outcome == ChargeOutcome.RequiresAction)
-            url = intent.NextAction?.RedirectToUrl?.Url ?? intent.NextAction?.VerifyWithMicrodeposits?.HostedVerificationUrl;
+        {
+            url = intent.NextAction?.RedirectToUrl?.Url
+                ?? intent.NextAction?.VerifyWithMicrodeposits?.HostedVerificationUrl;
+        }
         if (outcome == ChargeOutcome.Declined)
         {
             failureCode = intent.Status == "canceled" ? "canceled" : DeclineCode(intent.LastPaymentError);
@@ -182,15 +207,19 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         }
         intent.Metadata ??= [];
         intent.Metadata.TryGetValue(MetadataKeys.IdempotencyKey, out var key);
-        long? portalId = intent.Metadata.TryGetValue(MetadataKeys.PortalPaymentId, out var pid) && long.TryParse(pid, CultureInfo.InvariantCulture, out var n) ? n : null;
-        return new ProcessorPayment(intent.Id, outcome, intent.Amount, intent.Currency ?? "usd", key, portalId, url, failureCode, failureMessage);
+        long? portalId = intent.Metadata.TryGetValue(MetadataKeys.PortalPaymentId, out var pid)
+            && long.TryParse(pid, CultureInfo.InvariantCulture, out var n) ? n : null;
+        return new ProcessorPayment(intent.Id, outcome, intent.Amount, intent.Currency ?? "usd", key, portalId, url,
+            failureCode, failureMessage);
     }
 
-    public async Task<ProcessorPayment?> GetPaymentAsync(string processorPaymentId, string? connectedAccountId = null, CancellationToken cancellationToken = default)
+    public async Task<ProcessorPayment?> GetPaymentAsync(
+        string processorPaymentId, string? connectedAccountId = null, CancellationToken cancellationToken = default)
     {
         try
         {
-            var intent = await PaymentIntents.GetAsync(processorPaymentId, null, Request(connectedAccountId), cancellationToken);
+            var intent = await PaymentIntents.GetAsync(
+                processorPaymentId, null, Request(connectedAccountId), cancellationToken);
             return ToProcessorPayment(intent);
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
@@ -199,7 +228,8 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         }
     }
 
-    public async Task<ProcessorPayment?> FindPaymentAsync(PaymentLookup lookup, CancellationToken cancellationToken = default)
+    public async Task<ProcessorPayment?> FindPaymentAsync(
+        PaymentLookup lookup, CancellationToken cancellationToken = default)
     {
         // Stripe cannot be asked by idempotency key, so the key also travels as metadata. Search is indexed within
         // about a minute; the reconciler only looks at payments older than that. The customer's recent list is the
@@ -210,12 +240,15 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
             Query = $"metadata['{MetadataKeys.IdempotencyKey}']:'{escaped}'",
             Limit = 10,
         }, Request(lookup.ConnectedAccountId), cancellationToken);
-        var match = found.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(MetadataKeys.IdempotencyKey) == lookup.IdempotencyKey);
+        var match = found.Data.FirstOrDefault(i =>
+            i.Metadata?.GetValueOrDefault(MetadataKeys.IdempotencyKey) == lookup.IdempotencyKey);
         if (match is null && lookup.ProcessorCustomerId is { } customerId)
         {
-            var recent = await PaymentIntents.ListAsync(new PaymentIntentListOptions { Customer = customerId, Limit = 100 },
+            var recent = await PaymentIntents.ListAsync(
+                new PaymentIntentListOptions { Customer = customerId, Limit = 100 },
                 Request(lookup.ConnectedAccountId), cancellationToken);
-            match = recent.Data.FirstOrDefault(i => i.Metadata?.GetValueOrDefault(MetadataKeys.IdempotencyKey) == lookup.IdempotencyKey);
+            match = recent.Data.FirstOrDefault(i =>
+                i.Metadata?.GetValueOrDefault(MetadataKeys.IdempotencyKey) == lookup.IdempotencyKey);
         }
         return match is null ? null : ToProcessorPayment(match);
     }
@@ -232,7 +265,10 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
                 UsBankAccount = new SetupIntentPaymentMethodOptionsUsBankAccountOptions
                 {
                     VerificationMethod = "automatic",
-                    FinancialConnections = new SetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsOptions { Permissions = ["payment_method"] },
+                    FinancialConnections = new SetupIntentPaymentMethodOptionsUsBankAccountFinancialConnectionsOptions
+                    {
+                        Permissions = ["payment_method"],
+                    },
                 },
             },
         };
@@ -249,7 +285,8 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         return ToSetupResult(intent);
     }
 
-    public async Task<SetupResult> ConfirmSetupAsync(ConfirmSetupRequest request, CancellationToken cancellationToken = default)
+    public async Task<SetupResult> ConfirmSetupAsync(
+        ConfirmSetupRequest request, CancellationToken cancellationToken = default)
     {
         // The customer the setup is for, as Stripe has it: the method must be attached to nobody else before it is.
         var account = request.ConnectedAccountId;
@@ -262,7 +299,10 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
             return new SetupResult(request.SetupId, null, SetupOutcome.Failed, token, null, refused,
                 FailureMessages.For(refused));
         }
-        var confirm = new SetupIntentConfirmOptions { PaymentMethod = request.PaymentMethodToken, ReturnUrl = request.ReturnUrl };
+        var confirm = new SetupIntentConfirmOptions
+        {
+            PaymentMethod = request.PaymentMethodToken, ReturnUrl = request.ReturnUrl,
+        };
         if (request.Mandate is { } m)
         {
             confirm.MandateData = new SetupIntentMandateDataOptions
@@ -271,19 +311,24 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
                 {
                     Type = "online",
                     AcceptedAt = m.AcceptedAt.UtcDateTime,
-                    Online = new SetupIntentMandateDataCustomerAcceptanceOnlineOptions { IpAddress = m.IpAddress, UserAgent = m.UserAgent },
+                    Online = new SetupIntentMandateDataCustomerAcceptanceOnlineOptions
+                    {
+                        IpAddress = m.IpAddress, UserAgent = m.UserAgent,
+                    },
                 },
             };
         }
         try
         {
-            var intent = await SetupIntents.ConfirmAsync(request.SetupId, confirm, Request(request.ConnectedAccountId), cancellationToken);
+            var intent = await SetupIntents.ConfirmAsync(
+                request.SetupId, confirm, Request(request.ConnectedAccountId), cancellationToken);
             return ToSetupResult(intent);
         }
         catch (StripeException ex) when (IsDecline(ex))
         {
             var code = DeclineCode(ex.StripeError);
-            return new SetupResult(request.SetupId, null, SetupOutcome.Failed, request.PaymentMethodToken, null, code, FailureMessages.For(code));
+            return new SetupResult(request.SetupId, null, SetupOutcome.Failed, request.PaymentMethodToken, null, code,
+                FailureMessages.For(code));
         }
     }
 
@@ -304,11 +349,13 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
             code, code is null ? null : FailureMessages.For(code));
     }
 
-    public async Task<PaymentMethodDetails?> GetPaymentMethodAsync(string token, string? connectedAccountId = null, CancellationToken cancellationToken = default)
+    public async Task<PaymentMethodDetails?> GetPaymentMethodAsync(
+        string token, string? connectedAccountId = null, CancellationToken cancellationToken = default)
     {
         try
         {
-            return ToDetails(await PaymentMethods.GetAsync(token, null, Request(connectedAccountId), cancellationToken));
+            return ToDetails(
+                await PaymentMethods.GetAsync(token, null, Request(connectedAccountId), cancellationToken));
         }
         catch (StripeException ex) when (ex.HttpStatusCode == HttpStatusCode.NotFound)
         {
@@ -316,14 +363,16 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         }
     }
 
-    public async Task<IReadOnlyList<PaymentMethodDetails>> ListPaymentMethodsAsync(string processorCustomerId, string? connectedAccountId = null, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<PaymentMethodDetails>> ListPaymentMethodsAsync(
+        string processorCustomerId, string? connectedAccountId = null, CancellationToken cancellationToken = default)
     {
-        var list = await new CustomerPaymentMethodService(client).ListAsync(processorCustomerId, new CustomerPaymentMethodListOptions { Limit = 100 },
-            Request(connectedAccountId), cancellationToken);
+        var list = await new CustomerPaymentMethodService(client).ListAsync(processorCustomerId,
+            new CustomerPaymentMethodListOptions { Limit = 100 }, Request(connectedAccountId), cancellationToken);
         return list.Data.Select(ToDetails).OfType<PaymentMethodDetails>().ToList();
     }
 
-    public async Task<DetachOutcome> DetachPaymentMethodAsync(string processorCustomerId, string token, string? connectedAccountId = null, CancellationToken cancellationToken = default)
+    public async Task<DetachOutcome> DetachPaymentMethodAsync(string processorCustomerId, string token,
+        string? connectedAccountId = null, CancellationToken cancellationToken = default)
     {
         PaymentMethod method;
         try
@@ -336,7 +385,9 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         }
         if (method.CustomerId != processorCustomerId)
         {
-            logger.LogWarning("Refused to detach a payment method that does not belong to customer {ProcessorCustomerId}", processorCustomerId);
+            logger.LogWarning(
+                "Refused to detach a payment method that does not belong to customer {ProcessorCustomerId}",
+                processorCustomerId);
             return DetachOutcome.NotOwned;
         }
         await PaymentMethods.DetachAsync(token, null, Request(connectedAccountId), cancellationToken);
@@ -378,8 +429,8 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
     {
         "card" when pm.Card is { } c => new PaymentMethodDetails(pm.Id, PaymentMethodKind.Card, pm.CustomerId, c.Last4,
             Brand: BrandName(c.DisplayBrand ?? c.Brand), ExpMonth: (int)c.ExpMonth, ExpYear: (int)c.ExpYear),
-        "us_bank_account" when pm.UsBankAccount is { } b => new PaymentMethodDetails(pm.Id, PaymentMethodKind.BankAccount, pm.CustomerId, b.Last4,
-            BankName: b.BankName, AccountType: b.AccountType),
+        "us_bank_account" when pm.UsBankAccount is { } b => new PaymentMethodDetails(pm.Id,
+            PaymentMethodKind.BankAccount, pm.CustomerId, b.Last4, BankName: b.BankName, AccountType: b.AccountType),
         _ => null,
     };
 
@@ -402,20 +453,25 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         try
         {
             stripeEvent = EventUtility.ConstructEvent(rawBody, signatureHeader ?? "", options.WebhookSecret,
-                WebhookSignature.DefaultToleranceSeconds, time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: true);
+                WebhookSignature.DefaultToleranceSeconds, time.GetUtcNow().ToUnixTimeSeconds(),
+                throwOnApiVersionMismatch: true);
         }
         catch (StripeException ex)
         {
             return WebhookParseResult.Rejected(ex.Message);
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException or System.Text.Json.JsonException or Newtonsoft.Json.JsonException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or InvalidOperationException
+                                   or System.Text.Json.JsonException or Newtonsoft.Json.JsonException)
         {
             return WebhookParseResult.Rejected("The event body is malformed.");
         }
 
         var created = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
         if (stripeEvent.Data?.Object is not PaymentIntent intent)
-            return WebhookParseResult.Accepted(new ProcessorEvent(stripeEvent.Id, stripeEvent.Type, created, null, null, null));
+        {
+            return WebhookParseResult.Accepted(
+                new ProcessorEvent(stripeEvent.Id, stripeEvent.Type, created, null, null, null));
+        }
 
         PaymentStatus? status = stripeEvent.Type switch
         {
@@ -427,8 +483,9 @@ public sealed class StripePaymentGateway(IStripeClient client, StripeOptions opt
         };
         var payment = ToProcessorPayment(intent);
         var code = status == PaymentStatus.Failed ? payment.FailureCode ?? DeclineCode(intent.LastPaymentError) : null;
-        return WebhookParseResult.Accepted(new ProcessorEvent(stripeEvent.Id, stripeEvent.Type, created, intent.Id, status, payment.PortalPaymentId,
-            code, code is null ? null : payment.FailureMessage ?? FailureMessages.For(code),
+        return WebhookParseResult.Accepted(new ProcessorEvent(stripeEvent.Id, stripeEvent.Type, created, intent.Id,
+            status, payment.PortalPaymentId, code,
+            code is null ? null : payment.FailureMessage ?? FailureMessages.For(code),
             payment.AmountCents, payment.Currency, payment.IdempotencyKey));
     }
 }

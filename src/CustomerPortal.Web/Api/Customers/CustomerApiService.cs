@@ -4,9 +4,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Api.Customers;
 
-public sealed record CustomerRequest(string? AccountNumber, string? Name, AddressDto? BillingAddress, string? ContactEmail);
+public sealed record CustomerRequest(
+    string? AccountNumber, string? Name, AddressDto? BillingAddress, string? ContactEmail);
 
-public sealed record CustomerView(string Id, string AccountNumber, string Name, AddressDto BillingAddress, string? ContactEmail);
+public sealed record CustomerView(
+    string Id, string AccountNumber, string Name, AddressDto BillingAddress, string? ContactEmail);
 
 public sealed record SiteRequest(string? CustomerId, string? Name, AddressDto? Address);
 
@@ -20,10 +22,13 @@ public enum UpsertOutcome
     Unchanged,
 }
 
-/// <summary>Customers and their sites, addressed by the back office's ids, always within the caller's company.</summary>
+/// <summary>
+/// Customers and their sites, addressed by the back office's ids, always within the caller's company.
+/// </summary>
 public sealed class CustomerApiService(AppDbContext db)
 {
-    public async Task<(CustomerView View, UpsertOutcome Outcome)> UpsertCustomerAsync(long companyId, string routeId, CustomerRequest body, CancellationToken ct)
+    public async Task<(CustomerView View, UpsertOutcome Outcome)> UpsertCustomerAsync(
+        long companyId, string routeId, CustomerRequest body, CancellationToken ct)
     {
         var errors = new ApiErrors();
         var externalId = ApiValidation.ExternalId(errors, "id", routeId);
@@ -33,9 +38,12 @@ public sealed class CustomerApiService(AppDbContext db)
         var email = ApiValidation.Email(errors, "contactEmail", body.ContactEmail, required: false);
         errors.ThrowIfAny();
 
-        var customer = await db.Customers.SingleOrDefaultAsync(c => c.CompanyId == companyId && c.ExternalId == externalId, ct);
-        var accountTaken = await db.Customers.AnyAsync(c => c.CompanyId == companyId && c.AccountNumber == account && c.ExternalId != externalId, ct);
-        if (accountTaken) errors.Conflict("accountNumber", $"Account number {account} is already used by another customer.");
+        var customer = await db.Customers
+            .SingleOrDefaultAsync(c => c.CompanyId == companyId && c.ExternalId == externalId, ct);
+        var accountTaken = await db.Customers.AnyAsync(
+            c => c.CompanyId == companyId && c.AccountNumber == account && c.ExternalId != externalId, ct);
+        if (accountTaken)
+            errors.Conflict("accountNumber", $"Account number {account} is already used by another customer.");
         errors.ThrowIfAny();
 
         UpsertOutcome outcome;
@@ -45,7 +53,8 @@ public sealed class CustomerApiService(AppDbContext db)
             db.Customers.Add(customer);
             outcome = UpsertOutcome.Created;
         }
-        else if (customer.AccountNumber == account && customer.Name == name && customer.BillingAddress == address && customer.ContactEmail == email)
+        else if (customer.AccountNumber == account && customer.Name == name && customer.BillingAddress == address
+            && customer.ContactEmail == email)
         {
             outcome = UpsertOutcome.Unchanged;
         }
@@ -61,7 +70,8 @@ public sealed class CustomerApiService(AppDbContext db)
     public async Task<CustomerView> GetCustomerAsync(long companyId, string routeId, CancellationToken ct)
     {
         var id = ApiValidation.RouteId(routeId, "customer");
-        var customer = await db.Customers.AsNoTracking().SingleOrDefaultAsync(c => c.CompanyId == companyId && c.ExternalId == id, ct)
+        var customer = await db.Customers.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.CompanyId == companyId && c.ExternalId == id, ct)
             ?? throw ApiProblem.NotFound($"No customer with id '{id}'.");
         return ToView(customer);
     }
@@ -70,11 +80,15 @@ public sealed class CustomerApiService(AppDbContext db)
     public async Task<long> CustomerKeyAsync(long companyId, string routeId, CancellationToken ct)
     {
         var id = ApiValidation.RouteId(routeId, "customer");
-        var key = await db.Customers.AsNoTracking().Where(c => c.CompanyId == companyId && c.ExternalId == id).Select(c => (long?)c.Id).SingleOrDefaultAsync(ct);
+        var key = await db.Customers.AsNoTracking()
+            .Where(c => c.CompanyId == companyId && c.ExternalId == id)
+            .Select(c => (long?)c.Id)
+            .SingleOrDefaultAsync(ct);
         return key ?? throw ApiProblem.NotFound($"No customer with id '{id}'.");
     }
 
-    public async Task<(SiteView View, UpsertOutcome Outcome)> UpsertSiteAsync(long companyId, string routeId, SiteRequest body, CancellationToken ct)
+    public async Task<(SiteView View, UpsertOutcome Outcome)> UpsertSiteAsync(
+        long companyId, string routeId, SiteRequest body, CancellationToken ct)
     {
         var errors = new ApiErrors();
         var externalId = ApiValidation.ExternalId(errors, "id", routeId);
@@ -84,8 +98,14 @@ public sealed class CustomerApiService(AppDbContext db)
         errors.ThrowIfAny();
 
         var customer = await db.Customers.AsNoTracking()
-            .Where(c => c.CompanyId == companyId && c.ExternalId == customerId).Select(c => new { c.Id }).SingleOrDefaultAsync(ct);
-        if (customer is null) { errors.Rule("customerId", $"No customer with id '{customerId}'. Send the customer first."); errors.ThrowIfAny(); }
+            .Where(c => c.CompanyId == companyId && c.ExternalId == customerId)
+            .Select(c => new { c.Id })
+            .SingleOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            errors.Rule("customerId", $"No customer with id '{customerId}'. Send the customer first.");
+            errors.ThrowIfAny();
+        }
 
         var site = await (from s in db.Sites
                           join c in db.Customers on s.CustomerId equals c.Id
@@ -101,7 +121,8 @@ public sealed class CustomerApiService(AppDbContext db)
         }
         else if (site.CustomerId != customer!.Id)
         {
-            throw ApiProblem.Conflict($"Site '{externalId}' belongs to another customer; a site cannot move between customers.");
+            throw ApiProblem.Conflict(
+                $"Site '{externalId}' belongs to another customer; a site cannot move between customers.");
         }
         else if (site.Name == name && site.Address == address)
         {
@@ -125,7 +146,8 @@ public sealed class CustomerApiService(AppDbContext db)
                            orderby s.Id
                            select new { Site = s, CustomerId = c.ExternalId }).FirstOrDefaultAsync(ct)
             ?? throw ApiProblem.NotFound($"No site with id '{id}'.");
-        return new SiteView(found.Site.ExternalId, found.CustomerId, found.Site.Name, AddressDto.From(found.Site.Address));
+        return new SiteView(
+            found.Site.ExternalId, found.CustomerId, found.Site.Name, AddressDto.From(found.Site.Address));
     }
 
     private static CustomerView ToView(Customer c) =>

@@ -10,12 +10,14 @@ namespace CustomerPortal.Web.Api.Customers;
 /// </summary>
 public sealed record PortalUserRequest(string? Email, string? DisplayName, string? Password);
 
-public sealed record PortalUserView(string UserId, string Email, string DisplayName, string CustomerId, bool HasPassword, string? SetPasswordToken);
+public sealed record PortalUserView(
+    string UserId, string Email, string DisplayName, string CustomerId, bool HasPassword, string? SetPasswordToken);
 
 /// <summary>Creates sign-ins for customer contacts. Repeating a request for the same contact changes nothing.</summary>
 public sealed class PortalUserApiService(UserManager<PortalUser> users, CustomerApiService customers)
 {
-    public async Task<(PortalUserView View, UpsertOutcome Outcome)> InviteAsync(long companyId, string customerRouteId, PortalUserRequest body, CancellationToken ct)
+    public async Task<(PortalUserView View, UpsertOutcome Outcome)> InviteAsync(
+        long companyId, string customerRouteId, PortalUserRequest body, CancellationToken ct)
     {
         var customerKey = await customers.CustomerKeyAsync(companyId, customerRouteId, ct);
         var errors = new ApiErrors();
@@ -31,21 +33,33 @@ public sealed class PortalUserApiService(UserManager<PortalUser> users, Customer
             // Says nothing about whose sign-in it is when it is not this customer's.
             if (existing.CustomerId != customerKey)
                 throw ApiProblem.Conflict($"{email} already has a sign-in for another account.");
-            return (new PortalUserView(existing.Id, existing.Email ?? email!, existing.DisplayName, customerRouteId, existing.PasswordHash is not null, null), UpsertOutcome.Unchanged);
+            return (
+                new PortalUserView(existing.Id, existing.Email ?? email!, existing.DisplayName, customerRouteId,
+                    existing.PasswordHash is not null, null),
+                UpsertOutcome.Unchanged);
         }
 
-        var user = new PortalUser { UserName = email, Email = email, EmailConfirmed = true, DisplayName = name!, CustomerId = customerKey };
+        var user = new PortalUser
+        {
+            UserName = email, Email = email, EmailConfirmed = true, DisplayName = name!, CustomerId = customerKey,
+        };
         var created = body.Password is { Length: > 0 } password
             ? await users.CreateAsync(user, password)
             : await users.CreateAsync(user);
         if (!created.Succeeded)
         {
             foreach (var error in created.Errors)
-                errors.Add(error.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email", error.Description);
+            {
+                errors.Add(error.Code.Contains("Password", StringComparison.Ordinal) ? "password" : "email",
+                    error.Description);
+            }
             errors.ThrowIfAny();
         }
         string? token = null;
         if (user.PasswordHash is null) token = await users.GeneratePasswordResetTokenAsync(user);
-        return (new PortalUserView(user.Id, email!, user.DisplayName, customerRouteId, user.PasswordHash is not null, token), UpsertOutcome.Created);
+        return (
+            new PortalUserView(
+                user.Id, email!, user.DisplayName, customerRouteId, user.PasswordHash is not null, token),
+            UpsertOutcome.Created);
     }
 }

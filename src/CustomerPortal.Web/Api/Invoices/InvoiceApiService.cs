@@ -7,7 +7,8 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Api.Invoices;
 
-public sealed record InvoiceLineRequest(string? Description, decimal? Quantity, long? UnitPriceCents, long? AmountCents);
+public sealed record InvoiceLineRequest(
+    string? Description, decimal? Quantity, long? UnitPriceCents, long? AmountCents);
 
 /// <summary>
 /// An invoice as the back office sends it. <see cref="SubtotalCents"/> is optional; when sent it must equal the sum of
@@ -20,16 +21,19 @@ public sealed record InvoiceRequest(
 
 public sealed record InvoiceBatchRequest(IReadOnlyList<InvoiceRequest>? Invoices);
 
-public sealed record InvoiceLineView(int LineNumber, string Description, decimal Quantity, long UnitPriceCents, long AmountCents);
+public sealed record InvoiceLineView(
+    int LineNumber, string Description, decimal Quantity, long UnitPriceCents, long AmountCents);
 
 public sealed record InvoiceView(
-    string Id, string CustomerId, string? SiteId, string? MultiSiteInvoiceId, string Number, DateOnly InvoiceDate, DateOnly DueDate,
+    string Id, string CustomerId, string? SiteId, string? MultiSiteInvoiceId, string Number, DateOnly InvoiceDate,
+    DateOnly DueDate,
     string Status, IReadOnlyList<InvoiceLineView> Lines, long SubtotalCents, long TaxCents, long TotalCents,
     long PaidCents, long PendingCents, long BalanceCents, bool IsVoid);
 
 public sealed record InvoiceBatchItemResult(string Id, UpsertOutcome Outcome);
 
-public sealed record InvoiceBatchResult(int Created, int Updated, int Unchanged, IReadOnlyList<InvoiceBatchItemResult> Items);
+public sealed record InvoiceBatchResult(
+    int Created, int Updated, int Unchanged, IReadOnlyList<InvoiceBatchItemResult> Items);
 
 /// <summary>
 /// Invoices by the back office's ids, unique within a company. One upsert path serves the single PUT and the batch:
@@ -40,13 +44,17 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
     public const int MaxBatchSize = 1000;
     public const int MaxLines = 500;
 
-    public async Task<InvoiceBatchResult> UpsertManyAsync(long companyId, InvoiceBatchRequest body, CancellationToken ct)
+    public async Task<InvoiceBatchResult> UpsertManyAsync(
+        long companyId, InvoiceBatchRequest body, CancellationToken ct)
     {
         var errors = new ApiErrors();
         var items = body.Invoices;
         if (items is null || items.Count == 0) throw ApiProblem.Invalid("invoices", "Send at least one invoice.");
         if (items.Count > MaxBatchSize)
-            throw ApiProblem.Invalid("invoices", $"At most {MaxBatchSize:N0} invoices in one batch; this one has {items.Count:N0}.");
+        {
+            throw ApiProblem.Invalid("invoices",
+                $"At most {MaxBatchSize:N0} invoices in one batch; this one has {items.Count:N0}.");
+        }
 
         var checkedItems = new List<CheckedInvoice>(items.Count);
         var firstIndexOf = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -56,7 +64,10 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
             var item = items[i] ?? throw ApiProblem.Invalid($"invoices[{i}]", "An invoice cannot be null.");
             var id = ApiValidation.ExternalId(errors, prefix + "id", item.Id);
             if (id is not null && !firstIndexOf.TryAdd(id, i))
-                errors.Add(prefix + "id", $"Invoice id '{id}' appears more than once in this batch (first at invoices[{firstIndexOf[id]}]).");
+            {
+                errors.Add(prefix + "id", $"Invoice id '{id}' appears more than once in this batch "
+                    + $"(first at invoices[{firstIndexOf[id]}]).");
+            }
             var ok = Check(item, id, prefix, errors);
             if (ok is not null) checkedItems.Add(ok);
         }
@@ -73,11 +84,13 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
             outcomes);
     }
 
-    public async Task<(InvoiceView View, UpsertOutcome Outcome)> UpsertOneAsync(long companyId, string routeId, InvoiceRequest body, CancellationToken ct)
+    public async Task<(InvoiceView View, UpsertOutcome Outcome)> UpsertOneAsync(
+        long companyId, string routeId, InvoiceRequest body, CancellationToken ct)
     {
         var errors = new ApiErrors();
         var id = ApiValidation.ExternalId(errors, "id", routeId);
-        if (body.Id is not null && body.Id != routeId) errors.Add("id", "The id in the body differs from the id in the URL.");
+        if (body.Id is not null && body.Id != routeId)
+            errors.Add("id", "The id in the body differs from the id in the URL.");
         var ok = Check(body, id, "", errors);
         errors.ThrowIfAny();
 
@@ -99,24 +112,36 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
                          {
                              i.ExternalId, CustomerId = c.ExternalId, co.TimeZoneId,
                              SiteId = db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.ExternalId).FirstOrDefault(),
-                             ParentId = db.MultiSiteInvoices.Where(m => m.Id == i.MultiSiteInvoiceId).Select(m => m.ExternalId).FirstOrDefault(),
-                             i.Number, i.InvoiceDate, i.DueDate, i.SubtotalCents, i.TaxCents, i.TotalCents, i.PaidCents, i.PendingCents,
-                             i.BalanceCents, i.IsVoid,
+                             ParentId = db.MultiSiteInvoices
+                                 .Where(m => m.Id == i.MultiSiteInvoiceId)
+                                 .Select(m => m.ExternalId)
+                                 .FirstOrDefault(),
+                             i.Number, i.InvoiceDate, i.DueDate, i.SubtotalCents, i.TaxCents, i.TotalCents,
+                             i.PaidCents, i.PendingCents, i.BalanceCents, i.IsVoid,
                              Lines = i.Lines.OrderBy(l => l.LineNumber)
-                                 .Select(l => new InvoiceLineView(l.LineNumber, l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents)).ToList(),
+                                 .Select(l => new InvoiceLineView(
+                                     l.LineNumber, l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents))
+                                 .ToList(),
                          }).FirstOrDefaultAsync(ct)
             ?? throw ApiProblem.NotFound($"No invoice with id '{id}'.");
         var today = Company.TodayIn(row.TimeZoneId, clock);
-        var status = InvoiceStatusRules.Of(row.TotalCents, row.PaidCents, row.PendingCents, row.DueDate, row.IsVoid, today);
-        return new InvoiceView(row.ExternalId, row.CustomerId, row.SiteId, row.ParentId, row.Number, row.InvoiceDate, row.DueDate,
-            status.ToString(), row.Lines, row.SubtotalCents, row.TaxCents, row.TotalCents, row.PaidCents, row.PendingCents, row.BalanceCents, row.IsVoid);
+        var status = InvoiceStatusRules.Of(
+            row.TotalCents, row.PaidCents, row.PendingCents, row.DueDate, row.IsVoid, today);
+        return new InvoiceView(row.ExternalId, row.CustomerId, row.SiteId, row.ParentId, row.Number, row.InvoiceDate,
+            row.DueDate, status.ToString(), row.Lines, row.SubtotalCents, row.TaxCents, row.TotalCents, row.PaidCents,
+            row.PendingCents, row.BalanceCents, row.IsVoid);
     }
 
-    /// <summary>Voids an invoice; voiding a void invoice again is a no-op. Refused once money has been applied.</summary>
+    /// <summary>
+    /// Voids an invoice; voiding a void invoice again is a no-op. Refused once money has been applied.
+    /// </summary>
     public async Task<InvoiceView> VoidAsync(long companyId, string routeId, CancellationToken ct)
     {
         var id = ApiValidation.RouteId(routeId, "invoice");
-        var invoice = await InCompany(companyId).Where(i => i.ExternalId == id).OrderBy(i => i.Id).FirstOrDefaultAsync(ct)
+        var invoice = await InCompany(companyId)
+                .Where(i => i.ExternalId == id)
+                .OrderBy(i => i.Id)
+                .FirstOrDefaultAsync(ct)
             ?? throw ApiProblem.NotFound($"No invoice with id '{id}'.");
         try
         {
@@ -160,27 +185,53 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
 
         var lines = new List<CheckedLine>();
         var linesOk = true;
-        if (item.Lines is null || item.Lines.Count == 0) { errors.Add(prefix + "lines", "An invoice needs at least one line."); linesOk = false; }
-        else if (item.Lines.Count > MaxLines) { errors.Add(prefix + "lines", $"At most {MaxLines} lines on one invoice."); linesOk = false; }
+        if (item.Lines is null || item.Lines.Count == 0)
+        {
+            errors.Add(prefix + "lines", "An invoice needs at least one line.");
+            linesOk = false;
+        }
+        else if (item.Lines.Count > MaxLines)
+        {
+            errors.Add(prefix + "lines", $"At most {MaxLines} lines on one invoice.");
+            linesOk = false;
+        }
         else
         {
             for (var n = 0; n < item.Lines.Count; n++)
             {
                 var at = $"{prefix}lines[{n}].";
                 var line = item.Lines[n];
-                if (line is null) { errors.Add($"{prefix}lines[{n}]", "A line cannot be null."); linesOk = false; continue; }
+                if (line is null)
+                {
+                    errors.Add($"{prefix}lines[{n}]", "A line cannot be null.");
+                    linesOk = false;
+                    continue;
+                }
                 var description = ApiValidation.Text(errors, at + "description", line.Description, 500);
                 var quantity = line.Quantity;
                 if (quantity is null) errors.Add(at + "quantity", "The quantity is required.");
-                else if (quantity <= 0) { errors.Add(at + "quantity", "The quantity must be more than zero."); quantity = null; }
-                else if (quantity > 1_000_000_000m || quantity != decimal.Round(quantity.Value, 3)) { errors.Add(at + "quantity", "The quantity has at most 3 decimals and is at most 1,000,000,000."); quantity = null; }
+                else if (quantity <= 0)
+                {
+                    errors.Add(at + "quantity", "The quantity must be more than zero.");
+                    quantity = null;
+                }
+                else if (quantity > 1_000_000_000m || quantity != decimal.Round(quantity.Value, 3))
+                {
+                    errors.Add(at + "quantity", "The quantity has at most 3 decimals and is at most 1,000,000,000.");
+                    quantity = null;
+                }
                 var unit = ApiValidation.Cents(errors, at + "unitPriceCents", line.UnitPriceCents);
                 var amount = ApiValidation.Cents(errors, at + "amountCents", line.AmountCents);
-                if (description is null || quantity is null || unit is null || amount is null) { linesOk = false; continue; }
+                if (description is null || quantity is null || unit is null || amount is null)
+                {
+                    linesOk = false;
+                    continue;
+                }
                 var expected = decimal.Round(quantity.Value * unit.Value, 0, MidpointRounding.AwayFromZero);
                 if (amount.Value != expected)
                 {
-                    errors.Rule(at + "amountCents", $"Quantity × unit price is {expected} cents (rounded half away from zero), but amountCents is {amount}.");
+                    errors.Rule(at + "amountCents", $"Quantity × unit price is {expected} cents "
+                        + $"(rounded half away from zero), but amountCents is {amount}.");
                     linesOk = false;
                     continue;
                 }
@@ -192,23 +243,36 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
         {
             var sum = lines.Sum(l => (decimal)l.AmountCents);
             if (subtotal is not null && subtotal.Value != sum)
-                errors.Rule(prefix + "subtotalCents", $"The lines add up to {sum} cents, but subtotalCents is {subtotal}.");
+            {
+                errors.Rule(prefix + "subtotalCents",
+                    $"The lines add up to {sum} cents, but subtotalCents is {subtotal}.");
+            }
             if (sum + tax.Value > long.MaxValue)
                 errors.Add(prefix + "totalCents", "The total is too large.");
             else if (total.Value != sum + tax.Value)
-                errors.Rule(prefix + "totalCents", $"The lines ({sum} cents) plus tax ({tax} cents) make {sum + tax.Value} cents, but totalCents is {total}.");
+            {
+                errors.Rule(prefix + "totalCents", $"The lines ({sum} cents) plus tax ({tax} cents) make "
+                    + $"{sum + tax.Value} cents, but totalCents is {total}.");
+            }
             else if (total.Value == 0)
                 errors.Rule(prefix + "totalCents", "An invoice total must be more than zero.");
         }
 
         var itemHasErrors = errors.HasErrorsUnder(prefix);
-        if (itemHasErrors || id is null || customerId is null || number is null || item.InvoiceDate is null || item.DueDate is null || tax is null)
+        if (itemHasErrors || id is null || customerId is null || number is null || item.InvoiceDate is null
+            || item.DueDate is null || tax is null)
+        {
             return null;
-        return new CheckedInvoice(prefix, id, customerId, siteId, number, item.InvoiceDate.Value, item.DueDate.Value, tax.Value, lines);
+        }
+        return new CheckedInvoice(
+            prefix, id, customerId, siteId, number, item.InvoiceDate.Value, item.DueDate.Value, tax.Value, lines);
     }
 
-    /// <summary>Resolves customers, sites and existing invoices in three queries, then creates or revises each invoice.</summary>
-    private async Task<List<InvoiceBatchItemResult>> ApplyAsync(long companyId, IReadOnlyList<CheckedInvoice> items, ApiErrors errors, CancellationToken ct)
+    /// <summary>
+    /// Resolves customers, sites and existing invoices in three queries, then creates or revises each invoice.
+    /// </summary>
+    private async Task<List<InvoiceBatchItemResult>> ApplyAsync(
+        long companyId, IReadOnlyList<CheckedInvoice> items, ApiErrors errors, CancellationToken ct)
     {
         var customerIds = items.Select(i => i.CustomerId).Distinct().ToList();
         var customers = (await db.Customers.AsNoTracking()
@@ -235,7 +299,8 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
         {
             if (!customers.TryGetValue(item.CustomerId, out var customerKey))
             {
-                errors.Rule(item.Prefix + "customerId", $"No customer with id '{item.CustomerId}'. Send the customer first.");
+                errors.Rule(item.Prefix + "customerId",
+                    $"No customer with id '{item.CustomerId}'. Send the customer first.");
                 continue;
             }
             long? siteKey = null;
@@ -252,14 +317,17 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
                 }
                 siteKey = site.Id;
             }
-            var lines = item.Lines.Select(l => new InvoiceLine(l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents)).ToList();
+            var lines = item.Lines
+                .Select(l => new InvoiceLine(l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents))
+                .ToList();
 
             var invoice = existing[item.Id].FirstOrDefault();
             if (invoice is null)
             {
                 try
                 {
-                    db.Invoices.Add(new Invoice(customerKey, siteKey, item.Id, item.Number, item.InvoiceDate, item.DueDate, item.TaxCents, lines));
+                    db.Invoices.Add(new Invoice(customerKey, siteKey, item.Id, item.Number, item.InvoiceDate,
+                        item.DueDate, item.TaxCents, lines));
                     results.Add(new InvoiceBatchItemResult(item.Id, UpsertOutcome.Created));
                 }
                 catch (DomainException ex)
@@ -269,10 +337,27 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
                 continue;
             }
 
-            if (invoice.CustomerId != customerKey) { errors.Conflict(item.Prefix + "customerId", $"Invoice '{item.Id}' belongs to another customer; an invoice cannot move between customers."); continue; }
-            if (invoice.IsVoid) { errors.Conflict(item.Key, $"Invoice '{item.Id}' is void and cannot be changed."); continue; }
-            if (invoice.Number != item.Number) { errors.Conflict(item.Prefix + "number", $"An invoice's number cannot change (it is {invoice.Number})."); continue; }
-            if (invoice.SiteId != siteKey) { errors.Conflict(item.Prefix + "siteId", "An invoice's site cannot change."); continue; }
+            if (invoice.CustomerId != customerKey)
+            {
+                errors.Conflict(item.Prefix + "customerId",
+                    $"Invoice '{item.Id}' belongs to another customer; an invoice cannot move between customers.");
+                continue;
+            }
+            if (invoice.IsVoid)
+            {
+                errors.Conflict(item.Key, $"Invoice '{item.Id}' is void and cannot be changed.");
+                continue;
+            }
+            if (invoice.Number != item.Number)
+            {
+                errors.Conflict(item.Prefix + "number", $"An invoice's number cannot change (it is {invoice.Number}).");
+                continue;
+            }
+            if (invoice.SiteId != siteKey)
+            {
+                errors.Conflict(item.Prefix + "siteId", "An invoice's site cannot change.");
+                continue;
+            }
             if (IsSame(invoice, item))
             {
                 results.Add(new InvoiceBatchItemResult(item.Id, UpsertOutcome.Unchanged));
@@ -301,7 +386,12 @@ public sealed class InvoiceApiService(AppDbContext db, TimeProvider clock)
 
     private static string BatchSummary(ApiErrors errors, int count)
     {
-        var failing = errors.Fields.Select(f => f.StartsWith("invoices[", StringComparison.Ordinal) ? f[..(f.IndexOf(']', StringComparison.Ordinal) + 1)] : f).Distinct().Count();
+        var failing = errors.Fields
+            .Select(f => f.StartsWith("invoices[", StringComparison.Ordinal)
+                ? f[..(f.IndexOf(']', StringComparison.Ordinal) + 1)]
+                : f)
+            .Distinct()
+            .Count();
         return $"{failing} of {count} invoices have problems; nothing was saved.";
     }
 }

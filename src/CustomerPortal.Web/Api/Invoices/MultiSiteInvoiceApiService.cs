@@ -5,8 +5,11 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Api.Invoices;
 
-/// <summary>A multi-site ("parent") invoice and the ids of its children. The upsert makes the children exactly this list.</summary>
-public sealed record MultiSiteInvoiceRequest(string? CustomerId, string? Number, DateOnly? InvoiceDate, DateOnly? DueDate, IReadOnlyList<string>? InvoiceIds);
+/// <summary>
+/// A multi-site ("parent") invoice and the ids of its children. The upsert makes the children exactly this list.
+/// </summary>
+public sealed record MultiSiteInvoiceRequest(
+    string? CustomerId, string? Number, DateOnly? InvoiceDate, DateOnly? DueDate, IReadOnlyList<string>? InvoiceIds);
 
 public sealed record MultiSiteInvoiceView(
     string Id, string CustomerId, string Number, DateOnly InvoiceDate, DateOnly DueDate, bool IsVoid,
@@ -21,7 +24,8 @@ public sealed class MultiSiteInvoiceApiService(AppDbContext db)
 {
     public const int MaxChildren = 1000;
 
-    public async Task<(MultiSiteInvoiceView View, UpsertOutcome Outcome)> UpsertAsync(long companyId, string routeId, MultiSiteInvoiceRequest body, CancellationToken ct)
+    public async Task<(MultiSiteInvoiceView View, UpsertOutcome Outcome)> UpsertAsync(
+        long companyId, string routeId, MultiSiteInvoiceRequest body, CancellationToken ct)
     {
         var errors = new ApiErrors();
         var id = ApiValidation.ExternalId(errors, "id", routeId);
@@ -29,10 +33,12 @@ public sealed class MultiSiteInvoiceApiService(AppDbContext db)
         var number = ApiValidation.Text(errors, "number", body.Number, 50);
         if (body.InvoiceDate is null) errors.Add("invoiceDate", "The invoice date is required.");
         if (body.DueDate is null) errors.Add("dueDate", "The due date is required.");
-        if (body.InvoiceDate is { } d1 && body.DueDate is { } d2 && d2 < d1) errors.Rule("dueDate", "The due date cannot be before the invoice date.");
+        if (body.InvoiceDate is { } d1 && body.DueDate is { } d2 && d2 < d1)
+            errors.Rule("dueDate", "The due date cannot be before the invoice date.");
         var childIds = new List<(int Index, string Id)>();
         if (body.InvoiceIds is null) errors.Add("invoiceIds", "List the ids of the child invoices (it may be empty).");
-        else if (body.InvoiceIds.Count > MaxChildren) errors.Add("invoiceIds", $"At most {MaxChildren:N0} child invoices.");
+        else if (body.InvoiceIds.Count > MaxChildren)
+            errors.Add("invoiceIds", $"At most {MaxChildren:N0} child invoices.");
         else
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -46,9 +52,14 @@ public sealed class MultiSiteInvoiceApiService(AppDbContext db)
         }
         errors.ThrowIfAny();
 
-        var customer = await db.Customers.AsNoTracking().Where(c => c.CompanyId == companyId && c.ExternalId == customerId)
+        var customer = await db.Customers.AsNoTracking()
+            .Where(c => c.CompanyId == companyId && c.ExternalId == customerId)
             .Select(c => new { c.Id }).SingleOrDefaultAsync(ct);
-        if (customer is null) { errors.Rule("customerId", $"No customer with id '{customerId}'. Send the customer first."); errors.ThrowIfAny(); }
+        if (customer is null)
+        {
+            errors.Rule("customerId", $"No customer with id '{customerId}'. Send the customer first.");
+            errors.ThrowIfAny();
+        }
 
         var parent = await (from m in db.MultiSiteInvoices
                             join c in db.Customers on m.CustomerId equals c.Id
@@ -57,10 +68,14 @@ public sealed class MultiSiteInvoiceApiService(AppDbContext db)
                             select m).FirstOrDefaultAsync(ct);
         if (parent is not null)
         {
-            if (parent.CustomerId != customer!.Id) throw ApiProblem.Conflict($"Multi-site invoice '{id}' belongs to another customer.");
+            if (parent.CustomerId != customer!.Id)
+                throw ApiProblem.Conflict($"Multi-site invoice '{id}' belongs to another customer.");
             if (parent.IsVoid) throw ApiProblem.Conflict($"Multi-site invoice '{id}' is void and cannot be changed.");
             if (parent.Number != number || parent.InvoiceDate != body.InvoiceDate || parent.DueDate != body.DueDate)
-                throw ApiProblem.Conflict($"The number and dates of multi-site invoice '{id}' cannot change once sent; void it and send a new one.");
+            {
+                throw ApiProblem.Conflict($"The number and dates of multi-site invoice '{id}' cannot change once sent; "
+                    + "void it and send a new one.");
+            }
         }
 
         var wanted = childIds.Select(c => c.Id).ToList();
@@ -68,13 +83,27 @@ public sealed class MultiSiteInvoiceApiService(AppDbContext db)
                               join c in db.Customers on i.CustomerId equals c.Id
                               where c.CompanyId == companyId && wanted.Contains(i.ExternalId)
                               select i).ToListAsync(ct);
-        var byId = children.GroupBy(i => i.ExternalId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var byId = children
+            .GroupBy(i => i.ExternalId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var (index, childId) in childIds)
         {
             var field = $"invoiceIds[{index}]";
-            if (!byId.TryGetValue(childId, out var child)) { errors.Rule(field, $"No invoice with id '{childId}'."); continue; }
-            if (child.CustomerId != customer!.Id) errors.Rule(field, $"Invoice {child.Number} belongs to another customer than multi-site invoice {number}.");
-            else if (child.DueDate != body.DueDate) errors.Rule(field, $"Invoice {child.Number} is due {child.DueDate:yyyy-MM-dd}, but multi-site invoice {number} is due {body.DueDate:yyyy-MM-dd}.");
+            if (!byId.TryGetValue(childId, out var child))
+            {
+                errors.Rule(field, $"No invoice with id '{childId}'.");
+                continue;
+            }
+            if (child.CustomerId != customer!.Id)
+            {
+                errors.Rule(field,
+                    $"Invoice {child.Number} belongs to another customer than multi-site invoice {number}.");
+            }
+            else if (child.DueDate != body.DueDate)
+            {
+                errors.Rule(field, $"Invoice {child.Number} is due {child.DueDate:yyyy-MM-dd}, "
+                    + $"but multi-site invoice {number} is due {body.DueDate:yyyy-MM-dd}.");
+            }
             else if (child.IsVoid) errors.Rule(field, $"Invoice {child.Number} is void.");
             else if (child.MultiSiteInvoiceId is not null && child.MultiSiteInvoiceId != parent?.Id)
                 errors.Conflict(field, $"Invoice {child.Number} already belongs to another multi-site invoice.");
@@ -119,12 +148,18 @@ public sealed class MultiSiteInvoiceApiService(AppDbContext db)
                          select new
                          {
                              m.ExternalId, CustomerId = c.ExternalId, m.Number, m.InvoiceDate, m.DueDate, m.IsVoid,
-                             Children = db.Invoices.Where(i => i.MultiSiteInvoiceId == m.Id).OrderBy(i => i.Id)
-                                 .Select(i => new { i.ExternalId, i.TotalCents, i.BalanceCents, i.IsVoid }).ToList(),
+                             Children = db.Invoices
+                                 .Where(i => i.MultiSiteInvoiceId == m.Id)
+                                 .OrderBy(i => i.Id)
+                                 .Select(i => new { i.ExternalId, i.TotalCents, i.BalanceCents, i.IsVoid })
+                                 .ToList(),
                          }).FirstOrDefaultAsync(ct)
             ?? throw ApiProblem.NotFound($"No multi-site invoice with id '{id}'.");
         var open = row.Children.Where(c => !c.IsVoid).ToList();
-        return new MultiSiteInvoiceView(row.ExternalId, row.CustomerId, row.Number, row.InvoiceDate, row.DueDate, row.IsVoid,
-            row.Children.Select(c => c.ExternalId).ToList(), open.Sum(c => c.TotalCents), open.Sum(c => c.BalanceCents));
+        return new MultiSiteInvoiceView(
+            row.ExternalId, row.CustomerId, row.Number, row.InvoiceDate, row.DueDate, row.IsVoid,
+            row.Children.Select(c => c.ExternalId).ToList(),
+            open.Sum(c => c.TotalCents),
+            open.Sum(c => c.BalanceCents));
     }
 }

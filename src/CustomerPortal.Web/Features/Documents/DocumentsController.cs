@@ -7,15 +7,19 @@ namespace CustomerPortal.Web.Features.Documents;
 public sealed class DocumentsController(ICustomerContext customers, InvoiceDocumentService documents) : Controller
 {
     [HttpGet("/invoices/{id:long}/pdf")]
-    public Task<IActionResult> Invoice(long id, CancellationToken ct) => Send((a, c) => documents.InvoiceAsync(a, id, c), ct);
+    public Task<IActionResult> Invoice(long id, CancellationToken ct) =>
+        Send((a, c) => documents.InvoiceAsync(a, id, c), ct);
 
     [HttpGet("/multi-site-invoices/{id:long}/pdf")]
-    public Task<IActionResult> MultiSiteInvoice(long id, CancellationToken ct) => Send((a, c) => documents.MultiSiteInvoiceAsync(a, id, c), ct);
+    public Task<IActionResult> MultiSiteInvoice(long id, CancellationToken ct) =>
+        Send((a, c) => documents.MultiSiteInvoiceAsync(a, id, c), ct);
 
     [HttpGet("/payments/{id:long}/receipt.pdf")]
-    public Task<IActionResult> Receipt(long id, CancellationToken ct) => Send((a, c) => documents.ReceiptAsync(a, id, c), ct);
+    public Task<IActionResult> Receipt(long id, CancellationToken ct) =>
+        Send((a, c) => documents.ReceiptAsync(a, id, c), ct);
 
-    private async Task<IActionResult> Send(Func<CustomerAccess, CancellationToken, Task<PdfFile?>> build, CancellationToken ct)
+    private async Task<IActionResult> Send(
+        Func<CustomerAccess, CancellationToken, Task<PdfFile?>> build, CancellationToken ct)
     {
         var access = await customers.GetAsync(ct);
         if (access is null) return NotFound();

@@ -24,23 +24,31 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
             .Where(i => i.Id == invoiceId && i.CustomerId == access.CustomerId)
             .Select(i => new
             {
-                i.Number, i.InvoiceDate, i.DueDate, i.SiteId, i.SubtotalCents, i.TaxCents, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents,
-                Lines = i.Lines.OrderBy(l => l.LineNumber).Select(l => new InvoiceLineRow(l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents)).ToList(),
+                i.Number, i.InvoiceDate, i.DueDate, i.SiteId, i.SubtotalCents, i.TaxCents, i.TotalCents, i.PaidCents,
+                i.PendingCents, i.BalanceCents,
+                Lines = i.Lines
+                    .OrderBy(l => l.LineNumber)
+                    .Select(l => new InvoiceLineRow(l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents))
+                    .ToList(),
             })
             .FirstOrDefaultAsync(ct);
         if (invoice is null) return null;
 
         var (company, billTo) = await BlocksAsync(access, ct);
         var site = invoice.SiteId is { } siteId
-            ? await db.Sites.AsNoTracking().Where(s => s.Id == siteId).Select(s => new { s.Name, s.Address }).FirstOrDefaultAsync(ct)
+            ? await db.Sites.AsNoTracking()
+                .Where(s => s.Id == siteId)
+                .Select(s => new { s.Name, s.Address })
+                .FirstOrDefaultAsync(ct)
             : null;
-        var model = new InvoiceDocumentModel(company, billTo, invoice.Number, invoice.InvoiceDate, invoice.DueDate, site?.Name,
-            site?.Address.Lines().ToList() ?? [], invoice.Lines, invoice.SubtotalCents, invoice.TaxCents, invoice.TotalCents,
-            invoice.PaidCents, invoice.PendingCents, invoice.BalanceCents, HowToPay);
+        var model = new InvoiceDocumentModel(company, billTo, invoice.Number, invoice.InvoiceDate, invoice.DueDate,
+            site?.Name, site?.Address.Lines().ToList() ?? [], invoice.Lines, invoice.SubtotalCents, invoice.TaxCents,
+            invoice.TotalCents, invoice.PaidCents, invoice.PendingCents, invoice.BalanceCents, HowToPay);
         return new PdfFile(renderer.RenderInvoice(model), InvoicePdfRenderer.InvoiceFileName(invoice.Number));
     }
 
-    public async Task<PdfFile?> MultiSiteInvoiceAsync(CustomerAccess access, long multiSiteInvoiceId, CancellationToken ct)
+    public async Task<PdfFile?> MultiSiteInvoiceAsync(
+        CustomerAccess access, long multiSiteInvoiceId, CancellationToken ct)
     {
         var parent = await db.MultiSiteInvoices.AsNoTracking()
             .Where(m => m.Id == multiSiteInvoiceId && m.CustomerId == access.CustomerId)
@@ -49,7 +57,9 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
         if (parent is null) return null;
 
         var children = await (from i in db.Invoices.AsNoTracking()
-                              where i.MultiSiteInvoiceId == multiSiteInvoiceId && i.CustomerId == access.CustomerId && !i.IsVoid
+                              where i.MultiSiteInvoiceId == multiSiteInvoiceId
+                                  && i.CustomerId == access.CustomerId
+                                  && !i.IsVoid
                               join s in db.Sites.AsNoTracking() on i.SiteId equals s.Id into sites
                               from s in sites.DefaultIfEmpty()
                               orderby s.Name, i.Number
@@ -57,15 +67,25 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
                               {
                                   SiteName = s == null ? "(no site)" : s.Name,
                                   SiteAddress = s == null ? null : s.Address,
-                                  i.Number, i.SubtotalCents, i.TaxCents, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents,
-                                  Lines = i.Lines.OrderBy(l => l.LineNumber).Select(l => new InvoiceLineRow(l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents)).ToList(),
+                                  i.Number, i.SubtotalCents, i.TaxCents, i.TotalCents, i.PaidCents, i.PendingCents,
+                                  i.BalanceCents,
+                                  Lines = i.Lines
+                                      .OrderBy(l => l.LineNumber)
+                                      .Select(l => new InvoiceLineRow(
+                                          l.Description, l.Quantity, l.UnitPriceCents, l.AmountCents))
+                                      .ToList(),
                               }).ToListAsync(ct);
 
         var (company, billTo) = await BlocksAsync(access, ct);
-        var sections = children.Select(c => new SiteInvoiceSection(c.SiteName, c.SiteAddress?.Lines().ToList() ?? [], c.Number, c.Lines, c.SubtotalCents)).ToList();
-        var model = new MultiSiteInvoiceDocumentModel(company, billTo, parent.Number, parent.InvoiceDate, parent.DueDate, sections,
+        var sections = children
+            .Select(c => new SiteInvoiceSection(
+                c.SiteName, c.SiteAddress?.Lines().ToList() ?? [], c.Number, c.Lines, c.SubtotalCents))
+            .ToList();
+        var model = new MultiSiteInvoiceDocumentModel(
+            company, billTo, parent.Number, parent.InvoiceDate, parent.DueDate, sections,
             children.Sum(c => c.SubtotalCents), children.Sum(c => c.TaxCents), children.Sum(c => c.TotalCents),
-            children.Sum(c => c.PaidCents), children.Sum(c => c.PendingCents), children.Sum(c => c.BalanceCents), HowToPay);
+            children.Sum(c => c.PaidCents), children.Sum(c => c.PendingCents), children.Sum(c => c.BalanceCents),
+            HowToPay);
         return new PdfFile(renderer.RenderMultiSiteInvoice(model), InvoicePdfRenderer.InvoiceFileName(parent.Number));
     }
 
@@ -81,21 +101,27 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
                                  join i in db.Invoices.AsNoTracking() on a.InvoiceId equals i.Id
                                  where a.PaymentId == paymentId
                                  orderby i.InvoiceDate, i.Number
-                                 select new ReceiptAllocationRow(i.Number, a.AmountCents, i.BalanceCents)).ToListAsync(ct);
+                                 select new ReceiptAllocationRow(i.Number, a.AmountCents, i.BalanceCents))
+            .ToListAsync(ct);
         var (company, billTo) = await BlocksAsync(access, ct);
         var date = DateOnly.FromDateTime(access.ToCompanyTime(payment.CreatedAt).DateTime);
-        var model = new ReceiptDocumentModel(company, billTo, payment.ReceiptNumber, date, payment.MethodSummary, payment.AmountCents,
-            Payments.PaymentStatusText.Label(payment.Status), allocations);
+        var model = new ReceiptDocumentModel(company, billTo, payment.ReceiptNumber, date, payment.MethodSummary,
+            payment.AmountCents, Payments.PaymentStatusText.Label(payment.Status), allocations);
         _ = clock;
         return new PdfFile(renderer.RenderReceipt(model), InvoicePdfRenderer.ReceiptFileName(payment.ReceiptNumber));
     }
 
-    private async Task<(CompanyBlock Company, BillToBlock BillTo)> BlocksAsync(CustomerAccess access, CancellationToken ct)
+    private async Task<(CompanyBlock Company, BillToBlock BillTo)> BlocksAsync(
+        CustomerAccess access, CancellationToken ct)
     {
         var row = await (from c in db.Customers.AsNoTracking()
                          join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
                          where c.Id == access.CustomerId
-                         select new { CompanyName = co.Name, CompanyAddress = co.Address, c.Name, c.AccountNumber, c.BillingAddress })
+                         select new
+                         {
+                             CompanyName = co.Name, CompanyAddress = co.Address, c.Name, c.AccountNumber,
+                             c.BillingAddress,
+                         })
             .SingleAsync(ct);
         return (new CompanyBlock(row.CompanyName, row.CompanyAddress.Lines().ToList()),
                 new BillToBlock(row.Name, row.AccountNumber, row.BillingAddress.Lines().ToList()));

@@ -16,9 +16,11 @@ public sealed class StaffAudit(IServiceScopeFactory scopes, TimeProvider clock, 
         var ip = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        db.AuditEntries.Add(new AuditEntry(session.AgentUserId, session.AgentEmail, session.CustomerId, session.CompanyId, action, path, ip, clock.GetUtcNow()));
+        db.AuditEntries.Add(new AuditEntry(session.AgentUserId, session.AgentEmail, session.CustomerId,
+            session.CompanyId, action, path, ip, clock.GetUtcNow()));
         // Not cancelled with the request: a page the agent opened and then left is still a page opened.
         await db.SaveChangesAsync(CancellationToken.None);
-        log.LogInformation("Audit {AuditAction} by {StaffEmail} on customer {CustomerId} {Path}", action, session.AgentEmail, session.CustomerId, path);
+        log.LogInformation("Audit {AuditAction} by {StaffEmail} on customer {CustomerId} {Path}",
+            action, session.AgentEmail, session.CustomerId, path);
     }
 }

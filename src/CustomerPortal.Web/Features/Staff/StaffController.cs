@@ -7,10 +7,17 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CustomerPortal.Web.Features.Staff;
 
-/// <summary>The support agents' area: customer search, view-as start and leave, and the audit log (read only).</summary>
+/// <summary>
+/// The support agents' area: customer search, view-as start and leave, and the audit log (read only).
+/// </summary>
 [Authorize(Policy = PortalPolicies.Staff)]
 [Route("staff")]
-public sealed class StaffController(StaffQueries queries, ViewAsCookie viewAs, StaffAudit audit, ICustomerContext customers, ILogger<StaffController> log) : Controller
+public sealed class StaffController(
+    StaffQueries queries,
+    ViewAsCookie viewAs,
+    StaffAudit audit,
+    ICustomerContext customers,
+    ILogger<StaffController> log) : Controller
 {
     private string AgentId => User.FindFirstValue(ClaimTypes.NameIdentifier) ?? "";
 
@@ -31,7 +38,8 @@ public sealed class StaffController(StaffQueries queries, ViewAsCookie viewAs, S
         if (customer is null) return NotFound();
         // A view-as already in progress never gets here: the read-only guard refuses this POST until the agent leaves.
         viewAs.Write(HttpContext, AgentId, id);
-        var session = new ViewAsSession(AgentId, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "", id, customer.CompanyId);
+        var session = new ViewAsSession(
+            AgentId, User.FindFirstValue(ClaimTypes.Email) ?? User.Identity?.Name ?? "", id, customer.CompanyId);
         await audit.WriteAsync(HttpContext, session, AuditAction.ViewAsStarted);
         log.LogInformation("Agent {StaffUserId} started viewing as customer {CustomerId}", AgentId, id);
         return Redirect(PortalRoutes.Landing);
@@ -44,7 +52,8 @@ public sealed class StaffController(StaffQueries queries, ViewAsCookie viewAs, S
         if (ViewAsSession.Of(HttpContext) is { } session)
         {
             await audit.WriteAsync(HttpContext, session, AuditAction.ViewAsEnded);
-            log.LogInformation("Agent {StaffUserId} stopped viewing as customer {CustomerId}", AgentId, session.CustomerId);
+            log.LogInformation(
+                "Agent {StaffUserId} stopped viewing as customer {CustomerId}", AgentId, session.CustomerId);
         }
         viewAs.Clear(HttpContext);
         return RedirectToAction(nameof(Customers));

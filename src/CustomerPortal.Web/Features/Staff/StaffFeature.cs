@@ -31,7 +31,8 @@ public static class StaffFeature
                 var http = ctx.HttpContext;
                 if (ViewAsSession.Of(http) is { } session)
                 {
-                    await http.RequestServices.GetRequiredService<StaffAudit>().WriteAsync(http, session, AuditAction.ViewAsEnded, note: "signed out");
+                    await http.RequestServices.GetRequiredService<StaffAudit>()
+                        .WriteAsync(http, session, AuditAction.ViewAsEnded, note: "signed out");
                 }
                 http.RequestServices.GetRequiredService<ViewAsCookie>().Clear(http);
                 await signingOut(ctx);

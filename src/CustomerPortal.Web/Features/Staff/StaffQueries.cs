@@ -13,10 +13,11 @@ public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, in
     public bool HasNext => Page < TotalPages;
 }
 
-public sealed record CustomerSearchRow(long Id, long CompanyId, string Name, string AccountNumber, string? ContactEmail, string CompanyName, Plan Plan);
+public sealed record CustomerSearchRow(
+    long Id, long CompanyId, string Name, string AccountNumber, string? ContactEmail, string CompanyName, Plan Plan);
 
-public sealed record AuditRow(long Id, DateTimeOffset At, string StaffEmail, long CustomerId, string CustomerName, string AccountNumber,
-    string CompanyName, AuditAction Action, string Path, string IpAddress);
+public sealed record AuditRow(long Id, DateTimeOffset At, string StaffEmail, long CustomerId, string CustomerName,
+    string AccountNumber, string CompanyName, AuditAction Action, string Path, string IpAddress);
 
 public sealed class AuditFilter
 {
@@ -26,7 +27,8 @@ public sealed class AuditFilter
     public DateOnly? To { get; set; }
     public int Page { get; set; } = 1;
 
-    public bool IsEmpty => string.IsNullOrWhiteSpace(Agent) && string.IsNullOrWhiteSpace(Customer) && From is null && To is null;
+    public bool IsEmpty =>
+        string.IsNullOrWhiteSpace(Agent) && string.IsNullOrWhiteSpace(Customer) && From is null && To is null;
 }
 
 /// <summary>
@@ -43,7 +45,8 @@ public sealed class StaffQueries(AppDbContext db)
             !db.StaffCompanyAccess.Any(a => a.UserId == agentId) ||
             db.StaffCompanyAccess.Any(a => a.UserId == agentId && a.CompanyId == c.CompanyId));
 
-    public async Task<Paged<CustomerSearchRow>> SearchCustomersAsync(string agentId, string? text, int page, CancellationToken ct)
+    public async Task<Paged<CustomerSearchRow>> SearchCustomersAsync(
+        string agentId, string? text, int page, CancellationToken ct)
     {
         page = Math.Max(1, page);
         var query = VisibleCustomers(agentId);
@@ -60,13 +63,16 @@ public sealed class StaffQueries(AppDbContext db)
         var rows = from c in query
                    join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
                    orderby c.Name, co.Name, c.Id
-                   select new CustomerSearchRow(c.Id, c.CompanyId, c.Name, c.AccountNumber, c.ContactEmail, co.Name, co.Plan);
+                   select new CustomerSearchRow(
+                       c.Id, c.CompanyId, c.Name, c.AccountNumber, c.ContactEmail, co.Name, co.Plan);
         var total = await query.CountAsync(ct);
         var items = await rows.Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
         return new Paged<CustomerSearchRow>(items, page, PageSize, total);
     }
 
-    /// <summary>The customer if it exists and the agent may see its company; otherwise null (the caller answers 404).</summary>
+    /// <summary>
+    /// The customer if it exists and the agent may see its company; otherwise null (the caller answers 404).
+    /// </summary>
     public Task<CustomerSearchRow?> FindVisibleCustomerAsync(string agentId, long customerId, CancellationToken ct) =>
         (from c in VisibleCustomers(agentId)
          join co in db.Companies.AsNoTracking() on c.CompanyId equals co.Id
@@ -106,7 +112,8 @@ public sealed class StaffQueries(AppDbContext db)
         {
             var term = filter.Customer.Trim();
             var contains = "%" + EscapeLike(term) + "%";
-            joined = joined.Where(x => x.c != null && (EF.Functions.Like(x.c.Name, contains, "\\") || x.c.AccountNumber == term));
+            joined = joined.Where(x =>
+                x.c != null && (EF.Functions.Like(x.c.Name, contains, "\\") || x.c.AccountNumber == term));
         }
 
         var total = await joined.CountAsync(ct);

@@ -5,12 +5,15 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace CustomerPortal.Web.Features.Staff;
 
-/// <summary>A view-as session that the middleware checked on this request: the agent still may see the customer.</summary>
+/// <summary>
+/// A view-as session that the middleware checked on this request: the agent still may see the customer.
+/// </summary>
 public sealed record ViewAsSession(string AgentUserId, string AgentEmail, long CustomerId, long CompanyId)
 {
     private static readonly object Key = new();
 
-    public static ViewAsSession? Of(HttpContext http) => http.Items.TryGetValue(Key, out var s) ? s as ViewAsSession : null;
+    public static ViewAsSession? Of(HttpContext http) =>
+        http.Items.TryGetValue(Key, out var s) ? s as ViewAsSession : null;
 
     internal void AttachTo(HttpContext http) => http.Items[Key] = this;
 }
@@ -49,7 +52,11 @@ public sealed class ViewAsCookie(IDataProtectionProvider dataProtection)
         {
             var payload = _protector.Unprotect(value);
             var bar = payload.IndexOf('|', StringComparison.Ordinal);
-            if (bar <= 0 || !long.TryParse(payload.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
+            if (bar <= 0
+                || !long.TryParse(payload.AsSpan(0, bar), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                return null;
+            }
             return (payload[(bar + 1)..], id);
         }
         catch (CryptographicException)

@@ -66,7 +66,8 @@ public sealed class ViewAsMiddleware(
             var reExecuted = http.Features.Get<IStatusCodeReExecuteFeature>() is not null;
             if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !reExecuted && !IsExempt(http))
             {
-                log.LogWarning("Refused {Method} {Path}: agent {StaffUserId} is viewing as customer {CustomerId} (read-only)",
+                log.LogWarning(
+                    "Refused {Method} {Path}: agent {StaffUserId} is viewing as customer {CustomerId} (read-only)",
                     method, http.Request.Path.Value, agentId, session.CustomerId);
                 await audit.WriteAsync(http, session, AuditAction.ActionRefused);
                 http.Response.StatusCode = StatusCodes.Status403Forbidden;
@@ -83,7 +84,8 @@ public sealed class ViewAsMiddleware(
         }
     }
 
-    private async Task<ViewAsSession?> ValidateAsync(HttpContext http, AppDbContext db, string agentId, string agentEmail)
+    private async Task<ViewAsSession?> ValidateAsync(
+        HttpContext http, AppDbContext db, string agentId, string agentEmail)
     {
         var raw = cookie.Read(http);
         if (raw is not { } value || value.AgentUserId != agentId)
@@ -94,7 +96,13 @@ public sealed class ViewAsMiddleware(
 
         var target = await db.Customers.AsNoTracking()
             .Where(c => c.Id == value.CustomerId)
-            .Select(c => new { c.Id, c.CompanyId, Allowed = !db.StaffCompanyAccess.Any(a => a.UserId == agentId) || db.StaffCompanyAccess.Any(a => a.UserId == agentId && a.CompanyId == c.CompanyId) })
+            .Select(c => new
+            {
+                c.Id,
+                c.CompanyId,
+                Allowed = !db.StaffCompanyAccess.Any(a => a.UserId == agentId)
+                    || db.StaffCompanyAccess.Any(a => a.UserId == agentId && a.CompanyId == c.CompanyId),
+            })
             .FirstOrDefaultAsync(http.RequestAborted);
         if (target is null)
         {
@@ -105,7 +113,8 @@ public sealed class ViewAsMiddleware(
         var session = new ViewAsSession(agentId, agentEmail, target.Id, target.CompanyId);
         if (!target.Allowed)
         {
-            log.LogWarning("View-as of customer {CustomerId} ended: agent {StaffUserId} no longer has access to company {CompanyId}",
+            log.LogWarning("View-as of customer {CustomerId} ended: agent {StaffUserId} "
+                    + "no longer has access to company {CompanyId}",
                 target.Id, agentId, target.CompanyId);
             await audit.WriteAsync(http, session, AuditAction.ViewAsEnded, note: "access withdrawn");
             cookie.Clear(http);
