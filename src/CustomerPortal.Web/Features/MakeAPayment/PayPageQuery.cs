@@ -276,8 +276,9 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
 /// <summary>Who may change a selection or pay: one place, used by the page, the actions and Continue.</summary>
 public static class MakeAPaymentRules
 {
-    /// <summary>A Pro-plan customer's own contact; not a Standard-plan customer, not a support agent viewing as.</summary>
+    /// <summary>
+    /// A contact of a customer whose company may take payments online (<see cref="ProPlan.MayPayOnline"/>), not a
+    /// support agent viewing as one.
+    /// </summary>
     public static bool CanChange(CustomerAccess access) => access.CanPayOnline && !access.IsReadOnly;
-
-    public static string NotEnabledMessage(CustomerAccess access) => $"Online payment is not enabled for {access.CompanyName}.";
 }
