@@ -6,6 +6,11 @@ namespace CustomerPortal.Domain.Tests;
 
 public sealed class CustomAmountAllocation
 {
+    /// <summary>The split as a request asks for it: over these invoices, given the balance they add up to.</summary>
+    private static AllocationPlan Split(long amountCents, IReadOnlyCollection<OpenInvoice> invoices) =>
+        PaymentAllocator.AllocateOverOldest(
+            amountCents, invoices, invoices.Where(i => i.HasBalance).Sum(i => i.BalanceCents));
+
     [Fact]
     public void AppliesToTheOldestInvoiceDateFirstWhateverOrderTheInvoicesCameIn()
     {
@@ -13,7 +18,7 @@ public sealed class CustomAmountAllocation
         var oldest = Invoice(2, 100_00, day: 1);
         var middle = Invoice(3, 100_00, day: 10);
 
-        var plan = PaymentAllocator.Allocate(150_00, [newest, oldest, middle]);
+        var plan = Split(150_00, [newest, oldest, middle]);
 
         Assert.Equal([2L, 3L], plan.Lines.Select(l => l.InvoiceId));
         Assert.Equal([100_00L, 50_00L], plan.Lines.Select(l => l.AmountCents));
@@ -24,7 +29,7 @@ public sealed class CustomAmountAllocation
     {
         var invoices = new[] { Invoice(1, 120_00, day: 0), Invoice(2, 80_50, day: 1), Invoice(3, 0_01, day: 2) };
 
-        var plan = PaymentAllocator.Allocate(200_51, invoices);
+        var plan = Split(200_51, invoices);
 
         Assert.Equal(3, plan.InvoiceCount);
         Assert.Equal(200_51, plan.TotalCents);
@@ -35,7 +40,7 @@ public sealed class CustomAmountAllocation
     [Fact]
     public void OneCentGoesToTheOldestInvoiceAndLeavesTheRestOfItsBalance()
     {
-        var plan = PaymentAllocator.Allocate(1, [Invoice(1, 250_00, day: 5), Invoice(2, 99_99, day: 3)]);
+        var plan = Split(1, [Invoice(1, 250_00, day: 5), Invoice(2, 99_99, day: 3)]);
 
         var line = Assert.Single(plan.Lines);
         Assert.Equal(new AllocationLine(2, "INV-00002", 1, 99_99, 99_98), line);
@@ -45,7 +50,7 @@ public sealed class CustomAmountAllocation
     [Fact]
     public void OnlyTheLastInvoiceTouchedIsPaidInPart()
     {
-        var plan = PaymentAllocator.Allocate(250_00, SingleSite(5, balanceCents: 100_00));
+        var plan = Split(250_00, SingleSite(5, balanceCents: 100_00));
 
         Assert.Equal([false, false, true], plan.Lines.Select(l => l.IsPartial));
         Assert.Equal(new AllocationLine(3, "INV-00003", 50_00, 100_00, 50_00), plan.Lines[^1]);
@@ -59,7 +64,7 @@ public sealed class CustomAmountAllocation
         var dueLater = Invoice(1, 100_00, day: 0, number: "A-1", dueInDays: 45);
         var dueSooner = Invoice(2, 100_00, day: 0, number: "Z-9", dueInDays: 15);
 
-        var plan = PaymentAllocator.Allocate(100_00, [dueLater, dueSooner]);
+        var plan = Split(100_00, [dueLater, dueSooner]);
 
         Assert.Equal(2, Assert.Single(plan.Lines).InvoiceId);
     }
@@ -72,7 +77,7 @@ public sealed class CustomAmountAllocation
         var ten = Invoice(2, 100_00, number: "INV-10");
         var lower = Invoice(3, 100_00, number: "inv-1");
 
-        var plan = PaymentAllocator.Allocate(300_00, [lower, nine, ten]);
+        var plan = Split(300_00, [lower, nine, ten]);
 
         Assert.Equal(["INV-10", "INV-9", "inv-1"], plan.Lines.Select(l => l.InvoiceNumber));
     }
@@ -83,7 +88,7 @@ public sealed class CustomAmountAllocation
         var pending = Invoice(1, balanceCents: 0, day: 0, pendingCents: 100_00);
         var open = Invoice(2, 100_00, day: 1);
 
-        var plan = PaymentAllocator.Allocate(40_00, [pending, open]);
+        var plan = Split(40_00, [pending, open]);
 
         Assert.Equal(2, Assert.Single(plan.Lines).InvoiceId);
     }
@@ -95,7 +100,7 @@ public sealed class CustomAmountAllocation
         var partlyPaid = Invoice(2, balanceCents: 25_00, day: 1);
         var next = Invoice(3, 100_00, day: 2);
 
-        var plan = PaymentAllocator.Allocate(60_00, [next, partlyPaid, partlyPending]);
+        var plan = Split(60_00, [next, partlyPaid, partlyPending]);
 
         Assert.Equal([30_00L, 25_00L, 5_00L], plan.Lines.Select(l => l.AmountCents));
         Assert.Equal([0L, 0L, 95_00L], plan.Lines.Select(l => l.RemainingCents));
@@ -109,7 +114,7 @@ public sealed class CustomAmountAllocation
         var older = Invoice(1, 50_00, day: 1);
         var newer = Invoice(2, 50_00, day: 9);
 
-        var plan = PaymentAllocator.Allocate(120_00, [newer, child, older]);
+        var plan = Split(120_00, [newer, child, older]);
 
         Assert.Equal([1L, 10L, 2L], plan.Lines.Select(l => l.InvoiceId));
     }
@@ -119,7 +124,7 @@ public sealed class CustomAmountAllocation
     {
         var invoices = new[] { Invoice(1, 1_000_00), Invoice(2, 234_56, day: 1), Invoice(3, 0, day: 2, pendingCents: 50_00) };
 
-        var ex = Assert.Throws<DomainException>(() => PaymentAllocator.Allocate(1_234_57, invoices));
+        var ex = Assert.Throws<DomainException>(() => Split(1_234_57, invoices));
 
         Assert.Equal("The most you can pay is $1,234.56.", ex.Message);
     }
@@ -130,14 +135,14 @@ public sealed class CustomAmountAllocation
     [InlineData(long.MinValue)]
     public void ZeroOrANegativeAmountIsRefused(long cents)
     {
-        var ex = Assert.Throws<DomainException>(() => PaymentAllocator.Allocate(cents, [Invoice(1)]));
+        var ex = Assert.Throws<DomainException>(() => Split(cents, [Invoice(1)]));
         Assert.Equal("Enter an amount more than zero.", ex.Message);
     }
 
     [Fact]
     public void AnyAmountIsRefusedWhenNothingIsLeftToPay()
     {
-        var ex = Assert.Throws<DomainException>(() => PaymentAllocator.Allocate(1, [Invoice(1, 0, pendingCents: 10_00)]));
+        var ex = Assert.Throws<DomainException>(() => Split(1, [Invoice(1, 0, pendingCents: 10_00)]));
         Assert.Equal("There is no open balance to pay.", ex.Message);
     }
 
@@ -146,8 +151,8 @@ public sealed class CustomAmountAllocation
     {
         var invoices = SingleSite(250, balanceCents: 10_00);
 
-        var fits = PaymentAllocator.Allocate(2_000_00, invoices);
-        var ex = Assert.Throws<DomainException>(() => PaymentAllocator.Allocate(2_000_01, invoices));
+        var fits = Split(2_000_00, invoices);
+        var ex = Assert.Throws<DomainException>(() => Split(2_000_01, invoices));
 
         Assert.Equal(200, fits.InvoiceCount);
         Assert.Equal(
@@ -157,7 +162,7 @@ public sealed class CustomAmountAllocation
 
     [Fact]
     public void TheSameInvoicePassedTwiceIsAProgrammingError() =>
-        Assert.Throws<ArgumentException>(() => PaymentAllocator.Allocate(10_00, [Invoice(1), Invoice(1)]));
+        Assert.Throws<ArgumentException>(() => Split(10_00, [Invoice(1), Invoice(1)]));
 
     [Fact]
     public void LinesAlwaysAddUpToTheAmountAskedFor()
@@ -172,7 +177,7 @@ public sealed class CustomAmountAllocation
             if (balance == 0) continue;
             var amount = random.NextInt64(1, balance + 1);
 
-            var plan = PaymentAllocator.Allocate(amount, invoices);
+            var plan = Split(amount, invoices);
 
             Assert.Equal(amount, plan.TotalCents);
             Assert.All(plan.Lines, l => Assert.InRange(l.AmountCents, 1, l.BalanceBeforeCents));

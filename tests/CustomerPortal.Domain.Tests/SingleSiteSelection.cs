@@ -1,3 +1,4 @@
+using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using static CustomerPortal.Domain.Tests.TestInvoices;
@@ -21,9 +22,9 @@ public sealed class SingleSiteSelection
         var checkedOne = selection.SetInvoice(Nothing, 2, check: true);
         var uncheckedAgain = selection.SetInvoice(checkedOne.Selected, 2, check: false);
 
-        Assert.True(checkedOne.IsAccepted);
+        Assert.Equal(SelectionOutcome.Accepted, checkedOne.Outcome);
         Assert.Equal([2L], checkedOne.Selected);
-        Assert.True(uncheckedAgain.IsAccepted);
+        Assert.Equal(SelectionOutcome.Accepted, uncheckedAgain.Outcome);
         Assert.Empty(uncheckedAgain.Selected);
     }
 
@@ -43,7 +44,7 @@ public sealed class SingleSiteSelection
 
         var result = selection.SetInvoice(Ids(1, 199), 200, check: true);
 
-        Assert.True(result.IsAccepted);
+        Assert.Equal(SelectionOutcome.Accepted, result.Outcome);
         Assert.Equal(200, result.Selected.Count);
     }
 
@@ -81,7 +82,7 @@ public sealed class SingleSiteSelection
 
         var result = selection.SelectPage(Ids(1, 3), Ids(26, 25).ToList());
 
-        Assert.True(result.IsAccepted);
+        Assert.Equal(SelectionOutcome.Accepted, result.Outcome);
         Assert.Equal(Ids(1, 3).Union(Ids(26, 25)).ToHashSet(), result.Selected);
     }
 
@@ -92,7 +93,7 @@ public sealed class SingleSiteSelection
 
         var result = selection.SelectPage(Nothing, [1, 2, 3]);
 
-        Assert.True(result.IsAccepted);
+        Assert.Equal(SelectionOutcome.Accepted, result.Outcome);
         Assert.Equal([1L, 3L], result.Selected.Order());
     }
 
@@ -116,7 +117,7 @@ public sealed class SingleSiteSelection
 
         var result = selection.SelectAll(Nothing);
 
-        Assert.True(result.IsAccepted);
+        Assert.Equal(SelectionOutcome.Accepted, result.Outcome);
         Assert.Equal(Ids(141, 200), result.Selected);
         Assert.Equal("200 of 340 selected — the most one payment can cover", result.Message);
     }
@@ -127,7 +128,7 @@ public sealed class SingleSiteSelection
         // The rules are given the invoices in the order a query or a cache returns them, not sorted.
         var invoices = Enumerable.Range(1, 340).Select(i => Invoice(i, day: i / 3, number: $"N-{1000 - i % 7}")).ToList();
         var shuffled = invoices.OrderBy(i => (i.Id * 7919) % 340).ToList();
-        var expected = invoices.Order(Allocation.OldestFirst.Instance).Take(200).Select(i => i.Id).ToHashSet();
+        var expected = invoices.OrderOldestFirst().Take(200).Select(i => i.Id).ToHashSet();
 
         Assert.Equal(expected, Over(shuffled).SelectAll(Nothing).Selected);
         Assert.Equal(expected, Over(Enumerable.Reverse(invoices)).SelectAll(Nothing).Selected);
@@ -191,7 +192,7 @@ public sealed class SingleSiteSelection
     {
         var selection = Over(SingleSite(3));
 
-        var result = selection.Select(Nothing, [1, 2, 1], []);
+        var result = selection.SelectPage(Nothing, [1, 2, 1]);
 
         Assert.Equal(SelectionOutcome.Refused, result.Outcome);
         Assert.Equal("The same invoice was given more than once.", result.Message);

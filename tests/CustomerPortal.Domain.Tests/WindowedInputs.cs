@@ -13,7 +13,8 @@ public sealed class WindowedInputs
     private static readonly List<Invoices.OpenInvoice> Thousand = Enumerable.Range(0, 1000)
         .Select(i => Invoice(i + 1, balanceCents: 10_00 + i % 7, day: 1000 - i)).ToList();
 
-    private static List<Invoices.OpenInvoice> OldestWindow() => Thousand.Order(OldestFirst.Instance).Take(201).ToList();
+    private static List<Invoices.OpenInvoice> OldestWindow() =>
+        Thousand.OrderOldestFirst().Take(InvoiceSelection.OldestWindow).ToList();
 
     [Theory]
     [InlineData(1)]
@@ -22,7 +23,7 @@ public sealed class WindowedInputs
     [InlineData(1_500_00)]
     public void ASplitOverTheOldestWindowEqualsTheSplitOverEveryInvoice(long amount)
     {
-        var whole = PaymentAllocator.Allocate(amount, Thousand);
+        var whole = PaymentAllocator.AllocateOverOldest(amount, Thousand, Thousand.Sum(i => i.BalanceCents));
 
         var windowed = PaymentAllocator.AllocateOverOldest(amount, OldestWindow(), Thousand.Sum(i => i.BalanceCents));
 

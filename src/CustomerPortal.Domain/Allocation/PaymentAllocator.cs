@@ -27,31 +27,28 @@ public sealed record AllocationPlan(IReadOnlyList<AllocationLine> Lines)
 /// </summary>
 public static class PaymentAllocator
 {
+    /// <summary>
+    /// The split of <paramref name="amountCents"/> over the customer's open invoices, given their whole balance and
+    /// only
+    /// the oldest payable ones: because one payment covers at most <see cref="InvoiceSelection.MaxInvoicesPerPayment"/>
+    /// invoices, the oldest <see cref="InvoiceSelection.OldestWindow"/> (or all of them, when there are fewer) decide
+    /// every possible answer. This keeps a preview over thousands of open invoices to one short query.
+    /// </summary>
+    /// <param name="oldestPayable">
+    /// At least the <see cref="InvoiceSelection.OldestWindow"/> oldest invoices with a balance, or all of them.
+    /// </param>
+    /// <param name="balanceCents">The balance of all the customer's open invoices (the Balance figure).</param>
     /// <exception cref="DomainException">
     /// The amount is zero or negative, more than the balance ("The most you can pay is $X."), or would touch more invoices
     /// than one payment can cover.
     /// </exception>
-    public static AllocationPlan Allocate(long amountCents, IEnumerable<OpenInvoice> openInvoices)
-    {
-        ArgumentNullException.ThrowIfNull(openInvoices);
-        var payable = openInvoices.Where(i => i.HasBalance).ToList();
-        return AllocateOverOldest(amountCents, payable, payable.Sum(i => i.BalanceCents));
-    }
-
-    /// <summary>
-    /// The same split when the caller knows the customer's whole balance and passes only the oldest payable invoices:
-    /// because one payment covers at most <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> invoices, the oldest
-    /// <c>MaxInvoicesPerPayment + 1</c> (or all of them, when there are fewer) decide every possible answer. This keeps a
-    /// preview over thousands of open invoices to one short query.
-    /// </summary>
-    /// <param name="oldestPayable">At least the <c>MaxInvoicesPerPayment + 1</c> oldest invoices with a balance, or all of them.</param>
-    /// <param name="balanceCents">The balance of all the customer's open invoices (the Balance figure).</param>
-    public static AllocationPlan AllocateOverOldest(long amountCents, IEnumerable<OpenInvoice> oldestPayable, long balanceCents)
+    public static AllocationPlan AllocateOverOldest(long amountCents, IEnumerable<OpenInvoice> oldestPayable,
+        long balanceCents)
     {
         ArgumentNullException.ThrowIfNull(oldestPayable);
         if (amountCents <= 0) throw new DomainException("Enter an amount more than zero.");
 
-        var payable = oldestPayable.Where(i => i.HasBalance).Order(OldestFirst.Instance).ToList();
+        var payable = oldestPayable.Where(i => i.HasBalance).OrderOldestFirst().ToList();
         if (payable.Select(i => i.Id).Distinct().Count() != payable.Count)
             throw new ArgumentException("An invoice was passed twice.", nameof(oldestPayable));
         if (payable.Sum(i => i.BalanceCents) > balanceCents)

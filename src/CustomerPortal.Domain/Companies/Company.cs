@@ -29,8 +29,6 @@ public sealed class Company
     public string Currency { get; private set; } = "USD";
     public Plan Plan { get; private set; }
 
-    public bool HasOnlinePayments => Plan == Plan.Pro;
-
     public void ChangePlan(Plan plan) => Plan = plan;
 
     /// <summary>Today's date where the company works; overdue is judged by it.</summary>

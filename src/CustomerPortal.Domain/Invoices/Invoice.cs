@@ -5,7 +5,7 @@ namespace CustomerPortal.Domain.Invoices;
 /// SQL) so totals and paging can use a covering index; every change goes through the methods here, which keep
 /// <c>0 ≤ paid + pending ≤ total</c> and <c>balance = total − paid − pending</c>.
 /// </summary>
-public sealed class Invoice
+public sealed class Invoice : IOldestFirstKeys
 {
     private readonly List<InvoiceLine> _lines = [];
 
@@ -42,7 +42,12 @@ public sealed class Invoice
     public int Version { get; private set; }
     public IReadOnlyList<InvoiceLine> Lines => _lines;
 
-    public InvoiceStatus StatusOn(DateOnly today) => InvoiceStatusRules.Of(TotalCents, PaidCents, PendingCents, DueDate, IsVoid, today);
+    /// <summary>
+    /// "Balance": what is left to pay, total − paid − pending, so an amount already on its way (pending) is not offered
+    /// again. The stored <see cref="BalanceCents"/>, the status and the back-office checks all take it from here.
+    /// </summary>
+    public static long BalanceOf(long totalCents, long paidCents, long pendingCents) =>
+        totalCents - paidCents - pendingCents;
 
     /// <summary>Replaces dates, tax and lines (back-office upsert). Refused once money has been applied.</summary>
     public void Revise(DateOnly invoiceDate, DateOnly dueDate, long taxCents, IEnumerable<InvoiceLine> lines)
@@ -118,7 +123,7 @@ public sealed class Invoice
 
     private void Touch()
     {
-        BalanceCents = TotalCents - PaidCents - PendingCents;
+        BalanceCents = BalanceOf(TotalCents, PaidCents, PendingCents);
         Version++;
     }
 }

@@ -17,12 +17,13 @@ public static class InvoiceStatusRules
     /// Overdue wins over partly paid (it is what the customer must act on); "Payment pending" means the balance is
     /// zero only because of payments that have not settled.
     /// </summary>
-    public static InvoiceStatus Of(long totalCents, long paidCents, long pendingCents, DateOnly dueDate, bool isVoid, DateOnly today)
+    public static InvoiceStatus Of(
+        long totalCents, long paidCents, long pendingCents, DateOnly dueDate, bool isVoid, DateOnly today)
     {
         if (isVoid) return InvoiceStatus.Void;
-        var balance = totalCents - paidCents - pendingCents;
+        var balance = Invoice.BalanceOf(totalCents, paidCents, pendingCents);
         if (balance <= 0) return pendingCents > 0 ? InvoiceStatus.PaymentPending : InvoiceStatus.Paid;
-        if (dueDate < today) return InvoiceStatus.Overdue;
+        if (OverdueRule.IsOverdue(balance, dueDate, today)) return InvoiceStatus.Overdue;
         return paidCents > 0 || pendingCents > 0 ? InvoiceStatus.PartiallyPaid : InvoiceStatus.Open;
     }
 

@@ -12,17 +12,16 @@ public sealed record OpenInvoice(
     DateOnly InvoiceDate,
     DateOnly DueDate,
     long BalanceCents,
-    long PendingCents)
+    long PendingCents) : IOldestFirstKeys
 {
     /// <summary>A child of a multi-site invoice (as opposed to a single-site invoice).</summary>
     public bool IsChild => MultiSiteInvoiceId is not null;
 
-    /// <summary>False for a "Payment pending" invoice: it cannot be paid twice.</summary>
+    /// <summary>False for a "Payment pending" invoice: it cannot be paid twice (<see
+    /// cref="OpenInvoiceRule.IsPayable"/>).</summary>
     public bool HasBalance => BalanceCents > 0;
-
-    /// <summary>Same rule as <see cref="InvoiceStatusRules.Of"/>: a balance left and due before today.</summary>
-    public bool IsOverdueOn(DateOnly today) => HasBalance && DueDate < today;
 }
 
 /// <summary>A multi-site ("parent") invoice as the selection rules see it; its children are <see cref="OpenInvoice"/>s.</summary>
-public sealed record OpenMultiSiteInvoice(long Id, string Number, DateOnly InvoiceDate, DateOnly DueDate);
+public sealed record OpenMultiSiteInvoice(long Id, string Number, DateOnly InvoiceDate, DateOnly DueDate)
+    : IOldestFirstKeys;

@@ -1,4 +1,3 @@
-using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Invoices;
 
 namespace CustomerPortal.Domain.Overview;
@@ -17,37 +16,15 @@ public sealed record AccountOverview(
     int InvoicesToPay)
 {
     /// <summary>
-    /// Builds the overview from the customer's open invoices. <paramref name="amountSelectedCents"/> and
+    /// The figures from the sums of the customer's open invoices (<see cref="OpenInvoiceRule.IsOpen"/>), as the read
+    /// model keeps them: Balance and Pending over all of them, and the balance of those not yet due on the company's
+    /// today (<see cref="OverdueRule.NotYetDue"/>). Overdue is the rest of the Balance: an open invoice with a balance
+    /// is
+    /// either overdue or not yet due, and one with none adds nothing to either. <paramref name="amountSelectedCents"/>
+    /// and
     /// <paramref name="invoicesToPay"/> come from <c>InvoiceSelection.Totals</c> or from an <c>AllocationPlan</c>.
     /// </summary>
-    public static AccountOverview Calculate(IEnumerable<OpenInvoice> openInvoices, DateOnly today, long amountSelectedCents = 0, int invoicesToPay = 0)
-    {
-        ArgumentNullException.ThrowIfNull(openInvoices);
-        ArgumentOutOfRangeException.ThrowIfNegative(amountSelectedCents);
-        ArgumentOutOfRangeException.ThrowIfNegative(invoicesToPay);
-        long overdue = 0, balance = 0, pending = 0;
-        foreach (var invoice in openInvoices)
-        {
-            if (invoice.HasBalance)
-            {
-                balance = checked(balance + invoice.BalanceCents);
-                if (invoice.IsOverdueOn(today)) overdue = checked(overdue + invoice.BalanceCents);
-            }
-            pending = checked(pending + invoice.PendingCents);
-        }
-        return new AccountOverview(overdue, balance, pending, amountSelectedCents, invoicesToPay);
-    }
-}
-
-/// <summary>
-/// Builds <see cref="AccountOverview"/> with "today" taken from an injected clock in the company's time zone, so
-/// an invoice due yesterday becomes overdue at the company's midnight, not the server's.
-/// </summary>
-public sealed class AccountOverviewCalculator(TimeProvider clock)
-{
-    /// <summary>Today's date in the company's time zone (the date that decides what is overdue).</summary>
-    public DateOnly TodayIn(string companyTimeZoneId) => Company.TodayIn(companyTimeZoneId, clock);
-
-    public AccountOverview Calculate(string companyTimeZoneId, IEnumerable<OpenInvoice> openInvoices, long amountSelectedCents = 0, int invoicesToPay = 0) =>
-        AccountOverview.Calculate(openInvoices, TodayIn(companyTimeZoneId), amountSelectedCents, invoicesToPay);
+    public static AccountOverview Of(
+        long balanceCents, long pendingCents, long notYetDueCents, long amountSelectedCents, int invoicesToPay) =>
+        new(balanceCents - notYetDueCents, balanceCents, pendingCents, amountSelectedCents, invoicesToPay);
 }

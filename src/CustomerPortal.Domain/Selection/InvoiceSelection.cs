@@ -16,8 +16,15 @@ namespace CustomerPortal.Domain.Selection;
 /// </remarks>
 public sealed class InvoiceSelection
 {
-    /// <summary>One payment covers at most this many invoices (children count one by one).</summary>
+    /// <summary>"The 200 cap": one payment covers at most this many invoices (children count one by one).</summary>
     public const int MaxInvoicesPerPayment = 200;
+
+    /// <summary>
+    /// The oldest this many payable invoices decide every answer of "Select all" (single-site) and of a custom amount
+    /// (<see cref="PaymentAllocator.AllocateOverOldest"/>): one more than a payment can cover, so a query reads only
+    /// these.
+    /// </summary>
+    public const int OldestWindow = MaxInvoicesPerPayment + 1;
 
     private const string NotOpenInvoice = "That invoice is not one of your open invoices.";
     private const string NotOpenMultiSiteInvoice = "That multi-site invoice is not one of your open invoices.";
@@ -114,21 +121,41 @@ public sealed class InvoiceSelection
     }
 
     /// <summary>
-    /// Adds several invoices and/or parents (with their children) in one request, all or nothing. Every id given must
-    /// be payable: an invoice with nothing left to pay is refused, as are duplicates and a parent given together with
-    /// one of its own children.
-    /// </summary>
-    public SelectionResult Select(IReadOnlySet<long> selected, IReadOnlyCollection<long> invoiceIds, IReadOnlyCollection<long> multiSiteInvoiceIds) =>
-        Add(selected, invoiceIds, multiSiteInvoiceIds, skipNothingToPay: false);
-
-    /// <summary>
     /// "Select page": adds every row visible on the current page — single-site invoice ids, or (multi-site) parent ids
-    /// meaning all their children. Rows with nothing left to pay ("Payment pending") have no checkbox and are passed over.
+    /// meaning all their children — all or nothing. Rows with nothing left to pay ("Payment pending") have no checkbox
+    /// and are passed over; the same id twice, an id that is not a row of this choice and passing the cap are refused.
     /// </summary>
-    public SelectionResult SelectPage(IReadOnlySet<long> selected, IReadOnlyCollection<long> pageIds) =>
-        MultiSite
-            ? Add(selected, [], pageIds, skipNothingToPay: true)
-            : Add(selected, pageIds, [], skipNothingToPay: true);
+    public SelectionResult SelectPage(IReadOnlySet<long> selected, IReadOnlyCollection<long> pageIds)
+    {
+        ArgumentNullException.ThrowIfNull(selected);
+        ArgumentNullException.ThrowIfNull(pageIds);
+        if (pageIds.Distinct().Count() != pageIds.Count)
+            return SelectionResult.Refused(selected, "The same invoice was given more than once.");
+
+        var next = new HashSet<long>(Normalize(selected));
+        if (MultiSite)
+        {
+            foreach (var id in pageIds)
+            {
+                if (!_parents.ContainsKey(id)) return SelectionResult.NotFound(selected, NotOpenMultiSiteInvoice);
+            }
+            foreach (var id in pageIds) next.UnionWith(PayableChildren(id).Select(c => c.Id));
+            return WithinCap(selected, next);
+        }
+
+        var invoices = new List<OpenInvoice>(pageIds.Count);
+        foreach (var id in pageIds)
+        {
+            if (!_invoices.TryGetValue(id, out var invoice)) return SelectionResult.NotFound(selected, NotOpenInvoice);
+            invoices.Add(invoice);
+        }
+        foreach (var invoice in invoices)
+        {
+            if (WrongChoice(invoice) is { } wrong) return SelectionResult.Refused(selected, wrong);
+        }
+        next.UnionWith(invoices.Where(i => i.HasBalance).Select(i => i.Id));
+        return WithinCap(selected, next);
+    }
 
     /// <summary>
     /// "Select all", defined as "up to 200": replaces the selection. Single-site: the 200 oldest invoices with a balance
@@ -145,7 +172,7 @@ public sealed class InvoiceSelection
         ArgumentNullException.ThrowIfNull(selected);
         if (!MultiSite)
         {
-            var payable = _invoices.Values.Where(i => !i.IsChild && i.HasBalance).Order(OldestFirst.Instance).ToList();
+            var payable = _invoices.Values.Where(i => !i.IsChild && i.HasBalance).OrderOldestFirst().ToList();
             var chosen = payable.Take(MaxInvoicesPerPayment).Select(i => i.Id).ToHashSet();
             var all = Math.Max(payable.Count, payableSingleSiteCount ?? 0);
             return all > MaxInvoicesPerPayment
@@ -153,7 +180,7 @@ public sealed class InvoiceSelection
                 : SelectionResult.Accepted(chosen);
         }
 
-        var parents = _parents.Values.Where(p => PayableChildren(p.Id).Count > 0).Order(OldestFirst.Instance).ToList();
+        var parents = _parents.Values.Where(p => PayableChildren(p.Id).Count > 0).OrderOldestFirst().ToList();
         var next = new HashSet<long>();
         var taken = 0;
         foreach (var parent in parents)
@@ -191,56 +218,6 @@ public sealed class InvoiceSelection
         long amount = 0;
         foreach (var id in ids) amount = checked(amount + _invoices[id].BalanceCents);
         return new SelectionTotals(amount, ids.Count);
-    }
-
-    private SelectionResult Add(IReadOnlySet<long> selected, IReadOnlyCollection<long> invoiceIds, IReadOnlyCollection<long> parentIds, bool skipNothingToPay)
-    {
-        ArgumentNullException.ThrowIfNull(selected);
-        ArgumentNullException.ThrowIfNull(invoiceIds);
-        ArgumentNullException.ThrowIfNull(parentIds);
-        if (invoiceIds.Distinct().Count() != invoiceIds.Count || parentIds.Distinct().Count() != parentIds.Count)
-            return SelectionResult.Refused(selected, "The same invoice was given more than once.");
-
-        var invoices = new List<OpenInvoice>(invoiceIds.Count);
-        foreach (var id in invoiceIds)
-        {
-            if (!_invoices.TryGetValue(id, out var invoice)) return SelectionResult.NotFound(selected, NotOpenInvoice);
-            invoices.Add(invoice);
-        }
-        var parents = new List<OpenMultiSiteInvoice>(parentIds.Count);
-        foreach (var id in parentIds)
-        {
-            if (!_parents.TryGetValue(id, out var parent)) return SelectionResult.NotFound(selected, NotOpenMultiSiteInvoice);
-            parents.Add(parent);
-        }
-
-        if (parents.Count > 0 && !MultiSite) return SelectionResult.Refused(selected, ParentsNeedMultiSite);
-        foreach (var invoice in invoices)
-        {
-            if (WrongChoice(invoice) is { } wrong) return SelectionResult.Refused(selected, wrong);
-        }
-        var givenParents = parents.Select(p => p.Id).ToHashSet();
-        foreach (var child in invoices.Where(i => i.MultiSiteInvoiceId is { } p && givenParents.Contains(p)))
-        {
-            var parent = _parents[child.MultiSiteInvoiceId!.Value];
-            return SelectionResult.Refused(selected,
-                $"Multi-site invoice {parent.Number} and its invoice {child.Number} were both given; choose the multi-site invoice or some of its invoices, not both.");
-        }
-
-        var next = new HashSet<long>(Normalize(selected));
-        foreach (var invoice in invoices)
-        {
-            if (invoice.HasBalance) next.Add(invoice.Id);
-            else if (!skipNothingToPay) return SelectionResult.Refused(selected, NothingToPay(invoice));
-        }
-        foreach (var parent in parents)
-        {
-            var payable = PayableChildren(parent.Id);
-            if (payable.Count == 0 && !skipNothingToPay)
-                return SelectionResult.Refused(selected, $"Multi-site invoice {parent.Number} has nothing left to pay.");
-            next.UnionWith(payable.Select(c => c.Id));
-        }
-        return WithinCap(selected, next);
     }
 
     /// <summary>A parent's children that still have a balance, oldest first.</summary>

@@ -17,8 +17,6 @@ public enum SelectionOutcome
 /// </summary>
 public sealed record SelectionResult(SelectionOutcome Outcome, IReadOnlySet<long> Selected, string? Message)
 {
-    public bool IsAccepted => Outcome == SelectionOutcome.Accepted;
-
     internal static SelectionResult Accepted(IReadOnlySet<long> selected, string? notice = null) => new(SelectionOutcome.Accepted, selected, notice);
 
     internal static SelectionResult Refused(IReadOnlySet<long> unchanged, string message) => new(SelectionOutcome.Refused, unchanged, message);

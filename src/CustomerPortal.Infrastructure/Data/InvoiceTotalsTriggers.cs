@@ -1,10 +1,14 @@
+using CustomerPortal.Domain.Invoices;
+
 namespace CustomerPortal.Infrastructure.Data;
 
 /// <summary>
 /// The triggers that keep <see cref="CustomerInvoiceTotals"/> exact. The SQL lives in the migration
 /// <c>CustomerInvoiceTotals</c> of each provider (a migration must not change when this class does); this names them
 /// and holds the check the tests and the bench use: the stored totals equal a fresh aggregate over the invoices.
-/// An invoice counts when it is not void and has a balance or a pending amount (the page's "open").
+/// An invoice counts when it is open (<see cref="OpenInvoiceRule"/>): the check takes its predicate from the rule, and
+/// a
+/// test holds the migrations' trigger SQL to the same predicate.
 /// </summary>
 public static class InvoiceTotalsTriggers
 {
@@ -31,18 +35,18 @@ public static class InvoiceTotalsTriggers
     public const string SitesVersionTriggerSqlServer = "TR_Sites_Version";
 
     /// <summary>Customers whose stored totals differ from a fresh aggregate (empty when the triggers held).</summary>
-    public const string DriftQuery = """
+    public const string DriftQuery = $$"""
         SELECT c.Id AS "Value"
         FROM Customers c
         LEFT JOIN CustomerInvoiceTotals t ON t.CustomerId = c.Id
         LEFT JOIN (
             SELECT CustomerId, COUNT(*) AS OpenCount,
                    SUM(CASE WHEN MultiSiteInvoiceId IS NULL THEN 1 ELSE 0 END) AS OpenSingleSiteCount,
-                   SUM(CASE WHEN MultiSiteInvoiceId IS NULL AND BalanceCents > 0 THEN 1 ELSE 0 END)
+                   SUM(CASE WHEN MultiSiteInvoiceId IS NULL AND {{OpenInvoiceRule.HasBalanceSql}} THEN 1 ELSE 0 END)
                        AS PayableSingleSiteCount,
                    SUM(BalanceCents) AS BalanceCents, SUM(PendingCents) AS PendingCents
             FROM Invoices
-            WHERE IsVoid = 0 AND (BalanceCents > 0 OR PendingCents > 0)
+            WHERE {{OpenInvoiceRule.OpenSql}}
             GROUP BY CustomerId) a ON a.CustomerId = c.Id
         WHERE COALESCE(t.OpenCount, 0) <> COALESCE(a.OpenCount, 0)
            OR COALESCE(t.OpenSingleSiteCount, 0) <> COALESCE(a.OpenSingleSiteCount, 0)

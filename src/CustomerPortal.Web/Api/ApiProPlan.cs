@@ -1,14 +1,13 @@
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Features.Gating;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Api;
 
 /// <summary>
-/// The Pro Plan gate for the back-office API's payment and saved-method endpoints: a Standard-plan company's key gets
-/// 403 problem details "Online payment is not enabled for &lt;company&gt;." and the endpoint does not run. The plan is
-/// read on each request, so a plan switch takes effect on the next one.
+/// The Pro-plan rule (<see cref="ProPlan"/>) for the back-office API's payment and saved-method endpoints: a
+/// Standard-plan company's key gets 403 problem details with the rule's <see cref="ProPlan.NotEnabledMessage"/> and the
+/// endpoint does not run. The plan is read on each request, so a plan switch takes effect on the next one.
 /// </summary>
 public static class ApiProPlan
 {
@@ -23,8 +22,10 @@ public static class ApiProPlan
                 .Where(c => c.Id == companyId)
                 .Select(c => new { c.Name, c.Plan })
                 .SingleAsync(http.RequestAborted);
-            if (company.Plan == Plan.Pro) return await next(context);
-            return new ApiProblem(StatusCodes.Status403Forbidden, "Online payment is not enabled",
-                ProPlanGate.NotEnabledMessage(company.Name)).ToResult();
+            return ProPlan.MayPayOnline(company.Plan) ? await next(context) : NotEnabled(company.Name).ToResult();
         });
+
+    /// <summary>The API's refusal for a company not on the Pro plan.</summary>
+    public static ApiProblem NotEnabled(string companyName) =>
+        new(StatusCodes.Status403Forbidden, ProPlan.NotEnabled, ProPlan.NotEnabledMessage(companyName));
 }

@@ -20,7 +20,8 @@ public sealed record CustomerAccess(
     string ActorUserId,
     bool IsViewAs)
 {
-    public bool CanPayOnline => Plan == Plan.Pro;
+    /// <summary>The company may take payments online (<see cref="ProPlan.MayPayOnline"/>).</summary>
+    public bool CanPayOnline => ProPlan.MayPayOnline(Plan);
 
     /// <summary>A moment as the company's clock shows it (pages show times where the customer is served).</summary>
     public DateTimeOffset ToCompanyTime(DateTimeOffset moment) =>

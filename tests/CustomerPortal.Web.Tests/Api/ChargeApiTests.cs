@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.ApiKeys;
@@ -147,8 +148,7 @@ public sealed class ChargeApiTests(ChargePortal portal) : IClassFixture<ChargePo
         var card = await SaveMethodAsync(PayKit.Visa);
         var oldest = await Kit.DbAsync(db => db.Invoices.AsNoTracking()
             .Where(i => i.CustomerId == Kit.CustomerId && !i.IsVoid && i.BalanceCents > 0)
-            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
-            .Take(2).ToListAsync());
+            .OrderOldestFirst().Take(2).ToListAsync());
         var amount = oldest[0].BalanceCents + 1;
 
         var body = await (await ChargeAsync(Rocky, card, new { amountCents = amount }, NewKey()))
@@ -408,8 +408,7 @@ public sealed class ChargeApiTests(ChargePortal portal) : IClassFixture<ChargePo
             db.Invoices.Where(i => i.CustomerId == Kit.CustomerId && !i.IsVoid).SumAsync(i => i.BalanceCents));
         var tooMany = await Kit.DbAsync(db => db.Invoices
             .Where(i => i.CustomerId == Kit.CustomerId && !i.IsVoid && i.BalanceCents > 0)
-            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
-            .Take(201).SumAsync(i => i.BalanceCents));
+            .OrderOldestFirst().Take(201).SumAsync(i => i.BalanceCents));
         var json = amount switch
         {
             "OVER" => $$"""{ "amountCents": {{balance + 1}} }""",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Features.MakeAPayment;
@@ -26,7 +27,7 @@ public sealed class KeptSnapshotTests : IDisposable
         {
             var customer = await db.Customers.Where(c => c.AccountNumber == "1001").Select(c => c.Id).SingleAsync();
             return await db.Invoices.Where(i => i.CustomerId == customer && !i.IsVoid && i.BalanceCents > 0 && i.MultiSiteInvoiceId == null)
-                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .OrderOldestFirst()
                 .Select(i => new { i.Id, i.BalanceCents }).ToListAsync();
         })).Select(r => (r.Id, r.BalanceCents)).ToList();
 
@@ -136,7 +137,7 @@ public sealed class KeptSnapshotTests : IDisposable
         {
             var customer = await db.Customers.Where(c => c.AccountNumber == "1001").Select(c => c.Id).SingleAsync();
             return await db.Invoices.Where(i => i.CustomerId == customer && !i.IsVoid && i.BalanceCents > 0)
-                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .OrderOldestFirst()
                 .Select(i => new { i.Id, i.Number }).Take(2).ToListAsync();
         });
         var page = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "1.00" });

@@ -1,4 +1,5 @@
 using System.Net;
+using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
@@ -24,7 +25,7 @@ public sealed class SelectionEndpointTests : IDisposable
     {
         var id = await CustomerIdAsync(account);
         var rows = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.CustomerId == id && !i.IsVoid && i.BalanceCents > 0)
-            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+            .OrderOldestFirst()
             .Select(i => new { i.Id, i.BalanceCents, i.MultiSiteInvoiceId }).ToListAsync());
         return rows.Select(r => (r.Id, r.BalanceCents, r.MultiSiteInvoiceId)).ToList();
     }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CustomerPortal.Web.Features.MakeAPayment;
+using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,16 +12,21 @@ namespace CustomerPortal.Web.Tests.MakeAPayment;
 /// </summary>
 public sealed class SqlitePerformanceTests : IDisposable
 {
-    private readonly PortalFactory _factory = new();
+    private readonly RecordingPortalFactory _factory = new();
 
     public void Dispose() => _factory.Dispose();
 
     [Fact]
     public async Task TheSingleSiteTableIsReadFromTheCoveringIndexInDateOrder()
     {
-        _ = _factory.Server; // migrated, seeded, in WAL
-        var plan = await _factory.WithDbAsync(db => PlanAsync(db, new PayRequest(db, new InvoiceSnapshotCache()).Queries.Open(1).Where(i => i.MultiSiteInvoiceId == null)
-            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).Select(i => i.Id)));
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        _factory.Sql.Clear();
+
+        await pay.PageAsync(); // the default: single-site invoices, oldest first
+
+        // The page of the table, as the app sent it.
+        var sql = _factory.Sql.Single("FROM \"Invoices\"", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", "LIMIT");
+        var plan = await _factory.WithDbAsync(db => SqlRecorder.PlanAsync(db, sql));
         Assert.Contains("IX_Invoices_OpenByCustomer (CustomerId=? AND IsVoid=? AND MultiSiteInvoiceId=?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
@@ -29,26 +34,17 @@ public sealed class SqlitePerformanceTests : IDisposable
     [Fact]
     public async Task SelectAllReadsTheOldestFromTheIndexAloneInFullOrder()
     {
-        _ = _factory.Server;
-        // The shape of "select all"'s oldest-201 window: what the rules need, oldest first down to number and id.
-        var plan = await _factory.WithDbAsync(db => PlanAsync(db, OpenInvoiceQueries.OrderOldestFirst(OpenInvoiceQueries.NotVoid(db.Invoices.AsNoTracking(), 1)
-                .Where(i => i.BalanceCents > 0 && i.MultiSiteInvoiceId == null))
-            .Take(OpenInvoiceQueries.Window)
-            .Select(i => new { i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents })));
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        await pay.PageAsync();
+        _factory.Sql.Clear();
+
+        await pay.PostFragmentAsync("/pay/selection/all");
+
+        // "Select all"'s oldest-201 window: what the rules need, oldest first down to number and id.
+        var sql = _factory.Sql.Single("\"BalanceCents\" > 0", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", "LIMIT");
+        var plan = await _factory.WithDbAsync(db => SqlRecorder.PlanAsync(db, sql));
         Assert.Contains("COVERING INDEX IX_Invoices_OpenByCustomer", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
-    }
-
-    /// <summary>SQLite's plan for a query, one line per step.</summary>
-    private static async Task<string> PlanAsync<T>(CustomerPortal.Infrastructure.Data.AppDbContext db, IQueryable<T> query)
-    {
-        await db.Database.OpenConnectionAsync();
-        await using var cmd = query.CreateDbCommand();
-        cmd.CommandText = "EXPLAIN QUERY PLAN " + cmd.CommandText;
-        var lines = new List<string>();
-        await using var reader = await cmd.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) lines.Add(reader.GetString(3));
-        return string.Join("\n", lines);
     }
 
     [Fact]

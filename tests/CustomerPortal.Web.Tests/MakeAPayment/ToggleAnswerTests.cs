@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
@@ -26,7 +27,7 @@ public sealed class ToggleAnswerTests : IDisposable
     {
         var customer = await _factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == "1001").Select(c => c.Id).SingleAsync());
         var rows = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.CustomerId == customer && !i.IsVoid && i.BalanceCents > 0)
-            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+            .OrderOldestFirst()
             .Select(i => new { i.Id, i.BalanceCents, i.MultiSiteInvoiceId }).ToListAsync());
         return rows.Select(r => (r.Id, r.BalanceCents, r.MultiSiteInvoiceId)).ToList();
     }

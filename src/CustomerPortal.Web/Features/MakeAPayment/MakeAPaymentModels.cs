@@ -103,7 +103,10 @@ public static class PageVersion
     internal static string Stamp(OverviewSums sums)
     {
         var hash = 14695981039346656037UL;
-        foreach (var value in (ReadOnlySpan<long>)[sums.OverdueCents, sums.BalanceCents, sums.PendingCents, sums.OpenCount, sums.OpenSingleSiteCount, sums.PayableSingleSiteCount, sums.InvoicesVersion])
+        // The not-yet-due part with the balance says what Overdue says (Overdue = Balance − not yet due).
+        ReadOnlySpan<long> figures = [sums.NotYetDueCents, sums.BalanceCents, sums.PendingCents, sums.OpenCount,
+            sums.OpenSingleSiteCount, sums.PayableSingleSiteCount, sums.InvoicesVersion];
+        foreach (var value in figures)
         {
             for (var shift = 0; shift < 64; shift += 8)
             {

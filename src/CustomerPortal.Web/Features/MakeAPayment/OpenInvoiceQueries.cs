@@ -29,10 +29,15 @@ internal sealed record SnapshotRow(
         new("This snapshot was read for the rules only (no totals): read the invoice with its totals to show its status.");
 }
 
-/// <summary>The Overview sums of one customer, and how many invoices are open (all kinds, single-site), from one aggregate query.</summary>
+/// <summary>
+/// The Overview sums of one customer's open invoices (the balance and pending of all of them, the balance of those not
+/// yet due) and how many are open (all kinds, single-site), from one aggregate query: what <see
+/// cref="AccountOverview.Of"/>
+/// makes the figures from.
+/// </summary>
 /// <param name="InvoicesVersion">The customer's <see cref="CustomerInvoiceTotals.InvoicesVersion"/> (0: no totals row yet).</param>
-internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0,
-    long InvoicesVersion = 0);
+internal sealed record OverviewSums(long BalanceCents, long PendingCents, long NotYetDueCents, int OpenCount = 0,
+    int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0, long InvoicesVersion = 0);
 
 /// <summary>A stored draft's own row, without its invoices.</summary>
 internal sealed record DraftHead(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, DateTimeOffset UpdatedAt);
@@ -84,25 +89,10 @@ internal sealed class OpenInvoiceQueries
     private long? KnownVersion(long customerId) =>
         _overview is { } o && o.CustomerId == customerId && o.Sums.InvoicesVersion != 0 ? o.Sums.InvoicesVersion : null;
 
-    /// <summary>More than one payment can cover: enough to decide every custom amount and "Select all".</summary>
-    public const int Window = InvoiceSelection.MaxInvoicesPerPayment + 1;
-
-    /// <summary>Open = not void, and something left to pay or still pending (the "Payment pending" rows stay visible).</summary>
+    /// <summary>The customer's open invoices (<see cref="OpenInvoiceRule.IsOpen"/>; "Payment pending" rows stay
+    /// visible).</summary>
     public IQueryable<Invoice> Open(long customerId) =>
-        NotVoid(db.Invoices.AsNoTracking(), customerId).Where(i => i.BalanceCents > 0 || i.PendingCents > 0);
-
-    /// <summary>
-    /// The customer's invoices that are not void, as <c>IsVoid = @p</c>. EF writes <c>!i.IsVoid</c> as
-    /// <c>NOT ("IsVoid")</c>, which SQLite cannot match to an index column, so IX_Invoices_OpenByCustomer stopped at
-    /// CustomerId and the planner preferred other indexes (for the single-site count: every invoice of every customer
-    /// without a parent). An equality with a parameter lets it use (CustomerId, IsVoid, MultiSiteInvoiceId) and read
-    /// the rows in InvoiceDate, DueDate order.
-    /// </summary>
-    public static IQueryable<Invoice> NotVoid(IQueryable<Invoice> invoices, long customerId)
-    {
-        var isVoid = false; // a parameter, not a constant: EF simplifies "== false" back to NOT
-        return invoices.Where(i => i.CustomerId == customerId && i.IsVoid == isVoid);
-    }
+        db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId).WhereOpen(isVoid: false);
 
     public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
@@ -186,17 +176,18 @@ internal sealed class OpenInvoiceQueries
     }
 
     // The hot queries of the page and its actions are compiled once: EF then skips the expression-tree work (closure
-    // evaluation, cache lookup) it otherwise does on every execution. Each spells out the "open" filter of Open().
+    // evaluation, cache lookup) it otherwise does on every execution. Their rules ("open", "not yet due", "oldest
+    // first") are the domain's, put in place by InvoiceQueryRules.Expand; isVoid is always false (see WhereOpen).
     private static readonly Func<AppDbContext, long, DateOnly, bool, Task<OverviewSums?>> OverviewQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, DateOnly today, bool isVoid) =>
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, DateOnly today, bool isVoid) =>
             db.CustomerInvoiceTotals.AsNoTracking()
                 .Where(t => t.CustomerId == customerId)
                 .Select(t => new OverviewSums(
-                    t.BalanceCents - (db.Invoices
-                        .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && i.DueDate >= today)
-                        .Sum(i => (long?)i.BalanceCents) ?? 0L),
-                    t.BalanceCents, t.PendingCents, t.OpenCount, t.OpenSingleSiteCount, t.PayableSingleSiteCount, t.InvoicesVersion))
-                .FirstOrDefault());
+                    t.BalanceCents, t.PendingCents,
+                    db.Invoices.Where(i => i.CustomerId == customerId).WhereOpen(isVoid).WhereNotYetDue(today)
+                        .Sum(i => (long?)i.BalanceCents) ?? 0L,
+                    t.OpenCount, t.OpenSingleSiteCount, t.PayableSingleSiteCount, t.InvoicesVersion))
+                .FirstOrDefault()));
 
     // What the selection rules and the allocation read of an invoice: no totals, site or parent details (those only a
     // shown row needs). Every column here is in IX_Invoices_OpenByCustomer, so "select all" reads the index alone.
@@ -205,20 +196,20 @@ internal sealed class OpenInvoiceQueries
             null, null, null, null, null, null);
 
     private static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>
             db.Invoices.AsNoTracking()
-                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && ids.Contains(i.Id))
-                .Select(RuleSnapshot));
+                .Where(i => i.CustomerId == customerId).WhereOpen(isVoid).Where(i => ids.Contains(i.Id))
+                .Select(RuleSnapshot)));
 
     // The custom amount: what the allocation needs of the oldest window (all kinds). The site of the few invoices an
     // amount reaches is read after the split (SiteNamesAsync), not for all 201.
     private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid) =>
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid) =>
             db.Invoices.AsNoTracking()
-                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0)
-                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
-                .Take(Window)
-                .Select(RuleSnapshot));
+                .Where(i => i.CustomerId == customerId).WherePayable(isVoid)
+                .OrderOldestFirst()
+                .Take(InvoiceSelection.OldestWindow)
+                .Select(RuleSnapshot)));
 
     private static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<InvoiceSite>> SiteNamesQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> ids) =>
@@ -257,12 +248,12 @@ internal sealed class OpenInvoiceQueries
 
     // "Select all" under single-site: only what the rules need (no site name, no parent), like SelectedQuery.
     private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestSingleSiteQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid) =>
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid) =>
             db.Invoices.AsNoTracking()
-                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0 && i.MultiSiteInvoiceId == null)
-                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
-                .Take(Window)
-                .Select(RuleSnapshot));
+                .Where(i => i.CustomerId == customerId).WherePayable(isVoid).Where(i => i.MultiSiteInvoiceId == null)
+                .OrderOldestFirst()
+                .Take(InvoiceSelection.OldestWindow)
+                .Select(RuleSnapshot)));
 
     /// <summary>
     /// Snapshots of the open invoices among <paramref name="invoiceIds"/> and of every open child of
@@ -329,7 +320,8 @@ internal sealed class OpenInvoiceQueries
         LearnAsync(customerId, Project(Open(customerId).Where(i => i.MultiSiteInvoiceId != null)).ToListAsync(ct), []);
 
     /// <summary>
-    /// The oldest <see cref="Window"/> invoices with a balance, oldest first: single-site only ("Select all") or all kinds
+    /// The oldest <see cref="InvoiceSelection.OldestWindow"/> invoices with a balance, oldest first: single-site only
+    /// ("Select all") or all kinds
     /// (the custom amount); what the rules and the allocation need, without site or parent.
     /// </summary>
     public async Task<IReadOnlyList<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
@@ -347,10 +339,6 @@ internal sealed class OpenInvoiceQueries
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;
     }
-
-    /// <summary>The same order as <see cref="Domain.Allocation.OldestFirst"/> (numbers compare ordinally, as SQL's binary collation does).</summary>
-    public static IOrderedQueryable<Invoice> OrderOldestFirst(IQueryable<Invoice> query) =>
-        query.OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id);
 
     private IQueryable<SnapshotRow> Project(IQueryable<Invoice> query) =>
         from i in query
@@ -385,7 +373,8 @@ internal sealed class OpenInvoiceQueries
     }
 
     public static AccountOverview Overview(OverviewSums sums, long amountSelectedCents, int invoicesToPay) =>
-        new(sums.OverdueCents, sums.BalanceCents, sums.PendingCents, amountSelectedCents, invoicesToPay);
+        AccountOverview.Of(
+            sums.BalanceCents, sums.PendingCents, sums.NotYetDueCents, amountSelectedCents, invoicesToPay);
 
     /// <summary>The custom amount split over the oldest window and the whole balance (see <see cref="PaymentAllocator.AllocateOverOldest"/>).</summary>
     public static AllocationPlan Allocate(long amountCents, IEnumerable<SnapshotRow> oldest, OverviewSums sums) =>

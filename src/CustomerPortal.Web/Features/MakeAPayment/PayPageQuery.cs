@@ -108,7 +108,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     internal sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
 
     // Built with an initializer, not a constructor: EF orders by the members of a projection only then.
-    private sealed class ParentData
+    private sealed class ParentData : IOldestFirstKeys
     {
         public long Id { get; init; }
         public required string Number { get; init; }
@@ -167,7 +167,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
             (_, true) => query.OrderByDescending(i => i.InvoiceDate),
             _ => query.OrderBy(i => i.InvoiceDate),
         };
-        var rows = await ordered.ThenBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+        var rows = await ordered.ThenOldestFirst()
             .Skip(skip).Take(take)
             .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                 i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))
@@ -178,22 +178,24 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     // Two queries rather than one with a "single-site only" flag: the single-site page must say MultiSiteInvoiceId IS NULL
     // outright so SQLite reads it from IX_Invoices_OpenByCustomer; the all-kinds page reads IX_Invoices_OldestFirst.
     private static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> SingleSitePageQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand(
+            (AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
             db.Invoices.AsNoTracking()
-                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && i.MultiSiteInvoiceId == null)
-                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Where(i => i.CustomerId == customerId).WhereOpen(isVoid).Where(i => i.MultiSiteInvoiceId == null)
+                .OrderOldestFirst()
                 .Skip(skip).Take(take)
                 .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
-                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
+                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
     private static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> AllKindsPageQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand(
+            (AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
             db.Invoices.AsNoTracking()
-                .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0))
-                .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
+                .Where(i => i.CustomerId == customerId).WhereOpen(isVoid)
+                .OrderOldestFirst()
                 .Skip(skip).Take(take)
                 .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
-                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
+                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
     /// <summary>
     /// One single-site invoice's row (a toggle's answer), if it is the customer's and open: kept under the invoices version
@@ -208,19 +210,19 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         });
 
     private static readonly Func<AppDbContext, long, bool, long, IAsyncEnumerable<RowData>> SingleSiteRowQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, long invoiceId) =>
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid, long invoiceId) =>
             db.Invoices.AsNoTracking()
-                .Where(i => i.Id == invoiceId && i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && i.MultiSiteInvoiceId == null)
+                .Where(i => i.Id == invoiceId && i.CustomerId == customerId).WhereOpen(isVoid)
+                .Where(i => i.MultiSiteInvoiceId == null)
                 .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
-                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents)));
+                    i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
     /// <summary>The customer's multi-site invoices that are not void and have an open child.</summary>
     private IQueryable<MultiSiteInvoice> OpenParents(long customerId)
     {
-        var invoices = db.Invoices.AsNoTracking();
+        var open = _q.Open(customerId);
         return db.MultiSiteInvoices.AsNoTracking()
-            .Where(p => p.CustomerId == customerId && !p.IsVoid &&
-                        invoices.Any(i => i.MultiSiteInvoiceId == p.Id && i.CustomerId == customerId && !i.IsVoid && (i.BalanceCents > 0 || i.PendingCents > 0)));
+            .Where(p => p.CustomerId == customerId && !p.IsVoid && open.Any(i => i.MultiSiteInvoiceId == p.Id));
     }
 
     /// <summary>A parent row's figures: sums over its children that are not void.</summary>
@@ -267,8 +269,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
             _ => projected.OrderBy(p => p.InvoiceDate),
         };
         var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
-        var rows = await ordered.ThenBy(p => p.InvoiceDate).ThenBy(p => p.DueDate).ThenBy(p => p.Number).ThenBy(p => p.Id)
-            .Skip(skip).Take(take).ToListAsync(ct);
+        var rows = await ordered.ThenOldestFirst().Skip(skip).Take(take).ToListAsync(ct);
         return (total, pages, page, rows);
     }
 }
@@ -276,8 +277,9 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
 /// <summary>Who may change a selection or pay: one place, used by the page, the actions and Continue.</summary>
 public static class MakeAPaymentRules
 {
-    /// <summary>A Pro-plan customer's own contact; not a Standard-plan customer, not a support agent viewing as.</summary>
+    /// <summary>
+    /// A contact of a customer whose company may take payments online (<see cref="ProPlan.MayPayOnline"/>), not a
+    /// support agent viewing as one.
+    /// </summary>
     public static bool CanChange(CustomerAccess access) => access.CanPayOnline && !access.IsReadOnly;
-
-    public static string NotEnabledMessage(CustomerAccess access) => $"Online payment is not enabled for {access.CompanyName}.";
 }

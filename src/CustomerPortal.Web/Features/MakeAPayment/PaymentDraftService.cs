@@ -247,7 +247,9 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         MakeAPaymentRules.CanChange(access)
             ? null
             : new ActionOutcome(ActionStatus.NotAllowed, new PageMessage(
-                access.IsReadOnly ? "You are viewing as the customer; nothing can be changed." : MakeAPaymentRules.NotEnabledMessage(access),
+                access.IsReadOnly
+                    ? "You are viewing as the customer; nothing can be changed."
+                    : ProPlan.NotEnabledMessage(access.CompanyName),
                 MessageTarget.Selection, true));
 
     private static ActionOutcome Done() => new(ActionStatus.Done, null);

@@ -5,7 +5,6 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Web.Api;
 using CustomerPortal.Web.Api.Payments;
-using CustomerPortal.Web.Features.Gating;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.Payments;
@@ -23,8 +22,7 @@ public sealed class BackOfficeChargeService(AppDbContext db, PaymentService paym
     public async Task<BackOfficeChargeResult> ChargeAsync(BackOfficeCharge charge, CancellationToken ct)
     {
         var company = await db.Companies.AsNoTracking().SingleAsync(c => c.Id == charge.CompanyId, ct);
-        if (company.Plan != Plan.Pro)
-            throw new ApiProblem(StatusCodes.Status403Forbidden, "Online payment is not enabled", ProPlanGate.NotEnabledMessage(company.Name));
+        if (!ProPlan.MayPayOnline(company.Plan)) throw ApiProPlan.NotEnabled(company.Name);
 
         var key = PaymentKey(charge.CompanyId, charge.IdempotencyKey);
         if (await ReplayAsync(key, charge, ct) is { } replay) return replay;

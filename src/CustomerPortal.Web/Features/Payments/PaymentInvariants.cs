@@ -1,3 +1,4 @@
+using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
@@ -33,7 +34,8 @@ public static class PaymentInvariants
         {
             if (i.PaidCents < 0 || i.PendingCents < 0 || i.PaidCents + i.PendingCents > i.TotalCents)
                 problems.Add($"Invoice {i.Number}: paid {i.PaidCents} + pending {i.PendingCents} outside 0..{i.TotalCents}");
-            if (i.BalanceCents != i.TotalCents - i.PaidCents - i.PendingCents) problems.Add($"Invoice {i.Number}: stored balance {i.BalanceCents} is wrong");
+            if (i.BalanceCents != Invoice.BalanceOf(i.TotalCents, i.PaidCents, i.PendingCents))
+                problems.Add($"Invoice {i.Number}: stored balance {i.BalanceCents} is wrong");
         }
 
         // 2. for every payment: sum of its allocations = its amount

@@ -53,14 +53,17 @@ internal static class PaymentPathQueries
     public static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<Invoice>> InvoicesTracked =
         EF.CompileAsyncQuery((AppDbContext db, List<long> ids) => db.Invoices.AsTracking().Where(i => ids.Contains(i.Id)));
 
-    /// <summary>The customer's named invoices that are not void and not fully paid (the planner's input).</summary>
-    public static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<Invoice>> UnpaidInvoicesTracked =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> ids) =>
-            db.Invoices.AsTracking().Where(i => i.CustomerId == customerId && ids.Contains(i.Id) && !i.IsVoid && i.PaidCents < i.TotalCents));
+    /// <summary>
+    /// The customer's named invoices that are open (<see cref="OpenInvoiceRule.IsOpen"/>: not void and not fully paid),
+    /// the planner's input; <c>isVoid</c> is false (see <see cref="InvoiceQueryRules.WhereOpen"/>).
+    /// </summary>
+    public static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<Invoice>> OpenInvoicesTracked =
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>
+            db.Invoices.AsTracking().Where(i => i.CustomerId == customerId && ids.Contains(i.Id)).WhereOpen(isVoid)));
 
-    public static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<Invoice>> UnpaidInvoicesUntracked =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> ids) =>
-            db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && ids.Contains(i.Id) && !i.IsVoid && i.PaidCents < i.TotalCents));
+    public static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<Invoice>> OpenInvoicesUntracked =
+        EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>
+            db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId && ids.Contains(i.Id)).WhereOpen(isVoid)));
 
     public static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<OpenMultiSiteInvoice>> Parents =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> parentIds) =>

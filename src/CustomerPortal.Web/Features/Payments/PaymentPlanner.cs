@@ -62,10 +62,9 @@ public static class PaymentPlanner
             if (draft.CustomAmountCents is not { } amount) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
             // One payment covers at most 200 invoices, so the oldest 201 payable invoices and the whole balance decide
             // the split (PaymentAllocator.AllocateOverOldest): no need to load thousands of invoices.
-            var open = MakeAPayment.OpenInvoiceQueries.NotVoid(source, customerId).Where(i => i.BalanceCents > 0);
+            var open = source.Where(i => i.CustomerId == customerId).WherePayable(isVoid: false);
             var balance = await open.SumAsync(i => (long?)i.BalanceCents, ct) ?? 0;
-            invoices = await open.OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).ThenBy(i => i.Number).ThenBy(i => i.Id)
-                .Take(InvoiceSelection.MaxInvoicesPerPayment + 1).ToListAsync(ct);
+            invoices = await open.OrderOldestFirst().Take(InvoiceSelection.OldestWindow).ToListAsync(ct);
             try
             {
                 var plan = PaymentAllocator.AllocateOverOldest(amount, invoices.Select(Snapshot), balance);
@@ -80,8 +79,8 @@ public static class PaymentPlanner
 
         var ids = draft.InvoiceIds.ToList();
         if (ids.Count == 0) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
-        invoices = await (track ? PaymentPathQueries.UnpaidInvoicesTracked : PaymentPathQueries.UnpaidInvoicesUntracked)(db, customerId, ids)
-            .ToListAsync(ct);
+        invoices = await (track ? PaymentPathQueries.OpenInvoicesTracked : PaymentPathQueries.OpenInvoicesUntracked)(
+            db, customerId, false, ids).ToListAsync(ct);
         var parentIds = invoices.Where(i => i.MultiSiteInvoiceId != null).Select(i => i.MultiSiteInvoiceId!.Value).Distinct().ToList();
         var parents = parentIds.Count == 0
             ? []
@@ -95,7 +94,7 @@ public static class PaymentPlanner
         if (payable.Count == 0) return (PaymentPlan.Refused(draft.Choice, NothingSelected), Empty);
         if (payable.Count > InvoiceSelection.MaxInvoicesPerPayment)
             return (PaymentPlan.Refused(draft.Choice, $"One payment can cover at most {InvoiceSelection.MaxInvoicesPerPayment} invoices; {payable.Count} are selected."), Empty);
-        var chosen = snapshots.Where(s => payable.Contains(s.Id)).Order(OldestFirst.Instance)
+        var chosen = snapshots.Where(s => payable.Contains(s.Id)).OrderOldestFirst()
             .Select(s => new PlanLine(s.Id, s.Number, s.BalanceCents, s.BalanceCents, 0)).ToList();
         return (new PaymentPlan(draft.Choice, chosen, null), invoices.ToDictionary(i => i.Id));
     }

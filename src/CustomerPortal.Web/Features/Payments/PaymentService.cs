@@ -86,7 +86,7 @@ public sealed class PaymentService(
 
     public static PayOutcome? RefuseIfNotAllowed(CustomerAccess access)
     {
-        if (!access.CanPayOnline) return PayOutcome.Refused(403, $"Online payment is not enabled for {access.CompanyName}.");
+        if (!access.CanPayOnline) return PayOutcome.Refused(403, ProPlan.NotEnabledMessage(access.CompanyName));
         if (access.IsReadOnly) return PayOutcome.Refused(403, "You are viewing as the customer: paying and changing payment methods is not allowed.");
         return null;
     }
