@@ -4,6 +4,7 @@ using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
@@ -34,22 +35,14 @@ internal sealed record SnapshotRow(
 internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0,
     long InvoicesVersion = 0);
 
-/// <summary>A stored draft's own row, without its invoices.</summary>
-internal sealed record DraftHead(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, DateTimeOffset UpdatedAt);
-
-/// <summary>The stored selection of one user for one customer, read without tracking.</summary>
-internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, IReadOnlySet<long> Selected)
-{
-    public static DraftState None { get; } = new(0, PaymentChoice.SingleSite, null, 0, new HashSet<long>());
-}
-
 /// <summary>
 /// What one request of the Make a Payment page has read (a scoped service): the action and the page it answers with
 /// share it, so nothing is read twice in one request and nothing outlives the request.
 /// </summary>
 public sealed class PayRequest
 {
-    internal PayRequest(AppDbContext db, InvoiceSnapshotCache cache) => Queries = new OpenInvoiceQueries(db, cache);
+    internal PayRequest(AppDbContext db, InvoiceSnapshotCache cache, DraftStore drafts) =>
+        Queries = new OpenInvoiceQueries(db, cache, drafts);
 
     internal OpenInvoiceQueries Queries { get; }
 }
@@ -62,9 +55,10 @@ internal sealed class OpenInvoiceQueries
 {
     private readonly AppDbContext db;
     private readonly InvoiceSnapshotCache _cache;
+    private readonly DraftStore _drafts;
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
     private (long CustomerId, bool SingleSiteOnly, IReadOnlyList<SnapshotRow> Rows)? _oldest;
-    private (string UserId, long CustomerId, DraftState Draft)? _draft;
+    private StoredDraft? _draft;
     private (long CustomerId, PaymentChoice Choice, HashSet<long> Asked, InvoiceSelection Rules)? _rules;
     // Rows read in this request, and every id some query of this request answered for (found or not): an action reads
     // what its rules need, and the page it answers with then needs no second read of the same invoices.
@@ -75,7 +69,8 @@ internal sealed class OpenInvoiceQueries
     // One per request (see PayRequest), shared by the action (PaymentDraftService) and the page it answers with
     // (PayPageQuery), so the aggregate and the oldest window are read once per request, not once per use. Not per
     // context: contexts are pooled and outlive the request.
-    internal OpenInvoiceQueries(AppDbContext db, InvoiceSnapshotCache cache) => (this.db, _cache) = (db, cache);
+    internal OpenInvoiceQueries(AppDbContext db, InvoiceSnapshotCache cache, DraftStore drafts) =>
+        (this.db, _cache, _drafts) = (db, cache, drafts);
 
     /// <summary>
     /// The customer's invoices version as this request's overview read it, before any snapshot (null: not read yet, or
@@ -104,71 +99,29 @@ internal sealed class OpenInvoiceQueries
         return invoices.Where(i => i.CustomerId == customerId && i.IsVoid == isVoid);
     }
 
-    public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
-    {
-        if (!access.IsViewAs && _draft is { } known && known.UserId == access.ActorUserId && known.CustomerId == access.CustomerId) return known.Draft;
-        var head = access.IsViewAs
-            ? await DraftsOf(db, access).Select(ToDraftHead).FirstOrDefaultAsync(ct)
-            : await OwnDraftHeadQuery(db, access.ActorUserId, access.CustomerId);
-        if (head is null) return DraftState.None;
-        // The row first, then the ids (the opposite of ReadOwnDraftAsync): a save landing between the two makes the page
-        // show an older revision than its ids, so its next toggle is answered with the whole work area.
-        return new DraftState(head.Id, head.Choice, head.CustomAmountCents, head.Revision, await DraftInvoiceIdsAsync(db, head.Id, ct));
-    }
-
-    /// <summary>The draft as an action of this request has just read or stored it: the page it answers with shows that.</summary>
-    public void RememberDraft(PaymentDraft draft) =>
-        _draft = (draft.UserId, draft.CustomerId, new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.SelectedInvoiceIds));
+    /// <summary>No draft stored yet: the default choice, nothing selected, revision 0.</summary>
+    private static readonly StoredDraft NoDraft =
+        new(0, "", 0, PaymentChoice.SingleSite, null, 0, default, new HashSet<long>());
 
     /// <summary>
-    /// The signed-in user's own draft for the customer, untracked, as its row and its invoice ids: two plain compiled
-    /// queries. (One projection with the ids as a nested collection made EF build a new delegate on every execution, and
-    /// materialising the items as entities cost more than the selection rules.) For an action, the ids are read first and
-    /// the row second: a save landing between the two then shows as a newer revision than the ids (the action's answer is
-    /// the whole work area), never as the old revision with the new ids (see <see cref="PageVersion"/>).
+    /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft
+    /// the customer's contacts changed last (the agent has none and can make none), so the agent sees what the customer
+    /// sees.
+    /// Read to show (<see cref="DraftRead.ToShow"/>): an action of this request has read (and stored) it the other way.
     /// </summary>
-    public static async Task<(DraftHead Head, HashSet<long> InvoiceIds)?> ReadOwnDraftAsync(AppDbContext db, string userId, long customerId, CancellationToken ct)
+    public async Task<StoredDraft> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
-        var ids = new HashSet<long>();
-        await foreach (var id in OwnDraftInvoiceIdsQuery(db, userId, customerId).WithCancellation(ct)) ids.Add(id);
-        var head = await OwnDraftHeadQuery(db, userId, customerId);
-        return head is null ? null : (head, ids);
+        if (!access.IsViewAs && _draft is { } known && known.UserId == access.ActorUserId
+            && known.CustomerId == access.CustomerId)
+            return known;
+        var owner = access.IsViewAs
+            ? DraftOwner.LatestOf(access.CustomerId)
+            : DraftOwner.Contact(access.ActorUserId, access.CustomerId);
+        return await _drafts.ReadAsync(owner, DraftRead.ToShow, ct) ?? NoDraft;
     }
 
-    private static readonly Func<AppDbContext, string, long, IAsyncEnumerable<long>> OwnDraftInvoiceIdsQuery =
-        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            from d in db.PaymentDrafts.AsNoTracking()
-            where d.UserId == userId && d.CustomerId == customerId
-            join i in db.PaymentDraftItems.AsNoTracking() on d.Id equals i.PaymentDraftId
-            select i.InvoiceId);
-
-    private static readonly System.Linq.Expressions.Expression<Func<PaymentDraft, DraftHead>> ToDraftHead =
-        d => new DraftHead(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt);
-
-    private static readonly Func<AppDbContext, string, long, Task<DraftHead?>> OwnDraftHeadQuery =
-        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId).OrderBy(d => d.Id)
-                .Select(ToDraftHead).FirstOrDefault());
-
-    private static readonly Func<AppDbContext, long, IAsyncEnumerable<long>> DraftInvoiceIdsQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long draftId) =>
-            db.PaymentDraftItems.AsNoTracking().Where(i => i.PaymentDraftId == draftId).Select(i => i.InvoiceId));
-
-    private static async Task<HashSet<long>> DraftInvoiceIdsAsync(AppDbContext db, long draftId, CancellationToken ct)
-    {
-        var ids = new HashSet<long>();
-        await foreach (var id in DraftInvoiceIdsQuery(db, draftId).WithCancellation(ct)) ids.Add(id);
-        return ids;
-    }
-
-    /// <summary>
-    /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft the
-    /// customer's contacts changed last (the agent has none and can make none), so the agent sees what the customer sees.
-    /// </summary>
-    public static IQueryable<PaymentDraft> DraftsOf(AppDbContext db, CustomerAccess access) =>
-        access.IsViewAs
-            ? db.PaymentDrafts.AsNoTracking().Where(d => d.CustomerId == access.CustomerId).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id)
-            : db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId).OrderBy(d => d.Id);
+    /// <summary>The draft as an action of this request has just read or stored it: the page it answers shows that.</summary>
+    public void RememberDraft(StoredDraft draft) => _draft = draft;
 
     /// <summary>
     /// Overdue Balance, Balance, Pending payments and the open counts in one round trip that does not grow with the

@@ -4,6 +4,7 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -81,7 +82,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         }
     }
 
-    private async Task<CustomAmountView> CustomAmountAsync(long customerId, DraftState draft, OverviewSums sums, string? attempted, CancellationToken ct)
+    private async Task<CustomAmountView> CustomAmountAsync(long customerId, StoredDraft draft, OverviewSums sums,
+        string? attempted, CancellationToken ct)
     {
         // A refused amount is shown as typed, next to its message; the stored amount (and its split) stays as it was.
         var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
