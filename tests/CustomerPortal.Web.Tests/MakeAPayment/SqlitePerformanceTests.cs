@@ -21,8 +21,9 @@ public sealed class SqlitePerformanceTests : IDisposable
     public async Task TheSingleSiteTableIsReadFromTheCoveringIndexInDateOrder()
     {
         _ = _factory.Server; // migrated, seeded, in WAL
-        var plan = await _factory.WithDbAsync(db => PlanAsync(db, new PayRequest(db, new InvoiceSnapshotCache(), new DraftStore(db))
-            .Queries.Open(1).Where(i => i.MultiSiteInvoiceId == null)
+        var plan = await _factory.WithDbAsync(db => PlanAsync(db,
+            new PayRequest(db, new InvoiceReadModel(db), new DraftStore(db)).Queries.Open(1)
+            .Where(i => i.MultiSiteInvoiceId == null)
             .OrderBy(i => i.InvoiceDate).ThenBy(i => i.DueDate).Select(i => i.Id)));
         Assert.Contains("IX_Invoices_OpenByCustomer (CustomerId=? AND IsVoid=? AND MultiSiteInvoiceId=?)", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);

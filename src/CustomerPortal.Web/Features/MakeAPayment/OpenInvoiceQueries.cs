@@ -41,8 +41,8 @@ internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long P
 /// </summary>
 public sealed class PayRequest
 {
-    internal PayRequest(AppDbContext db, InvoiceSnapshotCache cache, DraftStore drafts) =>
-        Queries = new OpenInvoiceQueries(db, cache, drafts);
+    internal PayRequest(AppDbContext db, IInvoiceReadModel reads, DraftStore drafts) =>
+        Queries = new OpenInvoiceQueries(db, reads, drafts);
 
     internal OpenInvoiceQueries Queries { get; }
 }
@@ -54,7 +54,7 @@ public sealed class PayRequest
 internal sealed class OpenInvoiceQueries
 {
     private readonly AppDbContext db;
-    private readonly InvoiceSnapshotCache _cache;
+    private readonly IInvoiceReadModel _reads;
     private readonly DraftStore _drafts;
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
     private (long CustomerId, bool SingleSiteOnly, IReadOnlyList<SnapshotRow> Rows)? _oldest;
@@ -69,15 +69,8 @@ internal sealed class OpenInvoiceQueries
     // One per request (see PayRequest), shared by the action (PaymentDraftService) and the page it answers with
     // (PayPageQuery), so the aggregate and the oldest window are read once per request, not once per use. Not per
     // context: contexts are pooled and outlive the request.
-    internal OpenInvoiceQueries(AppDbContext db, InvoiceSnapshotCache cache, DraftStore drafts) =>
-        (this.db, _cache, _drafts) = (db, cache, drafts);
-
-    /// <summary>
-    /// The customer's invoices version as this request's overview read it, before any snapshot (null: not read yet, or
-    /// no totals row): what <see cref="InvoiceSnapshotCache"/> keeps and finds rows under.
-    /// </summary>
-    private long? KnownVersion(long customerId) =>
-        _overview is { } o && o.CustomerId == customerId && o.Sums.InvoicesVersion != 0 ? o.Sums.InvoicesVersion : null;
+    internal OpenInvoiceQueries(AppDbContext db, IInvoiceReadModel reads, DraftStore drafts) =>
+        (this.db, _reads, _drafts) = (db, reads, drafts);
 
     /// <summary>More than one payment can cover: enough to decide every custom amount and "Select all".</summary>
     public const int Window = InvoiceSelection.MaxInvoicesPerPayment + 1;
@@ -133,14 +126,21 @@ internal sealed class OpenInvoiceQueries
     public async Task<OverviewSums> OverviewAsync(long customerId, DateOnly today, CancellationToken ct)
     {
         if (_overview is { } known && known.CustomerId == customerId && known.Today == today) return known.Sums;
-        var sums = await OverviewQuery(db, customerId, today, false) ?? new OverviewSums(0, 0, 0);
+        var sums = await _reads.OverviewAsync(customerId, today, ct) ?? new OverviewSums(0, 0, 0);
         _overview = (customerId, today, sums);
         return sums;
     }
 
+    /// <summary>
+    /// The customer's invoices version, read with the overview (a statement the page runs anyway) before anything else
+    /// of the invoices: what every read that may be kept between requests is read and kept under.
+    /// </summary>
+    public async Task<InvoicesAsOf> InvoicesAsOfAsync(long customerId, DateOnly today, CancellationToken ct) =>
+        InvoicesAsOf.Of(customerId, await OverviewAsync(customerId, today, ct));
+
     // The hot queries of the page and its actions are compiled once: EF then skips the expression-tree work (closure
     // evaluation, cache lookup) it otherwise does on every execution. Each spells out the "open" filter of Open().
-    private static readonly Func<AppDbContext, long, DateOnly, bool, Task<OverviewSums?>> OverviewQuery =
+    internal static readonly Func<AppDbContext, long, DateOnly, bool, Task<OverviewSums?>> OverviewQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, DateOnly today, bool isVoid) =>
             db.CustomerInvoiceTotals.AsNoTracking()
                 .Where(t => t.CustomerId == customerId)
@@ -157,7 +157,7 @@ internal sealed class OpenInvoiceQueries
         i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
             null, null, null, null, null, null);
 
-    private static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
+    internal static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && (i.BalanceCents > 0 || i.PendingCents > 0) && ids.Contains(i.Id))
@@ -165,7 +165,7 @@ internal sealed class OpenInvoiceQueries
 
     // The custom amount: what the allocation needs of the oldest window (all kinds). The site of the few invoices an
     // amount reaches is read after the split (SiteNamesAsync), not for all 201.
-    private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestQuery =
+    internal static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0)
@@ -173,43 +173,32 @@ internal sealed class OpenInvoiceQueries
                 .Take(Window)
                 .Select(RuleSnapshot));
 
-    private static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<InvoiceSite>> SiteNamesQuery =
+    internal static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<InvoiceSite>> SiteNamesQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> ids) =>
             from i in db.Invoices.AsNoTracking()
             where i.CustomerId == customerId && ids.Contains(i.Id)
             join site in db.Sites.AsNoTracking() on i.SiteId equals site.Id
             select new InvoiceSite(i.Id, site.Name));
 
-    private sealed record InvoiceSite(long InvoiceId, string Site);
+    internal sealed record InvoiceSite(long InvoiceId, string Site);
 
     /// <summary>The site name of each of the customer's invoices among <paramref name="invoiceIds"/> (one query, or none when kept).</summary>
-    public async Task<Dictionary<long, string>> SiteNamesAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
-    {
-        var names = new Dictionary<long, string>();
-        if (invoiceIds.Count == 0) return names;
-        var version = KnownVersion(customerId);
-        if (version is { } v && _cache.TryGetSiteNames(customerId, v, invoiceIds, out var kept)) return kept;
-        await foreach (var row in SiteNamesQuery(db, customerId, invoiceIds.ToList()).WithCancellation(ct)) names[row.InvoiceId] = row.Site;
-        foreach (var id in invoiceIds) names.TryAdd(id, ""); // no site (or not the customer's): shown without one, and known to be so
-        if (version is { } at) _cache.KeepSiteNames(customerId, at, names);
-        return names;
-    }
+    public async Task<Dictionary<long, string>> SiteNamesAsync(InvoicesAsOf at, IReadOnlyCollection<long> invoiceIds,
+        CancellationToken ct) =>
+        invoiceIds.Count == 0 ? [] : await _reads.SiteNamesAsync(at, invoiceIds, ct);
 
-    /// <summary>
-    /// A query's answer that depends only on the customer's invoices and sites (a page of the table in the default order):
-    /// kept under the invoices version this request read with its overview, read when none is kept.
-    /// </summary>
-    public async Task<IReadOnlyList<T>> KeptAsync<T>(long customerId, string key, Func<Task<List<T>>> read)
-    {
-        var version = KnownVersion(customerId);
-        if (version is { } v && _cache.Result<IReadOnlyList<T>>(customerId, v, key) is { } kept) return kept;
-        IReadOnlyList<T> rows = (await read()).ToArray(); // kept and shared: not a list a caller could change
-        if (version is { } at) _cache.KeepResult(customerId, at, key, rows, rows.Count);
-        return rows;
-    }
+    /// <summary>A page of the table in the default order (kept under the invoices version when kept at all).</summary>
+    public ValueTask<IReadOnlyList<PayPageQuery.RowData>> PageAsync(InvoicesAsOf at, PageKey page,
+        CancellationToken ct) =>
+        _reads.PageAsync(at, page, ct);
+
+    /// <summary>One single-site invoice's row, if it is the customer's and open (a toggle's answer).</summary>
+    public ValueTask<IReadOnlyList<PayPageQuery.RowData>> RowAsync(InvoicesAsOf at, long invoiceId,
+        CancellationToken ct) =>
+        _reads.RowAsync(at, new RowKey(invoiceId), ct);
 
     // "Select all" under single-site: only what the rules need (no site name, no parent), like SelectedQuery.
-    private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestSingleSiteQuery =
+    internal static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestSingleSiteQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, bool isVoid) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.CustomerId == customerId && i.IsVoid == isVoid && i.BalanceCents > 0 && i.MultiSiteInvoiceId == null)
@@ -248,17 +237,13 @@ internal sealed class OpenInvoiceQueries
     /// (<see cref="SnapshotsAsync"/>): the single-site page and its actions read up to 200 of these per request. A child
     /// of a multi-site invoice comes back with its parent id but without the parent's details.
     /// </summary>
-    public async Task<List<SnapshotRow>> SelectedAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    public async Task<List<SnapshotRow>> SelectedAsync(InvoicesAsOf at, IReadOnlyCollection<long> invoiceIds,
+        CancellationToken ct)
     {
         if (invoiceIds.Count == 0) return [];
-        if (_memoCustomerId == customerId && invoiceIds.All(_answered.Contains))
+        if (_memoCustomerId == at.CustomerId && invoiceIds.All(_answered.Contains))
             return invoiceIds.Distinct().Where(_known.ContainsKey).Select(id => _known[id]).ToList();
-        var version = KnownVersion(customerId);
-        if (version is { } v && _cache.TryGet(customerId, v, invoiceIds, out var kept)) return Learn(customerId, kept, invoiceIds);
-        var ids = invoiceIds.ToList();
-        var rows = await SelectedQuery(db, customerId, false, ids).ToListAsync(ct);
-        if (version is { } read) _cache.Add(customerId, read, ids, rows);
-        return Learn(customerId, rows, ids);
+        return Learn(at.CustomerId, await _reads.SelectedAsync(at, invoiceIds, ct), invoiceIds);
     }
 
     private T Learn<T>(long customerId, T rows, IEnumerable<long> askedIds) where T : IReadOnlyCollection<SnapshotRow>
@@ -285,17 +270,12 @@ internal sealed class OpenInvoiceQueries
     /// The oldest <see cref="Window"/> invoices with a balance, oldest first: single-site only ("Select all") or all kinds
     /// (the custom amount); what the rules and the allocation need, without site or parent.
     /// </summary>
-    public async Task<IReadOnlyList<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
+    public async Task<IReadOnlyList<SnapshotRow>> OldestPayableAsync(InvoicesAsOf at, bool singleSiteOnly,
+        CancellationToken ct)
     {
+        var customerId = at.CustomerId;
         if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
-        var version = KnownVersion(customerId);
-        var rows = version is { } v ? _cache.Oldest(customerId, v, singleSiteOnly) : null;
-        if (rows is null)
-        {
-            var read = await (singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false)).ToListAsync(ct);
-            if (version is { } at) _cache.KeepOldest(customerId, at, singleSiteOnly, read);
-            rows = read;
-        }
+        var rows = await _reads.OldestAsync(at, new OldestKey(singleSiteOnly), ct);
         Learn(customerId, rows, rows.Select(r => r.Id));
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;
@@ -320,10 +300,12 @@ internal sealed class OpenInvoiceQueries
     /// now selected, which the action's ids (the selection before plus what it added) cover, and rules over more open
     /// invoices answer the same for these (totals and checks only look at the ids they are given).
     /// </summary>
-    public async Task<InvoiceSelection> RulesAsync(long customerId, PaymentChoice choice, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    public async Task<InvoiceSelection> RulesAsync(InvoicesAsOf at, PaymentChoice choice,
+        IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
     {
+        var customerId = at.CustomerId;
         if (_rules is { } known && known.CustomerId == customerId && known.Choice == choice && invoiceIds.All(known.Asked.Contains)) return known.Rules;
-        var rules = SelectionOver(choice, await SelectedAsync(customerId, invoiceIds, ct));
+        var rules = SelectionOver(choice, await SelectedAsync(at, invoiceIds, ct));
         _rules = (customerId, choice, invoiceIds.ToHashSet(), rules);
         return rules;
     }

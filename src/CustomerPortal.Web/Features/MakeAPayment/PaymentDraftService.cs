@@ -62,11 +62,12 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
     }
 
     public Task<ActionOutcome> SetInvoiceAsync(CustomerAccess access, long invoiceId, bool check, CancellationToken ct) =>
-        SelectAsync(access, (draft, ct2) => _q.RulesAsync(access.CustomerId, draft.Choice, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
+        SelectAsync(access,
+            (draft, at, ct2) => _q.RulesAsync(at, draft.Choice, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
             (rules, selected) => rules.SetInvoice(selected, invoiceId, check), ct);
 
     public Task<ActionOutcome> SetParentAsync(CustomerAccess access, long multiSiteInvoiceId, bool check, CancellationToken ct) =>
-        SelectAsync(access, async (draft, ct2) => OpenInvoiceQueries.SelectionOver(draft.Choice,
+        SelectAsync(access, async (draft, _, ct2) => OpenInvoiceQueries.SelectionOver(draft.Choice,
                 await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), [multiSiteInvoiceId], ct2)),
             (rules, selected) => rules.SetParent(selected, multiSiteInvoiceId, check), ct);
 
@@ -75,9 +76,10 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         if (pageIds.Count == 0) return Task.FromResult(Refused("There are no invoices on this page to select.", MessageTarget.Selection));
         if (pageIds.Count > MaxIdsPerRequest)
             return Task.FromResult(Refused($"A page has at most {MaxIdsPerRequest} invoices; this asked for {pageIds.Count}.", MessageTarget.Selection));
-        return SelectAsync(access, async (draft, ct2) => draft.Choice == PaymentChoice.MultiSite
-                ? OpenInvoiceQueries.SelectionOver(draft.Choice, await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2))
-                : await _q.RulesAsync(access.CustomerId, draft.Choice, [.. draft.SelectedInvoiceIds, .. pageIds], ct2),
+        return SelectAsync(access, async (draft, at, ct2) => draft.Choice == PaymentChoice.MultiSite
+                ? OpenInvoiceQueries.SelectionOver(draft.Choice, await _q.SnapshotsAsync(access.CustomerId,
+                    draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2))
+                : await _q.RulesAsync(at, draft.Choice, [.. draft.SelectedInvoiceIds, .. pageIds], ct2),
             (rules, selected) => rules.SelectPage(selected, pageIds), ct);
     }
 
@@ -91,9 +93,11 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         {
             // The 201 oldest decide which 200 are taken; the count (kept with the customer's totals) is only for the
             // "200 of N" notice.
-            var count = (await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct)).PayableSingleSiteCount;
-            var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: true, ct);
-            result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest).SelectAll(draft.SelectedInvoiceIds, count);
+            var sums = await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
+            var oldest = await _q.OldestPayableAsync(InvoicesAsOf.Of(access.CustomerId, sums), singleSiteOnly: true,
+                ct);
+            result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest)
+                .SelectAll(draft.SelectedInvoiceIds, sums.PayableSingleSiteCount);
         }
         else
         {
@@ -120,7 +124,7 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         if (draft.Choice != PaymentChoice.CustomAmount) return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
-        var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: false, ct);
+        var oldest = await _q.OldestPayableAsync(InvoicesAsOf.Of(access.CustomerId, sums), singleSiteOnly: false, ct);
         try
         {
             _ = OpenInvoiceQueries.Allocate(money.Cents, oldest, sums);
@@ -154,16 +158,17 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         return plan.IsPayable ? Done() : Refused(plan.Problem ?? Payments.PaymentPlanner.NothingSelected, MessageTarget.Continue);
     }
 
-    private async Task<ActionOutcome> SelectAsync(CustomerAccess access, Func<PaymentDraft, CancellationToken, Task<InvoiceSelection>> load,
+    private async Task<ActionOutcome> SelectAsync(CustomerAccess access,
+        Func<PaymentDraft, InvoicesAsOf, CancellationToken, Task<InvoiceSelection>> load,
         Func<InvoiceSelection, IReadOnlySet<long>, SelectionResult> act, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
         var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
-        // The overview before the snapshots (the page it answers with shows it anyway): it carries the invoices version
-        // the snapshots are kept under (InvoiceSnapshotCache).
-        await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
-        var rules = await load(draft, ct);
+        // The invoices version before the snapshots, which are read (and may be kept) under it. It comes with the
+        // overview, which the page this action answers with shows anyway.
+        var at = await _q.InvoicesAsOfAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
+        var rules = await load(draft, at, ct);
         return await ApplyAsync(draft, act(rules, draft.SelectedInvoiceIds), ct);
     }
 
