@@ -1,4 +1,5 @@
 using CustomerPortal.Web.Hosting;
+using CustomerPortal.Domain;
 using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
@@ -30,6 +31,9 @@ internal sealed record SnapshotRow(
         new("This snapshot was read for the rules only (no totals): read the invoice with its totals to show its status.");
 }
 
+/// <summary>A custom amount's split (null when refused, with the reason) and the oldest window it is over.</summary>
+internal sealed record CustomSplit(IReadOnlyList<SnapshotRow> Oldest, AllocationPlan? Plan, string? Refusal);
+
 /// <summary>The Overview sums of one customer, and how many invoices are open (all kinds, single-site), from one aggregate query.</summary>
 /// <param name="InvoicesVersion">The customer's <see cref="CustomerInvoiceTotals.InvoicesVersion"/> (0: no totals row yet).</param>
 internal sealed record OverviewSums(long OverdueCents, long BalanceCents, long PendingCents, int OpenCount = 0, int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0,
@@ -58,6 +62,7 @@ internal sealed class OpenInvoiceQueries
     private readonly DraftStore _drafts;
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
     private (long CustomerId, bool SingleSiteOnly, IReadOnlyList<SnapshotRow> Rows)? _oldest;
+    private (long CustomerId, long AmountCents, CustomSplit Split)? _split;
     private StoredDraft? _draft;
     private (long CustomerId, PaymentChoice Choice, HashSet<long> Asked, InvoiceSelection Rules)? _rules;
     // Rows read in this request, and every id some query of this request answered for (found or not): an action reads
@@ -321,6 +326,29 @@ internal sealed class OpenInvoiceQueries
 
     public static AccountOverview Overview(OverviewSums sums, long amountSelectedCents, int invoicesToPay) =>
         new(sums.OverdueCents, sums.BalanceCents, sums.PendingCents, amountSelectedCents, invoicesToPay);
+
+    /// <summary>
+    /// A custom amount's split over the oldest window (<see cref="Allocate"/>), once per request: the action that
+    /// checks an amount and the page it answers with share it (<see cref="CustomSplit.Refusal"/>: why it is refused).
+    /// </summary>
+    public async Task<CustomSplit> SplitAsync(InvoicesAsOf at, OverviewSums sums, long amountCents,
+        CancellationToken ct)
+    {
+        if (_split is { } known && known.CustomerId == at.CustomerId && known.AmountCents == amountCents)
+            return known.Split;
+        var oldest = await OldestPayableAsync(at, singleSiteOnly: false, ct);
+        CustomSplit split;
+        try
+        {
+            split = new CustomSplit(oldest, Allocate(amountCents, oldest, sums), null);
+        }
+        catch (DomainException ex)
+        {
+            split = new CustomSplit(oldest, null, ex.Message);
+        }
+        _split = (at.CustomerId, amountCents, split);
+        return split;
+    }
 
     /// <summary>The custom amount split over the oldest window and the whole balance (see <see cref="PaymentAllocator.AllocateOverOldest"/>).</summary>
     public static AllocationPlan Allocate(long amountCents, IEnumerable<SnapshotRow> oldest, OverviewSums sums) =>

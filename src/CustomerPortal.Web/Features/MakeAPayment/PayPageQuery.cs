@@ -90,17 +90,10 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         // A refused amount is shown as typed, next to its message; the stored amount (and its split) stays as it was.
         var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
         if (draft.CustomAmountCents is not { } cents) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
-        var oldest = await _q.OldestPayableAsync(at, singleSiteOnly: false, ct);
-        AllocationPlan plan;
-        try
-        {
-            plan = OpenInvoiceQueries.Allocate(cents, oldest, sums);
-        }
-        catch (DomainException)
-        {
-            // The stored amount no longer fits (invoices were paid since): nothing is selected until a new preview says why.
-            return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
-        }
+        // The split an action of this request made of the same amount, or made now.
+        var (oldest, split, _) = await _q.SplitAsync(at, sums, cents, ct);
+        // The stored amount no longer fits (invoices paid since): nothing is selected until a new preview says why.
+        if (split is not { } plan) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
         // The preview shows each invoice the amount reaches with its site and date: the site is read for those only.
         var reached = plan.Lines.Select(l => l.InvoiceId).ToHashSet();
         var sites = await _q.SiteNamesAsync(at, reached, ct);

@@ -124,15 +124,9 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         if (draft.Choice != PaymentChoice.CustomAmount) return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
-        var oldest = await _q.OldestPayableAsync(InvoicesAsOf.Of(access.CustomerId, sums), singleSiteOnly: false, ct);
-        try
-        {
-            _ = OpenInvoiceQueries.Allocate(money.Cents, oldest, sums);
-        }
-        catch (DomainException ex)
-        {
-            return Refused(ex.Message, MessageTarget.Amount);
-        }
+        // The split is made once: the page this action answers with shows the same one.
+        var split = await _q.SplitAsync(InvoicesAsOf.Of(access.CustomerId, sums), sums, money.Cents, ct);
+        if (split.Refusal is { } refusal) return Refused(refusal, MessageTarget.Amount);
         var before = draft.SelectedInvoiceIds;
         draft.SetCustomAmount(money.Cents, clock.GetUtcNow());
         await SaveAsync(draft, before, ct);
