@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Infrastructure.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Deque.AxeCore.Playwright;
@@ -138,12 +139,14 @@ public sealed partial class StaffViewAsBrowserTests(BrowserFixture browser)
             .OrderBy(i => i.InvoiceDate).ThenBy(i => i.Id).Take(count)
             .Select(i => new { i.Id, i.Number })
             .ToListAsync();
-        var draft = await db.PaymentDrafts.Include(d => d.Items)
-            .SingleOrDefaultAsync(d => d.UserId == user.Id && d.CustomerId == customerId);
-        if (draft is null) db.PaymentDrafts.Add(draft = new PaymentDraft(user.Id, customerId, now));
+        // Through the app's draft store, as the page stores a selection (the revision moves on).
+        var drafts = new DraftStore(db);
+        var owner = DraftOwner.Contact(user.Id, customerId);
+        var stored = await drafts.ReadAsync(owner, DraftRead.ToChange, CancellationToken.None);
+        var draft = stored?.ToDraft() ?? new PaymentDraft(user.Id, customerId, now);
         draft.Choose(PaymentChoice.SingleSite, now);
         draft.ReplaceInvoices(invoices.Select(i => i.Id), now);
-        await db.SaveChangesAsync();
+        await drafts.SaveAsync(draft, stored?.Selected ?? new HashSet<long>(), CancellationToken.None);
         return invoices.Select(i => i.Number).ToList();
     });
 

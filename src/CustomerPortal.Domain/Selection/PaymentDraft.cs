@@ -45,7 +45,10 @@ public sealed class PaymentDraft
     public PaymentChoice Choice { get; private set; }
     public long? CustomAmountCents { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
-    /// <summary>Bumped by every change; part of the payment idempotency key, so a changed draft is a new payment.</summary>
+    /// <summary>
+    /// The revision as stored; part of the payment idempotency key, so a changed draft is a new payment. Every stored
+    /// change moves it on by one, in SQL, where the draft is stored (<c>DraftStore</c>); this class never changes it.
+    /// </summary>
     public int Revision { get; private set; }
     public IReadOnlyList<PaymentDraftItem> Items => _items;
 
@@ -87,16 +90,12 @@ public sealed class PaymentDraft
     }
 
     /// <summary>
-    /// A new attempt at paying the same selection (after a decline): the selection stays, the revision moves on, so the
-    /// next payment gets a new idempotency key instead of replaying the stored decline.
+    /// A new attempt at paying the same selection (after a decline): the selection stays; storing it moves the revision
+    /// on, so the next payment gets a new idempotency key instead of replaying the stored decline.
     /// </summary>
     public void StartNewAttempt(DateTimeOffset now) => Changed(now);
 
-    private void Changed(DateTimeOffset now)
-    {
-        UpdatedAt = now;
-        Revision++;
-    }
+    private void Changed(DateTimeOffset now) => UpdatedAt = now;
 }
 
 public sealed class PaymentDraftItem

@@ -96,6 +96,7 @@ public static class DatabaseSetup
             default:
                 throw new InvalidOperationException($"Unknown database provider '{options.Provider}'.");
         }
+        services.AddScoped<Drafts.DraftStore>(); // the one reader and writer of payment drafts
         return services;
     }
 

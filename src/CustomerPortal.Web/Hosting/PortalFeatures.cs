@@ -20,7 +20,7 @@ public static class PortalFeatures
         services.AddBackOfficeApi(config);
         services.AddStaffFeature();
         services.AddPayments(config);
-        services.AddMakeAPayment();
+        services.AddMakeAPayment(config);
         return services;
     }
 

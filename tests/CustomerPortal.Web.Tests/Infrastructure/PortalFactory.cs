@@ -28,6 +28,18 @@ public class PortalFactory : WebApplicationFactory<Program>
     private string _environment = "Testing";
     private IPAddress? _clientAddress;
 
+    /// <summary>
+    /// The environment variable that sets <c>MakeAPayment:KeepSnapshots</c> for every factory of a run
+    /// (<c>scripts/test.sh</c> runs the web tests once with it set to false); unset, the app's default (on) applies.
+    /// </summary>
+    public const string KeepSnapshotsVariable = "PORTAL_TEST_KEEP_SNAPSHOTS";
+
+    private static readonly string? KeepSnapshotsSetting = Environment.GetEnvironmentVariable(KeepSnapshotsVariable);
+
+    /// <summary>Whether this run's apps keep invoice snapshots (<see cref="CacheOnFactAttribute"/>).</summary>
+    public static bool KeepsSnapshots =>
+        !string.Equals(KeepSnapshotsSetting?.Trim(), "false", StringComparison.OrdinalIgnoreCase);
+
     static PortalFactory()
     {
         // Many test hosts live at once; each would watch its config files with inotify and exhaust the per-user limit
@@ -38,6 +50,7 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public PortalFactory()
     {
+        if (KeepSnapshotsSetting is { } keep) _settings["MakeAPayment:KeepSnapshots"] = keep;
         Directory.CreateDirectory(_folder);
         DatabasePath = Path.Combine(_folder, "portal.db");
         Clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 17, 0, 0, TimeSpan.Zero));

@@ -1,6 +1,6 @@
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Features.MakeAPayment;
+using CustomerPortal.Infrastructure.Drafts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Tests.MakeAPayment;

@@ -3,7 +3,9 @@ using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Features.MakeAPayment;
+using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerPortal.Web.Tests.MakeAPayment;
 
@@ -11,6 +13,8 @@ namespace CustomerPortal.Web.Tests.MakeAPayment;
 /// What the selection rules read of a customer's invoices is kept between requests under the customer's invoices version
 /// (<see cref="InvoiceSnapshotCache"/>): any write to one of the customer's invoices — here a plain SQL statement behind
 /// the app's back, as a back-office script would — moves the version on, and the next request reads the invoices afresh.
+/// The tests that count the queries saved need the cache (<see cref="CacheOnFactAttribute"/>); the others run either
+/// way.
 /// </summary>
 public sealed class KeptSnapshotTests : IDisposable
 {
@@ -42,7 +46,7 @@ public sealed class KeptSnapshotTests : IDisposable
         return _factory.Commands.Queries;
     }
 
-    [Fact]
+    [CacheOnFact]
     public async Task AnInvoicePaidBehindTheAppsBackDropsOutAtTheNextRequestWhichReadsTheInvoicesAgain()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
@@ -65,7 +69,7 @@ public sealed class KeptSnapshotTests : IDisposable
         Assert.Equal(kept, await QueriesAsync(() => pay.PageAsync())); // kept again, under the new version
     }
 
-    [Fact]
+    [CacheOnFact]
     public async Task TheTablesPageFollowsAPaymentAndASiteRenamedBehindTheAppsBack()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
@@ -87,6 +91,24 @@ public sealed class KeptSnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task WithKeepSnapshotsOffEveryPageReadsItsRowsAgain()
+    {
+        using var factory = new CountingPortalFactory();
+        factory.With("MakeAPayment:KeepSnapshots", "false");
+        var pay = await PayPageDriver.SignedInAsync(factory, DemoAccounts.ProCustomer);
+        async Task<int> CountAsync()
+        {
+            factory.Commands.Reset();
+            await pay.PageAsync();
+            return factory.Commands.Queries;
+        }
+
+        var read = await CountAsync();
+        Assert.Equal(read, await CountAsync()); // kept, it would be one fewer (TheTablesPageFollows…)
+        Assert.Null(factory.Services.GetService<InvoiceSnapshotCache>());
+    }
+
+    [CacheOnFact]
     public async Task AToggleBackRedrawsTheRowItKeptWithoutReadingIt()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
@@ -164,43 +186,64 @@ public sealed class InvoiceSnapshotCacheTests
     private static SnapshotRow Row(long id) =>
         new(id, null, "N-" + id, new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 100, 0, null, null, null, null, null, null);
 
+    private static PayPageQuery.RowData Shown(long id) =>
+        new(id, "N-" + id, "Yard", new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 100, 0, 0, 100);
+
+    private static InvoicesAsOf At(long customer, long version) => new(customer, version);
+
     [Fact]
     public void RowsAreFoundOnlyUnderTheVersionTheyWereKeptUnderAndAMissingIdMeansRead()
     {
         var cache = new InvoiceSnapshotCache();
-        cache.Add(7, version: 10, askedIds: [1, 2, 3], rows: [Row(1), Row(2)]); // 3 asked, not open
+        cache.KeepSnapshots(At(7, 10), askedIds: [1, 2, 3], rows: [Row(1), Row(2)]); // 3 asked, not open
 
-        Assert.True(cache.TryGet(7, 10, [1, 3, 1], out var rows));
+        Assert.True(cache.TryGetSnapshots(At(7, 10), [1, 3, 1], out var rows));
         Assert.Equal([1L], rows.Select(r => r.Id)); // once, and 3 known to be no open invoice
-        Assert.False(cache.TryGet(7, 10, [1, 4], out _)); // 4 never asked
-        Assert.False(cache.TryGet(7, 11, [1], out _));    // another version
-        Assert.False(cache.TryGet(8, 10, [1], out _));    // another customer
+        Assert.False(cache.TryGetSnapshots(At(7, 10), [1, 4], out _)); // 4 never asked
+        Assert.False(cache.TryGetSnapshots(At(7, 11), [1], out _));    // another version
+        Assert.False(cache.TryGetSnapshots(At(8, 10), [1], out _));    // another customer
 
-        cache.Add(7, version: 11, askedIds: [4], rows: [Row(4)]);
-        Assert.True(cache.TryGet(7, 11, [4], out _));
-        Assert.False(cache.TryGet(7, 10, [1], out _)); // the older version is dropped
-        Assert.False(cache.TryGet(7, 11, [1], out _));
+        cache.KeepSnapshots(At(7, 11), askedIds: [4], rows: [Row(4)]);
+        Assert.True(cache.TryGetSnapshots(At(7, 11), [4], out _));
+        Assert.False(cache.TryGetSnapshots(At(7, 10), [1], out _)); // the older version is dropped
+        Assert.False(cache.TryGetSnapshots(At(7, 11), [1], out _));
 
-        cache.KeepOldest(7, 11, singleSiteOnly: true, [Row(5), Row(6)]);
-        Assert.Equal([5L, 6L], cache.Oldest(7, 11, singleSiteOnly: true)!.Select(r => r.Id));
-        Assert.Null(cache.Oldest(7, 11, singleSiteOnly: false));
-        Assert.Null(cache.Oldest(7, 12, singleSiteOnly: true));
-        Assert.True(cache.TryGet(7, 11, [5, 6], out _)); // the window's rows are kept as snapshots too
+        cache.KeepOldest(At(7, 11), new OldestKey(SingleSiteOnly: true), [Row(5), Row(6)]);
+        Assert.True(cache.Oldest.TryGet(At(7, 11), new OldestKey(SingleSiteOnly: true), out var window));
+        Assert.Equal([5L, 6L], window.Select(r => r.Id));
+        Assert.False(cache.Oldest.TryGet(At(7, 11), new OldestKey(SingleSiteOnly: false), out _));
+        Assert.False(cache.Oldest.TryGet(At(7, 12), new OldestKey(SingleSiteOnly: true), out _));
+        Assert.True(cache.TryGetSnapshots(At(7, 11), [5, 6], out _)); // the window's rows are kept as snapshots too
+    }
+
+    [Fact]
+    public void ACustomerWithoutATotalsRowYetHasNothingKept()
+    {
+        var cache = new InvoiceSnapshotCache();
+        cache.KeepSnapshots(At(7, 0), askedIds: [1], rows: [Row(1)]);
+        cache.Pages.Keep(At(7, 0), new PageKey(true, 0, 25), [Shown(1)]);
+
+        Assert.False(cache.TryGetSnapshots(At(7, 0), [1], out _));
+        Assert.False(cache.Pages.TryGet(At(7, 0), new PageKey(true, 0, 25), out _));
+        Assert.Equal(0, cache.CustomerCount);
     }
 
     [Fact]
     public void ItKeepsAtMostItsCustomersAndRowsPerCustomer()
     {
         var cache = new InvoiceSnapshotCache();
-        for (var customer = 1; customer <= InvoiceSnapshotCache.MaxCustomers + 10; customer++) cache.Add(customer, 1, [1], [Row(1)]);
+        for (var customer = 1; customer <= InvoiceSnapshotCache.MaxCustomers + 10; customer++)
+            cache.KeepSnapshots(At(customer, 1), [1], [Row(1)]);
         Assert.InRange(cache.CustomerCount, 1, InvoiceSnapshotCache.MaxCustomers);
-        Assert.True(cache.TryGet(InvoiceSnapshotCache.MaxCustomers + 10, 1, [1], out _)); // the newest stays
+        var newest = At(InvoiceSnapshotCache.MaxCustomers + 10, 1);
+        Assert.True(cache.TryGetSnapshots(newest, [1], out _)); // the newest stays
 
         var many = Enumerable.Range(1, InvoiceSnapshotCache.MaxRowsPerCustomer + 50).Select(i => Row(i)).ToList();
-        cache.Add(99_999, 1, many.Select(r => -r.Id).Concat(many.Select(r => r.Id)), many); // the negative ids: asked, not open
-        Assert.True(cache.TryGet(99_999, 1, [1], out _));
-        Assert.False(cache.TryGet(99_999, 1, [InvoiceSnapshotCache.MaxRowsPerCustomer + 50], out _)); // past the cap: read again
-        Assert.False(cache.TryGet(99_999, 1, [-1], out _)); // no row was left out to mark an asked id "not open"
+        var big = At(99_999, 1);
+        cache.KeepSnapshots(big, many.Select(r => -r.Id).Concat(many.Select(r => r.Id)), many); // negative: not open
+        Assert.True(cache.TryGetSnapshots(big, [1], out _));
+        Assert.False(cache.TryGetSnapshots(big, [InvoiceSnapshotCache.MaxRowsPerCustomer + 50], out _)); // past the cap
+        Assert.False(cache.TryGetSnapshots(big, [-1], out _)); // no row was left out to mark an asked id "not open"
 
         // Rows in all: past MaxRows the least recently used customers go.
         var fresh = new InvoiceSnapshotCache();
@@ -208,44 +251,51 @@ public sealed class InvoiceSnapshotCacheTests
         var customers = InvoiceSnapshotCache.MaxRows / InvoiceSnapshotCache.MaxRowsPerCustomer + 5;
         for (var customer = 1; customer <= customers; customer++)
         {
-            fresh.Add(customer, 1, [], rows);
-            Assert.True(fresh.TryGet(1, 1, [1], out _)); // customer 1 is used all along: never the least recently used
+            fresh.KeepSnapshots(At(customer, 1), [], rows);
+            Assert.True(fresh.TryGetSnapshots(At(1, 1), [1], out _)); // used all along: never the least recently used
         }
         Assert.InRange(fresh.RowCount, 1, InvoiceSnapshotCache.MaxRows);
-        Assert.True(fresh.TryGet(customers, 1, rows.Select(r => r.Id).ToList(), out var last) && last.Count == rows.Count);
-        Assert.True(fresh.TryGet(1, 1, [1], out _));
-        Assert.False(fresh.TryGet(2, 1, [1], out _)); // the least recently used went
+        Assert.True(fresh.TryGetSnapshots(At(customers, 1), rows.Select(r => r.Id).ToList(), out var last));
+        Assert.Equal(rows.Count, last.Count);
+        Assert.True(fresh.TryGetSnapshots(At(1, 1), [1], out _));
+        Assert.False(fresh.TryGetSnapshots(At(2, 1), [1], out _)); // the least recently used went
     }
 
     [Fact]
     public void AnswersAndSiteNamesAreKeptUnderTheirVersionAndWithinTheBounds()
     {
         var cache = new InvoiceSnapshotCache();
-        IReadOnlyList<int> page = [1, 2, 3];
-        cache.KeepResult(7, 10, "page:single:0:25", page, page.Count);
-        cache.KeepSiteNames(7, 10, new Dictionary<long, string> { [1] = "Yard", [2] = "" });
+        IReadOnlyList<PayPageQuery.RowData> page = [Shown(1), Shown(2), Shown(3)];
+        cache.Pages.Keep(At(7, 10), new PageKey(true, 0, 25), page);
+        cache.Rows.Keep(At(7, 10), new RowKey(4), []); // not an open single-site invoice: known to have no row
+        cache.KeepSiteNames(At(7, 10), new Dictionary<long, string> { [1] = "Yard", [2] = "" });
 
-        Assert.Same(page, cache.Result<IReadOnlyList<int>>(7, 10, "page:single:0:25"));
-        Assert.Null(cache.Result<IReadOnlyList<int>>(7, 10, "page:single:25:25"));
-        Assert.Null(cache.Result<IReadOnlyList<int>>(7, 11, "page:single:0:25"));
-        Assert.True(cache.TryGetSiteNames(7, 10, [1, 2], out var names));
+        Assert.True(cache.Pages.TryGet(At(7, 10), new PageKey(true, 0, 25), out var kept));
+        Assert.Same(page, kept);
+        Assert.False(cache.Pages.TryGet(At(7, 10), new PageKey(true, 25, 25), out _));
+        Assert.False(cache.Pages.TryGet(At(7, 10), new PageKey(false, 0, 25), out _));
+        Assert.False(cache.Pages.TryGet(At(7, 11), new PageKey(true, 0, 25), out _));
+        Assert.True(cache.Rows.TryGet(At(7, 10), new RowKey(4), out var none) && none.Count == 0);
+        Assert.False(cache.Rows.TryGet(At(7, 10), new RowKey(1), out _));
+        Assert.True(cache.TryGetSiteNames(At(7, 10), [1, 2], out var names));
         Assert.Equal(("Yard", ""), (names[1], names[2]));
-        Assert.False(cache.TryGetSiteNames(7, 10, [1, 3], out _));
-        Assert.False(cache.TryGetSiteNames(7, 11, [1], out _));
+        Assert.False(cache.TryGetSiteNames(At(7, 10), [1, 3], out _));
+        Assert.False(cache.TryGetSiteNames(At(7, 11), [1], out _));
 
-        cache.KeepResult(8, 1, "big", new object(), InvoiceSnapshotCache.MaxRowsPerCustomer + 1); // more than one customer may keep
-        Assert.Null(cache.Result<object>(8, 1, "big"));
+        var big = Enumerable.Range(1, InvoiceSnapshotCache.MaxRowsPerCustomer + 1).Select(i => Shown(i)).ToArray();
+        cache.Pages.Keep(At(8, 1), new PageKey(false, 0, big.Length), big); // more than one customer may keep
+        Assert.False(cache.Pages.TryGet(At(8, 1), new PageKey(false, 0, big.Length), out _));
     }
 
     [Fact]
     public void AnOlderVersionDoesNotReplaceANewerOneInUse()
     {
         var cache = new InvoiceSnapshotCache();
-        cache.Add(7, version: 11, askedIds: [1], rows: [Row(1)]);
-        cache.Add(7, version: 10, askedIds: [2], rows: [Row(2)]); // a request that read the version before it moved
+        cache.KeepSnapshots(At(7, 11), askedIds: [1], rows: [Row(1)]);
+        cache.KeepSnapshots(At(7, 10), askedIds: [2], rows: [Row(2)]); // read the version before it moved
 
-        Assert.True(cache.TryGet(7, 11, [1], out _));
-        Assert.False(cache.TryGet(7, 10, [2], out _));
-        Assert.False(cache.TryGet(7, 11, [2], out _));
+        Assert.True(cache.TryGetSnapshots(At(7, 11), [1], out _));
+        Assert.False(cache.TryGetSnapshots(At(7, 10), [2], out _));
+        Assert.False(cache.TryGetSnapshots(At(7, 11), [2], out _));
     }
 }

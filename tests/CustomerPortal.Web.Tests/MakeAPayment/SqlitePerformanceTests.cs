@@ -1,5 +1,7 @@
 using System.Globalization;
 using CustomerPortal.Infrastructure.Seeding;
+using CustomerPortal.Infrastructure.Drafts;
+using CustomerPortal.Web.Features.MakeAPayment;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,6 +2,7 @@ using System.Net;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Features.PaymentMethods;
@@ -60,27 +61,31 @@ public sealed class PayKit : IAsyncDisposable
         db.Invoices.AsNoTracking().Where(i => i.CustomerId == CustomerId && i.MultiSiteInvoiceId == null && !i.IsVoid && i.PendingCents == 0 && i.BalanceCents > 0)
             .OrderBy(i => i.InvoiceDate).ThenBy(i => i.Id).Skip(skip).Take(count).ToListAsync());
 
-    public Task SelectAsync(IEnumerable<long> invoiceIds, string? userId = null, long? customerId = null) => Factory.WithDbAsync(async db =>
-    {
-        var uid = userId ?? UserId;
-        var cid = customerId ?? CustomerId;
-        var now = Factory.Clock.GetUtcNow();
-        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.UserId == uid && d.CustomerId == cid);
-        if (draft is null) db.PaymentDrafts.Add(draft = new PaymentDraft(uid, cid, now));
-        draft.Choose(PaymentChoice.SingleSite, now);
-        draft.ReplaceInvoices(invoiceIds, now);
-        return await db.SaveChangesAsync();
-    });
+    /// <summary>Stores a selection of single-site invoices as the page would (through the app's draft store).</summary>
+    public Task SelectAsync(IEnumerable<long> invoiceIds, string? userId = null, long? customerId = null) =>
+        ChangeDraftAsync(userId ?? UserId, customerId ?? CustomerId, (draft, now) =>
+        {
+            draft.Choose(PaymentChoice.SingleSite, now);
+            draft.ReplaceInvoices(invoiceIds, now);
+        });
 
-    public Task SetCustomAmountAsync(long cents) => Factory.WithDbAsync(async db =>
+    public Task SetCustomAmountAsync(long cents) => ChangeDraftAsync(UserId, CustomerId, (draft, now) =>
     {
-        var now = Factory.Clock.GetUtcNow();
-        var draft = await db.PaymentDrafts.Include(d => d.Items).SingleOrDefaultAsync(d => d.UserId == UserId && d.CustomerId == CustomerId);
-        if (draft is null) db.PaymentDrafts.Add(draft = new PaymentDraft(UserId, CustomerId, now));
         draft.Choose(PaymentChoice.CustomAmount, now);
         draft.SetCustomAmount(cents, now);
-        return await db.SaveChangesAsync();
     });
+
+    private async Task ChangeDraftAsync(string userId, long customerId, Action<PaymentDraft, DateTimeOffset> change)
+    {
+        await using var scope = Factory.Scope();
+        var drafts = scope.ServiceProvider.GetRequiredService<DraftStore>();
+        var now = Factory.Clock.GetUtcNow();
+        var owner = DraftOwner.Contact(userId, customerId);
+        var stored = await drafts.ReadAsync(owner, DraftRead.ToChange, CancellationToken.None);
+        var draft = stored?.ToDraft() ?? new PaymentDraft(userId, customerId, now);
+        change(draft, now);
+        await drafts.SaveAsync(draft, stored?.Selected ?? new HashSet<long>(), CancellationToken.None);
+    }
 
     /// <summary>
     /// Enters a card in the sandbox's own form (as the browser would), which hands the token to the portal for the

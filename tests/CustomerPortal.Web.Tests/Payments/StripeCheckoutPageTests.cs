@@ -1,5 +1,6 @@
 using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Domain.Selection;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.AspNetCore.TestHost;
@@ -50,8 +51,7 @@ public sealed class StripeCheckoutPageTests
             var draft = new PaymentDraft(user.Id, user.CustomerId!.Value, factory.Clock.GetUtcNow());
             draft.Choose(PaymentChoice.SingleSite, factory.Clock.GetUtcNow());
             draft.ReplaceInvoices([invoice], factory.Clock.GetUtcNow());
-            db.PaymentDrafts.Add(draft);
-            await db.SaveChangesAsync();
+            await new DraftStore(db).SaveAsync(draft, new HashSet<long>(), CancellationToken.None);
             return invoice;
         });
         Assert.True(ids > 0);

@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.SqlScriptCheck;
-using CustomerPortal.Web.Features.MakeAPayment;
+using CustomerPortal.Infrastructure.Drafts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Tests.SqlServer;
@@ -55,7 +55,7 @@ public sealed partial class HandWrittenSqlServerSqlTests
     /// <summary>The files of src/ that send SQL written by hand, and why each is covered.</summary>
     private static readonly Dictionary<string, string> RawSqlCallers = new()
     {
-        ["CustomerPortal.Web/Features/MakeAPayment/PaymentDraftService.cs"] = "DraftWriteSql: parsed above",
+        ["CustomerPortal.Infrastructure/Drafts/DraftStore.cs"] = "DraftWriteSql: parsed above",
         ["CustomerPortal.Web/Features/Payments/PaymentInvariants.cs"] = "DriftQuery: parsed above",
         ["CustomerPortal.Web/Features/Payments/PaymentsFeature.cs"] = "SQLite only (PRAGMA after a provider check)",
         ["CustomerPortal.Infrastructure/Data/SqliteCheckpointer.cs"] = "SQLite only",

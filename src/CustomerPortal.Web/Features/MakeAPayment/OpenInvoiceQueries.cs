@@ -1,9 +1,11 @@
 using CustomerPortal.Web.Hosting;
+using CustomerPortal.Domain;
 using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
@@ -29,6 +31,9 @@ internal sealed record SnapshotRow(
         new("This snapshot was read for the rules only (no totals): read the invoice with its totals to show its status.");
 }
 
+/// <summary>A custom amount's split (null when refused, with the reason) and the oldest window it is over.</summary>
+internal sealed record CustomSplit(IReadOnlyList<SnapshotRow> Oldest, AllocationPlan? Plan, string? Refusal);
+
 /// <summary>
 /// The Overview sums of one customer's open invoices (the balance and pending of all of them, the balance of those not
 /// yet due) and how many are open (all kinds, single-site), from one aggregate query: what <see
@@ -39,22 +44,14 @@ internal sealed record SnapshotRow(
 internal sealed record OverviewSums(long BalanceCents, long PendingCents, long NotYetDueCents, int OpenCount = 0,
     int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0, long InvoicesVersion = 0);
 
-/// <summary>A stored draft's own row, without its invoices.</summary>
-internal sealed record DraftHead(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, DateTimeOffset UpdatedAt);
-
-/// <summary>The stored selection of one user for one customer, read without tracking.</summary>
-internal sealed record DraftState(long Id, PaymentChoice Choice, long? CustomAmountCents, int Revision, IReadOnlySet<long> Selected)
-{
-    public static DraftState None { get; } = new(0, PaymentChoice.SingleSite, null, 0, new HashSet<long>());
-}
-
 /// <summary>
 /// What one request of the Make a Payment page has read (a scoped service): the action and the page it answers with
 /// share it, so nothing is read twice in one request and nothing outlives the request.
 /// </summary>
 public sealed class PayRequest
 {
-    internal PayRequest(AppDbContext db, InvoiceSnapshotCache cache) => Queries = new OpenInvoiceQueries(db, cache);
+    internal PayRequest(AppDbContext db, IInvoiceReadModel reads, DraftStore drafts) =>
+        Queries = new OpenInvoiceQueries(db, reads, drafts);
 
     internal OpenInvoiceQueries Queries { get; }
 }
@@ -66,10 +63,12 @@ public sealed class PayRequest
 internal sealed class OpenInvoiceQueries
 {
     private readonly AppDbContext db;
-    private readonly InvoiceSnapshotCache _cache;
+    private readonly IInvoiceReadModel _reads;
+    private readonly DraftStore _drafts;
     private (long CustomerId, DateOnly Today, OverviewSums Sums)? _overview;
     private (long CustomerId, bool SingleSiteOnly, IReadOnlyList<SnapshotRow> Rows)? _oldest;
-    private (string UserId, long CustomerId, DraftState Draft)? _draft;
+    private (long CustomerId, long AmountCents, CustomSplit Split)? _split;
+    private StoredDraft? _draft;
     private (long CustomerId, PaymentChoice Choice, HashSet<long> Asked, InvoiceSelection Rules)? _rules;
     // Rows read in this request, and every id some query of this request answered for (found or not): an action reads
     // what its rules need, and the page it answers with then needs no second read of the same invoices.
@@ -80,85 +79,37 @@ internal sealed class OpenInvoiceQueries
     // One per request (see PayRequest), shared by the action (PaymentDraftService) and the page it answers with
     // (PayPageQuery), so the aggregate and the oldest window are read once per request, not once per use. Not per
     // context: contexts are pooled and outlive the request.
-    internal OpenInvoiceQueries(AppDbContext db, InvoiceSnapshotCache cache) => (this.db, _cache) = (db, cache);
-
-    /// <summary>
-    /// The customer's invoices version as this request's overview read it, before any snapshot (null: not read yet, or
-    /// no totals row): what <see cref="InvoiceSnapshotCache"/> keeps and finds rows under.
-    /// </summary>
-    private long? KnownVersion(long customerId) =>
-        _overview is { } o && o.CustomerId == customerId && o.Sums.InvoicesVersion != 0 ? o.Sums.InvoicesVersion : null;
+    internal OpenInvoiceQueries(AppDbContext db, IInvoiceReadModel reads, DraftStore drafts) =>
+        (this.db, _reads, _drafts) = (db, reads, drafts);
 
     /// <summary>The customer's open invoices (<see cref="OpenInvoiceRule.IsOpen"/>; "Payment pending" rows stay
     /// visible).</summary>
     public IQueryable<Invoice> Open(long customerId) =>
         db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId).WhereOpen(isVoid: false);
 
-    public async Task<DraftState> DraftAsync(CustomerAccess access, CancellationToken ct)
-    {
-        if (!access.IsViewAs && _draft is { } known && known.UserId == access.ActorUserId && known.CustomerId == access.CustomerId) return known.Draft;
-        var head = access.IsViewAs
-            ? await DraftsOf(db, access).Select(ToDraftHead).FirstOrDefaultAsync(ct)
-            : await OwnDraftHeadQuery(db, access.ActorUserId, access.CustomerId);
-        if (head is null) return DraftState.None;
-        // The row first, then the ids (the opposite of ReadOwnDraftAsync): a save landing between the two makes the page
-        // show an older revision than its ids, so its next toggle is answered with the whole work area.
-        return new DraftState(head.Id, head.Choice, head.CustomAmountCents, head.Revision, await DraftInvoiceIdsAsync(db, head.Id, ct));
-    }
-
-    /// <summary>The draft as an action of this request has just read or stored it: the page it answers with shows that.</summary>
-    public void RememberDraft(PaymentDraft draft) =>
-        _draft = (draft.UserId, draft.CustomerId, new DraftState(draft.Id, draft.Choice, draft.CustomAmountCents, draft.Revision, draft.SelectedInvoiceIds));
+    /// <summary>No draft stored yet: the default choice, nothing selected, revision 0.</summary>
+    private static readonly StoredDraft NoDraft =
+        new(0, "", 0, PaymentChoice.SingleSite, null, 0, default, new HashSet<long>());
 
     /// <summary>
-    /// The signed-in user's own draft for the customer, untracked, as its row and its invoice ids: two plain compiled
-    /// queries. (One projection with the ids as a nested collection made EF build a new delegate on every execution, and
-    /// materialising the items as entities cost more than the selection rules.) For an action, the ids are read first and
-    /// the row second: a save landing between the two then shows as a newer revision than the ids (the action's answer is
-    /// the whole work area), never as the old revision with the new ids (see <see cref="PageVersion"/>).
+    /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft
+    /// the customer's contacts changed last (the agent has none and can make none), so the agent sees what the customer
+    /// sees.
+    /// Read to show (<see cref="DraftRead.ToShow"/>): an action of this request has read (and stored) it the other way.
     /// </summary>
-    public static async Task<(DraftHead Head, HashSet<long> InvoiceIds)?> ReadOwnDraftAsync(AppDbContext db, string userId, long customerId, CancellationToken ct)
+    public async Task<StoredDraft> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
-        var ids = new HashSet<long>();
-        await foreach (var id in OwnDraftInvoiceIdsQuery(db, userId, customerId).WithCancellation(ct)) ids.Add(id);
-        var head = await OwnDraftHeadQuery(db, userId, customerId);
-        return head is null ? null : (head, ids);
+        if (!access.IsViewAs && _draft is { } known && known.UserId == access.ActorUserId
+            && known.CustomerId == access.CustomerId)
+            return known;
+        var owner = access.IsViewAs
+            ? DraftOwner.LatestOf(access.CustomerId)
+            : DraftOwner.Contact(access.ActorUserId, access.CustomerId);
+        return await _drafts.ReadAsync(owner, DraftRead.ToShow, ct) ?? NoDraft;
     }
 
-    private static readonly Func<AppDbContext, string, long, IAsyncEnumerable<long>> OwnDraftInvoiceIdsQuery =
-        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            from d in db.PaymentDrafts.AsNoTracking()
-            where d.UserId == userId && d.CustomerId == customerId
-            join i in db.PaymentDraftItems.AsNoTracking() on d.Id equals i.PaymentDraftId
-            select i.InvoiceId);
-
-    private static readonly System.Linq.Expressions.Expression<Func<PaymentDraft, DraftHead>> ToDraftHead =
-        d => new DraftHead(d.Id, d.Choice, d.CustomAmountCents, d.Revision, d.UpdatedAt);
-
-    private static readonly Func<AppDbContext, string, long, Task<DraftHead?>> OwnDraftHeadQuery =
-        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == userId && d.CustomerId == customerId).OrderBy(d => d.Id)
-                .Select(ToDraftHead).FirstOrDefault());
-
-    private static readonly Func<AppDbContext, long, IAsyncEnumerable<long>> DraftInvoiceIdsQuery =
-        EF.CompileAsyncQuery((AppDbContext db, long draftId) =>
-            db.PaymentDraftItems.AsNoTracking().Where(i => i.PaymentDraftId == draftId).Select(i => i.InvoiceId));
-
-    private static async Task<HashSet<long>> DraftInvoiceIdsAsync(AppDbContext db, long draftId, CancellationToken ct)
-    {
-        var ids = new HashSet<long>();
-        await foreach (var id in DraftInvoiceIdsQuery(db, draftId).WithCancellation(ct)) ids.Add(id);
-        return ids;
-    }
-
-    /// <summary>
-    /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft the
-    /// customer's contacts changed last (the agent has none and can make none), so the agent sees what the customer sees.
-    /// </summary>
-    public static IQueryable<PaymentDraft> DraftsOf(AppDbContext db, CustomerAccess access) =>
-        access.IsViewAs
-            ? db.PaymentDrafts.AsNoTracking().Where(d => d.CustomerId == access.CustomerId).OrderByDescending(d => d.UpdatedAt).ThenByDescending(d => d.Id)
-            : db.PaymentDrafts.AsNoTracking().Where(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId).OrderBy(d => d.Id);
+    /// <summary>The draft as an action of this request has just read or stored it: the page it answers shows that.</summary>
+    public void RememberDraft(StoredDraft draft) => _draft = draft;
 
     /// <summary>
     /// Overdue Balance, Balance, Pending payments and the open counts in one round trip that does not grow with the
@@ -170,15 +121,22 @@ internal sealed class OpenInvoiceQueries
     public async Task<OverviewSums> OverviewAsync(long customerId, DateOnly today, CancellationToken ct)
     {
         if (_overview is { } known && known.CustomerId == customerId && known.Today == today) return known.Sums;
-        var sums = await OverviewQuery(db, customerId, today, false) ?? new OverviewSums(0, 0, 0);
+        var sums = await _reads.OverviewAsync(customerId, today, ct) ?? new OverviewSums(0, 0, 0);
         _overview = (customerId, today, sums);
         return sums;
     }
 
+    /// <summary>
+    /// The customer's invoices version, read with the overview (a statement the page runs anyway) before anything else
+    /// of the invoices: what every read that may be kept between requests is read and kept under.
+    /// </summary>
+    public async Task<InvoicesAsOf> InvoicesAsOfAsync(long customerId, DateOnly today, CancellationToken ct) =>
+        InvoicesAsOf.Of(customerId, await OverviewAsync(customerId, today, ct));
+
     // The hot queries of the page and its actions are compiled once: EF then skips the expression-tree work (closure
     // evaluation, cache lookup) it otherwise does on every execution. Their rules ("open", "not yet due", "oldest
     // first") are the domain's, put in place by InvoiceQueryRules.Expand; isVoid is always false (see WhereOpen).
-    private static readonly Func<AppDbContext, long, DateOnly, bool, Task<OverviewSums?>> OverviewQuery =
+    internal static readonly Func<AppDbContext, long, DateOnly, bool, Task<OverviewSums?>> OverviewQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, DateOnly today, bool isVoid) =>
             db.CustomerInvoiceTotals.AsNoTracking()
                 .Where(t => t.CustomerId == customerId)
@@ -195,7 +153,7 @@ internal sealed class OpenInvoiceQueries
         i => new SnapshotRow(i.Id, i.MultiSiteInvoiceId, i.Number, i.InvoiceDate, i.DueDate, i.BalanceCents, i.PendingCents,
             null, null, null, null, null, null);
 
-    private static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
+    internal static readonly Func<AppDbContext, long, bool, List<long>, IAsyncEnumerable<SnapshotRow>> SelectedQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid, List<long> ids) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.CustomerId == customerId).WhereOpen(isVoid).Where(i => ids.Contains(i.Id))
@@ -203,7 +161,7 @@ internal sealed class OpenInvoiceQueries
 
     // The custom amount: what the allocation needs of the oldest window (all kinds). The site of the few invoices an
     // amount reaches is read after the split (SiteNamesAsync), not for all 201.
-    private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestQuery =
+    internal static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.CustomerId == customerId).WherePayable(isVoid)
@@ -211,43 +169,32 @@ internal sealed class OpenInvoiceQueries
                 .Take(InvoiceSelection.OldestWindow)
                 .Select(RuleSnapshot)));
 
-    private static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<InvoiceSite>> SiteNamesQuery =
+    internal static readonly Func<AppDbContext, long, List<long>, IAsyncEnumerable<InvoiceSite>> SiteNamesQuery =
         EF.CompileAsyncQuery((AppDbContext db, long customerId, List<long> ids) =>
             from i in db.Invoices.AsNoTracking()
             where i.CustomerId == customerId && ids.Contains(i.Id)
             join site in db.Sites.AsNoTracking() on i.SiteId equals site.Id
             select new InvoiceSite(i.Id, site.Name));
 
-    private sealed record InvoiceSite(long InvoiceId, string Site);
+    internal sealed record InvoiceSite(long InvoiceId, string Site);
 
     /// <summary>The site name of each of the customer's invoices among <paramref name="invoiceIds"/> (one query, or none when kept).</summary>
-    public async Task<Dictionary<long, string>> SiteNamesAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
-    {
-        var names = new Dictionary<long, string>();
-        if (invoiceIds.Count == 0) return names;
-        var version = KnownVersion(customerId);
-        if (version is { } v && _cache.TryGetSiteNames(customerId, v, invoiceIds, out var kept)) return kept;
-        await foreach (var row in SiteNamesQuery(db, customerId, invoiceIds.ToList()).WithCancellation(ct)) names[row.InvoiceId] = row.Site;
-        foreach (var id in invoiceIds) names.TryAdd(id, ""); // no site (or not the customer's): shown without one, and known to be so
-        if (version is { } at) _cache.KeepSiteNames(customerId, at, names);
-        return names;
-    }
+    public async Task<Dictionary<long, string>> SiteNamesAsync(InvoicesAsOf at, IReadOnlyCollection<long> invoiceIds,
+        CancellationToken ct) =>
+        invoiceIds.Count == 0 ? [] : await _reads.SiteNamesAsync(at, invoiceIds, ct);
 
-    /// <summary>
-    /// A query's answer that depends only on the customer's invoices and sites (a page of the table in the default order):
-    /// kept under the invoices version this request read with its overview, read when none is kept.
-    /// </summary>
-    public async Task<IReadOnlyList<T>> KeptAsync<T>(long customerId, string key, Func<Task<List<T>>> read)
-    {
-        var version = KnownVersion(customerId);
-        if (version is { } v && _cache.Result<IReadOnlyList<T>>(customerId, v, key) is { } kept) return kept;
-        IReadOnlyList<T> rows = (await read()).ToArray(); // kept and shared: not a list a caller could change
-        if (version is { } at) _cache.KeepResult(customerId, at, key, rows, rows.Count);
-        return rows;
-    }
+    /// <summary>A page of the table in the default order (kept under the invoices version when kept at all).</summary>
+    public ValueTask<IReadOnlyList<PayPageQuery.RowData>> PageAsync(InvoicesAsOf at, PageKey page,
+        CancellationToken ct) =>
+        _reads.PageAsync(at, page, ct);
+
+    /// <summary>One single-site invoice's row, if it is the customer's and open (a toggle's answer).</summary>
+    public ValueTask<IReadOnlyList<PayPageQuery.RowData>> RowAsync(InvoicesAsOf at, long invoiceId,
+        CancellationToken ct) =>
+        _reads.RowAsync(at, new RowKey(invoiceId), ct);
 
     // "Select all" under single-site: only what the rules need (no site name, no parent), like SelectedQuery.
-    private static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestSingleSiteQuery =
+    internal static readonly Func<AppDbContext, long, bool, IAsyncEnumerable<SnapshotRow>> OldestSingleSiteQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.CustomerId == customerId).WherePayable(isVoid).Where(i => i.MultiSiteInvoiceId == null)
@@ -286,17 +233,13 @@ internal sealed class OpenInvoiceQueries
     /// (<see cref="SnapshotsAsync"/>): the single-site page and its actions read up to 200 of these per request. A child
     /// of a multi-site invoice comes back with its parent id but without the parent's details.
     /// </summary>
-    public async Task<List<SnapshotRow>> SelectedAsync(long customerId, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    public async Task<List<SnapshotRow>> SelectedAsync(InvoicesAsOf at, IReadOnlyCollection<long> invoiceIds,
+        CancellationToken ct)
     {
         if (invoiceIds.Count == 0) return [];
-        if (_memoCustomerId == customerId && invoiceIds.All(_answered.Contains))
+        if (_memoCustomerId == at.CustomerId && invoiceIds.All(_answered.Contains))
             return invoiceIds.Distinct().Where(_known.ContainsKey).Select(id => _known[id]).ToList();
-        var version = KnownVersion(customerId);
-        if (version is { } v && _cache.TryGet(customerId, v, invoiceIds, out var kept)) return Learn(customerId, kept, invoiceIds);
-        var ids = invoiceIds.ToList();
-        var rows = await SelectedQuery(db, customerId, false, ids).ToListAsync(ct);
-        if (version is { } read) _cache.Add(customerId, read, ids, rows);
-        return Learn(customerId, rows, ids);
+        return Learn(at.CustomerId, await _reads.SelectedAsync(at, invoiceIds, ct), invoiceIds);
     }
 
     private T Learn<T>(long customerId, T rows, IEnumerable<long> askedIds) where T : IReadOnlyCollection<SnapshotRow>
@@ -324,17 +267,12 @@ internal sealed class OpenInvoiceQueries
     /// ("Select all") or all kinds
     /// (the custom amount); what the rules and the allocation need, without site or parent.
     /// </summary>
-    public async Task<IReadOnlyList<SnapshotRow>> OldestPayableAsync(long customerId, bool singleSiteOnly, CancellationToken ct)
+    public async Task<IReadOnlyList<SnapshotRow>> OldestPayableAsync(InvoicesAsOf at, bool singleSiteOnly,
+        CancellationToken ct)
     {
+        var customerId = at.CustomerId;
         if (_oldest is { } known && known.CustomerId == customerId && known.SingleSiteOnly == singleSiteOnly) return known.Rows;
-        var version = KnownVersion(customerId);
-        var rows = version is { } v ? _cache.Oldest(customerId, v, singleSiteOnly) : null;
-        if (rows is null)
-        {
-            var read = await (singleSiteOnly ? OldestSingleSiteQuery(db, customerId, false) : OldestQuery(db, customerId, false)).ToListAsync(ct);
-            if (version is { } at) _cache.KeepOldest(customerId, at, singleSiteOnly, read);
-            rows = read;
-        }
+        var rows = await _reads.OldestAsync(at, new OldestKey(singleSiteOnly), ct);
         Learn(customerId, rows, rows.Select(r => r.Id));
         _oldest = (customerId, singleSiteOnly, rows);
         return rows;
@@ -355,10 +293,12 @@ internal sealed class OpenInvoiceQueries
     /// now selected, which the action's ids (the selection before plus what it added) cover, and rules over more open
     /// invoices answer the same for these (totals and checks only look at the ids they are given).
     /// </summary>
-    public async Task<InvoiceSelection> RulesAsync(long customerId, PaymentChoice choice, IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    public async Task<InvoiceSelection> RulesAsync(InvoicesAsOf at, PaymentChoice choice,
+        IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
     {
+        var customerId = at.CustomerId;
         if (_rules is { } known && known.CustomerId == customerId && known.Choice == choice && invoiceIds.All(known.Asked.Contains)) return known.Rules;
-        var rules = SelectionOver(choice, await SelectedAsync(customerId, invoiceIds, ct));
+        var rules = SelectionOver(choice, await SelectedAsync(at, invoiceIds, ct));
         _rules = (customerId, choice, invoiceIds.ToHashSet(), rules);
         return rules;
     }
@@ -375,6 +315,29 @@ internal sealed class OpenInvoiceQueries
     public static AccountOverview Overview(OverviewSums sums, long amountSelectedCents, int invoicesToPay) =>
         AccountOverview.Of(
             sums.BalanceCents, sums.PendingCents, sums.NotYetDueCents, amountSelectedCents, invoicesToPay);
+
+    /// <summary>
+    /// A custom amount's split over the oldest window (<see cref="Allocate"/>), once per request: the action that
+    /// checks an amount and the page it answers with share it (<see cref="CustomSplit.Refusal"/>: why it is refused).
+    /// </summary>
+    public async Task<CustomSplit> SplitAsync(InvoicesAsOf at, OverviewSums sums, long amountCents,
+        CancellationToken ct)
+    {
+        if (_split is { } known && known.CustomerId == at.CustomerId && known.AmountCents == amountCents)
+            return known.Split;
+        var oldest = await OldestPayableAsync(at, singleSiteOnly: false, ct);
+        CustomSplit split;
+        try
+        {
+            split = new CustomSplit(oldest, Allocate(amountCents, oldest, sums), null);
+        }
+        catch (DomainException ex)
+        {
+            split = new CustomSplit(oldest, null, ex.Message);
+        }
+        _split = (at.CustomerId, amountCents, split);
+        return split;
+    }
 
     /// <summary>The custom amount split over the oldest window and the whole balance (see <see cref="PaymentAllocator.AllocateOverOldest"/>).</summary>
     public static AllocationPlan Allocate(long amountCents, IEnumerable<SnapshotRow> oldest, OverviewSums sums) =>

@@ -4,6 +4,7 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Web.Hosting;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,6 +29,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var draft = await _q.DraftAsync(access, ct);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
+        var at = InvoicesAsOf.Of(access.CustomerId, sums); // what may be kept between requests is read under this
         var canChange = MakeAPaymentRules.CanChange(access);
         var stamp = PageVersion.Stamp(sums);
 
@@ -35,8 +37,9 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         {
             case PaymentChoice.CustomAmount:
             {
-                var (total, pages, page, rows) = await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: false, sums.OpenCount, state, ct);
-                var custom = await CustomAmountAsync(access.CustomerId, draft, sums, attemptedAmount, ct);
+                var (total, pages, page, rows) =
+                    await InvoiceRowsAsync(at, singleSiteOnly: false, sums.OpenCount, state, ct);
+                var custom = await CustomAmountAsync(at, draft, sums, attemptedAmount, ct);
                 var overview = OpenInvoiceQueries.Overview(sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
                 return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message) { Revision = draft.Revision, DataStamp = stamp };
@@ -69,9 +72,9 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
             default:
             {
                 var (total, pages, page, rows) = only is null
-                    ? await InvoiceRowsAsync(access.CustomerId, singleSiteOnly: true, sums.OpenSingleSiteCount, state, ct)
-                    : (0, 0, state, only.InvoiceId is { } id ? await SingleSiteRowAsync(access.CustomerId, id, ct) : []);
-                var rules = await _q.RulesAsync(access.CustomerId, PaymentChoice.SingleSite, draft.Selected, ct);
+                    ? await InvoiceRowsAsync(at, singleSiteOnly: true, sums.OpenSingleSiteCount, state, ct)
+                    : (0, 0, state, only.InvoiceId is { } id ? await _q.RowAsync(at, id, ct) : []);
+                var rules = await _q.RulesAsync(at, PaymentChoice.SingleSite, draft.Selected, ct);
                 var selected = rules.Normalize(draft.Selected);
                 var totals = rules.Totals(selected);
                 var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0, selected: selected.Contains(r.Id))).ToList();
@@ -81,25 +84,19 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         }
     }
 
-    private async Task<CustomAmountView> CustomAmountAsync(long customerId, DraftState draft, OverviewSums sums, string? attempted, CancellationToken ct)
+    private async Task<CustomAmountView> CustomAmountAsync(InvoicesAsOf at, StoredDraft draft, OverviewSums sums,
+        string? attempted, CancellationToken ct)
     {
         // A refused amount is shown as typed, next to its message; the stored amount (and its split) stays as it was.
         var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
         if (draft.CustomAmountCents is not { } cents) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
-        var oldest = await _q.OldestPayableAsync(customerId, singleSiteOnly: false, ct);
-        AllocationPlan plan;
-        try
-        {
-            plan = OpenInvoiceQueries.Allocate(cents, oldest, sums);
-        }
-        catch (DomainException)
-        {
-            // The stored amount no longer fits (invoices were paid since): nothing is selected until a new preview says why.
-            return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
-        }
+        // The split an action of this request made of the same amount, or made now.
+        var (oldest, split, _) = await _q.SplitAsync(at, sums, cents, ct);
+        // The stored amount no longer fits (invoices paid since): nothing is selected until a new preview says why.
+        if (split is not { } plan) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
         // The preview shows each invoice the amount reaches with its site and date: the site is read for those only.
         var reached = plan.Lines.Select(l => l.InvoiceId).ToHashSet();
-        var sites = await _q.SiteNamesAsync(customerId, reached, ct);
+        var sites = await _q.SiteNamesAsync(at, reached, ct);
         var info = oldest.Where(r => reached.Contains(r.Id))
             .ToDictionary(r => r.Id, r => new AllocationRowInfo(sites.GetValueOrDefault(r.Id, ""), r.InvoiceDate));
         return new CustomAmountView(text, plan, info);
@@ -134,8 +131,10 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         return (pages, state.Page > pages ? state.WithPage(pages) : state);
     }
 
-    private async Task<(int Total, int Pages, TableState State, IReadOnlyList<RowData> Rows)> InvoiceRowsAsync(long customerId, bool singleSiteOnly, int total, TableState state, CancellationToken ct)
+    private async Task<(int Total, int Pages, TableState State, IReadOnlyList<RowData> Rows)> InvoiceRowsAsync(
+        InvoicesAsOf at, bool singleSiteOnly, int total, TableState state, CancellationToken ct)
     {
+        var customerId = at.CustomerId;
         // total: counted by the overview aggregate over the same open invoices.
         var (pages, page) = Clamp(total, state);
         // Plain locals: EF compiles an arithmetic expression inside a query into a delegate on every execution.
@@ -144,14 +143,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         {
             // The default order (oldest first), which nearly every request uses: a compiled query, its answer kept under
             // the customer's invoices version (site names included: renaming a site moves the version too).
-            var key = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"page:{(singleSiteOnly ? "single" : "all")}:{skip}:{take}");
-            var found = await _q.KeptAsync(customerId, key, async () =>
-            {
-                var read = new List<RowData>(take);
-                await foreach (var row in (singleSiteOnly ? SingleSitePageQuery : AllKindsPageQuery)(db, customerId, false, skip, take).WithCancellation(ct))
-                    read.Add(row);
-                return read;
-            });
+            var found = await _q.PageAsync(at, new PageKey(singleSiteOnly, skip, take), ct);
             return (total, pages, page, found);
         }
         var query = _q.Open(customerId);
@@ -177,7 +169,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
 
     // Two queries rather than one with a "single-site only" flag: the single-site page must say MultiSiteInvoiceId IS NULL
     // outright so SQLite reads it from IX_Invoices_OpenByCustomer; the all-kinds page reads IX_Invoices_OldestFirst.
-    private static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> SingleSitePageQuery =
+    internal static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> SingleSitePageQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand(
             (AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
             db.Invoices.AsNoTracking()
@@ -187,7 +179,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                     i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
-    private static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> AllKindsPageQuery =
+    internal static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> AllKindsPageQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand(
             (AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
             db.Invoices.AsNoTracking()
@@ -198,18 +190,10 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                     i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
     /// <summary>
-    /// One single-site invoice's row (a toggle's answer), if it is the customer's and open: kept under the invoices version
-    /// like a page of the table (a toggle back and forth redraws the same row).
+    /// One single-site invoice's row (a toggle's answer), if it is the customer's and open: kept under the invoices
+    /// version like a page of the table (a toggle back and forth redraws the same row). Read by the read model.
     /// </summary>
-    private Task<IReadOnlyList<RowData>> SingleSiteRowAsync(long customerId, long invoiceId, CancellationToken ct) =>
-        _q.KeptAsync(customerId, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"row:{invoiceId}"), async () =>
-        {
-            var found = new List<RowData>(1);
-            await foreach (var row in SingleSiteRowQuery(db, customerId, false, invoiceId).WithCancellation(ct)) found.Add(row);
-            return found;
-        });
-
-    private static readonly Func<AppDbContext, long, bool, long, IAsyncEnumerable<RowData>> SingleSiteRowQuery =
+    internal static readonly Func<AppDbContext, long, bool, long, IAsyncEnumerable<RowData>> SingleSiteRowQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand((AppDbContext db, long customerId, bool isVoid, long invoiceId) =>
             db.Invoices.AsNoTracking()
                 .Where(i => i.Id == invoiceId && i.CustomerId == customerId).WhereOpen(isVoid)

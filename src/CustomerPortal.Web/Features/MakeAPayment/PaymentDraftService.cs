@@ -3,8 +3,8 @@ using CustomerPortal.Domain;
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Web.Hosting;
-using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
@@ -37,9 +37,10 @@ public sealed record ActionOutcome(ActionStatus Status, PageMessage? Message)
 /// <summary>
 /// Changes the signed-in user's stored selection for the customer (the <see cref="PaymentDraft"/>, keyed by user and
 /// customer). The rules decide (<see cref="InvoiceSelection"/>, <see cref="Domain.Allocation.PaymentAllocator"/>); this
-/// loads the snapshots they need in one query and saves only what they accepted, so a refusal changes nothing.
+/// loads the snapshots they need in one query and saves only what they accepted, so a refusal changes nothing. Drafts
+/// are read and stored by <see cref="DraftStore"/>.
 /// </summary>
-public sealed class PaymentDraftService(AppDbContext db, PayRequest request, TimeProvider clock)
+public sealed class PaymentDraftService(AppDbContext db, PayRequest request, DraftStore drafts, TimeProvider clock)
 {
     /// <summary>A page holds at most 100 rows; "Select page" with more ids than that is not a page.</summary>
     public const int MaxIdsPerRequest = 100;
@@ -61,11 +62,12 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
     }
 
     public Task<ActionOutcome> SetInvoiceAsync(CustomerAccess access, long invoiceId, bool check, CancellationToken ct) =>
-        SelectAsync(access, (draft, ct2) => _q.RulesAsync(access.CustomerId, draft.Choice, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
+        SelectAsync(access,
+            (draft, at, ct2) => _q.RulesAsync(at, draft.Choice, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
             (rules, selected) => rules.SetInvoice(selected, invoiceId, check), ct);
 
     public Task<ActionOutcome> SetParentAsync(CustomerAccess access, long multiSiteInvoiceId, bool check, CancellationToken ct) =>
-        SelectAsync(access, async (draft, ct2) => OpenInvoiceQueries.SelectionOver(draft.Choice,
+        SelectAsync(access, async (draft, _, ct2) => OpenInvoiceQueries.SelectionOver(draft.Choice,
                 await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), [multiSiteInvoiceId], ct2)),
             (rules, selected) => rules.SetParent(selected, multiSiteInvoiceId, check), ct);
 
@@ -74,9 +76,10 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         if (pageIds.Count == 0) return Task.FromResult(Refused("There are no invoices on this page to select.", MessageTarget.Selection));
         if (pageIds.Count > MaxIdsPerRequest)
             return Task.FromResult(Refused($"A page has at most {MaxIdsPerRequest} invoices; this asked for {pageIds.Count}.", MessageTarget.Selection));
-        return SelectAsync(access, async (draft, ct2) => draft.Choice == PaymentChoice.MultiSite
-                ? OpenInvoiceQueries.SelectionOver(draft.Choice, await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2))
-                : await _q.RulesAsync(access.CustomerId, draft.Choice, [.. draft.SelectedInvoiceIds, .. pageIds], ct2),
+        return SelectAsync(access, async (draft, at, ct2) => draft.Choice == PaymentChoice.MultiSite
+                ? OpenInvoiceQueries.SelectionOver(draft.Choice, await _q.SnapshotsAsync(access.CustomerId,
+                    draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2))
+                : await _q.RulesAsync(at, draft.Choice, [.. draft.SelectedInvoiceIds, .. pageIds], ct2),
             (rules, selected) => rules.SelectPage(selected, pageIds), ct);
     }
 
@@ -90,9 +93,11 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         {
             // The 201 oldest decide which 200 are taken; the count (kept with the customer's totals) is only for the
             // "200 of N" notice.
-            var count = (await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct)).PayableSingleSiteCount;
-            var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: true, ct);
-            result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest).SelectAll(draft.SelectedInvoiceIds, count);
+            var sums = await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
+            var oldest = await _q.OldestPayableAsync(InvoicesAsOf.Of(access.CustomerId, sums), singleSiteOnly: true,
+                ct);
+            result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest)
+                .SelectAll(draft.SelectedInvoiceIds, sums.PayableSingleSiteCount);
         }
         else
         {
@@ -119,15 +124,9 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
         if (draft.Choice != PaymentChoice.CustomAmount) return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
-        var oldest = await _q.OldestPayableAsync(access.CustomerId, singleSiteOnly: false, ct);
-        try
-        {
-            _ = OpenInvoiceQueries.Allocate(money.Cents, oldest, sums);
-        }
-        catch (DomainException ex)
-        {
-            return Refused(ex.Message, MessageTarget.Amount);
-        }
+        // The split is made once: the page this action answers with shows the same one.
+        var split = await _q.SplitAsync(InvoicesAsOf.Of(access.CustomerId, sums), sums, money.Cents, ct);
+        if (split.Refusal is { } refusal) return Refused(refusal, MessageTarget.Amount);
         var before = draft.SelectedInvoiceIds;
         draft.SetCustomAmount(money.Cents, clock.GetUtcNow());
         await SaveAsync(draft, before, ct);
@@ -141,28 +140,29 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
     public async Task<ActionOutcome> ContinueAsync(CustomerAccess access, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
-        var draft = await db.PaymentDrafts.AsNoTracking().Include(d => d.Items)
-            .FirstOrDefaultAsync(d => d.UserId == access.ActorUserId && d.CustomerId == access.CustomerId, ct);
-        if (draft is null || (draft.Choice == PaymentChoice.CustomAmount ? draft.CustomAmountCents is null : draft.Items.Count == 0))
+        var draft = await drafts.ReadAsync(Own(access), DraftRead.ToChange, ct);
+        if (draft is null
+            || (draft.Choice == PaymentChoice.CustomAmount ? draft.CustomAmountCents is null : draft.Selected.Count == 0))
         {
             return Refused(draft?.Choice == PaymentChoice.CustomAmount
                 ? "Enter an amount and preview it before you continue."
                 : "Select at least one invoice before you continue.", MessageTarget.Continue);
         }
-        var (plan, _) = await Payments.PaymentPlanner.PlanAsync(db, draft, track: false, ct);
+        var (plan, _) = await Payments.PaymentPlanner.PlanAsync(db, draft.ToDraft(), track: false, ct);
         return plan.IsPayable ? Done() : Refused(plan.Problem ?? Payments.PaymentPlanner.NothingSelected, MessageTarget.Continue);
     }
 
-    private async Task<ActionOutcome> SelectAsync(CustomerAccess access, Func<PaymentDraft, CancellationToken, Task<InvoiceSelection>> load,
+    private async Task<ActionOutcome> SelectAsync(CustomerAccess access,
+        Func<PaymentDraft, InvoicesAsOf, CancellationToken, Task<InvoiceSelection>> load,
         Func<InvoiceSelection, IReadOnlySet<long>, SelectionResult> act, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
         var draft = await DraftAsync(access, ct);
         if (NotAnInvoiceChoice(draft) is { } wrong) return wrong;
-        // The overview before the snapshots (the page it answers with shows it anyway): it carries the invoices version
-        // the snapshots are kept under (InvoiceSnapshotCache).
-        await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
-        var rules = await load(draft, ct);
+        // The invoices version before the snapshots, which are read (and may be kept) under it. It comes with the
+        // overview, which the page this action answers with shows anyway.
+        var at = await _q.InvoicesAsOfAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct);
+        var rules = await load(draft, at, ct);
         return await ApplyAsync(draft, act(rules, draft.SelectedInvoiceIds), ct);
     }
 
@@ -188,55 +188,25 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Tim
     }
 
     /// <summary>
-    /// Stores a draft the domain has just changed (<see cref="PaymentDraft.Choose"/>, <see cref="PaymentDraft.SetCustomAmount"/>,
-    /// <see cref="PaymentDraft.ReplaceInvoices"/>). A new draft (the user's first action for this customer) is inserted
-    /// with its items by the change tracker. A stored draft is read without tracking (a tracked draft with 200 items made
-    /// EF's change detection the largest cost of every selection request) and written set-based, as one batch of
-    /// statements in one transaction (BEGIN IMMEDIATE on SQLite): a DELETE of the removed ids (and, defensively, of the ids
-    /// about to be added, so a concurrent save of the same draft cannot make the INSERT hit the unique index), an INSERT
-    /// per 500 added ids, and an UPDATE of the draft with Revision = Revision + 1 computed by the database, so concurrent
-    /// saves never reuse a revision (the revision is part of the payment idempotency key). See <see cref="DraftWriteSql"/>.
+    /// Stores a draft the domain has just changed (<see cref="DraftStore.SaveAsync"/>: one batch, the revision moved on
+    /// in SQL); the page this request answers with shows it as stored.
     /// </summary>
-    private async Task SaveAsync(PaymentDraft draft, IReadOnlySet<long> before, CancellationToken ct)
-    {
-        if (draft.Id == 0)
-        {
-            if (db.Entry(draft).State == EntityState.Detached) db.PaymentDrafts.Add(draft);
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear(); // the page reads the stored draft untracked
-            _q.RememberDraft(draft);
-            return;
-        }
+    private async Task SaveAsync(PaymentDraft draft, IReadOnlySet<long> before, CancellationToken ct) =>
+        _q.RememberDraft(await drafts.SaveAsync(draft, before, ct));
 
-        var after = draft.SelectedInvoiceIds;
-        var removed = before.Where(id => !after.Contains(id)).ToList();
-        var added = after.Where(id => !before.Contains(id)).Order().ToList();
-        var (sql, parameters) = DraftWriteSql.For(db, draft, removed.Concat(added).ToList(), added);
-
-        var ownTransaction = db.Database.CurrentTransaction is null
-            ? await db.Database.BeginTransactionAsync(ct) // BEGIN IMMEDIATE on SQLite: the writes below queue as one
-            : null;
-        try
-        {
-            await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
-            if (ownTransaction is not null) await ownTransaction.CommitAsync(ct);
-        }
-        finally
-        {
-            if (ownTransaction is not null) await ownTransaction.DisposeAsync();
-        }
-        _q.RememberDraft(draft); // what was just stored (its Revision in memory may trail the database's by concurrent saves)
-    }
-
-    /// <summary>The user's draft for the customer, untracked (see <see cref="SaveAsync"/>), or a new one (Id 0, not yet stored).</summary>
+    /// <summary>
+    /// The contact's draft for the customer, untracked and read to change it (<see cref="DraftRead.ToChange"/>), or a
+    /// new one (Id 0, not yet stored).
+    /// </summary>
     private async Task<PaymentDraft> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
-        var stored = await OpenInvoiceQueries.ReadOwnDraftAsync(db, access.ActorUserId, access.CustomerId, ct);
-        if (stored is not { Head: var h, InvoiceIds: var ids }) return new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
-        var draft = PaymentDraft.Restore(h.Id, access.ActorUserId, access.CustomerId, h.Choice, h.CustomAmountCents, h.Revision, h.UpdatedAt, ids);
-        _q.RememberDraft(draft); // a refused action answers with the draft as it is
-        return draft;
+        if (await drafts.ReadAsync(Own(access), DraftRead.ToChange, ct) is not { } stored)
+            return new PaymentDraft(access.ActorUserId, access.CustomerId, clock.GetUtcNow());
+        _q.RememberDraft(stored); // a refused action answers with the draft as it is
+        return stored.ToDraft();
     }
+
+    private static DraftOwner Own(CustomerAccess access) => DraftOwner.Contact(access.ActorUserId, access.CustomerId);
 
     private static ActionOutcome? NotAnInvoiceChoice(PaymentDraft draft) =>
         draft.Choice == PaymentChoice.CustomAmount

@@ -13,23 +13,10 @@ public sealed record KeyedPayment(long Id, PaymentStatus Status);
 /// <summary>
 /// The queries every payment runs (checkout, Pay, write-ahead, verdict), compiled once: EF then skips translating and
 /// caching the expression on every execution, which cost about as much as running these small queries on SQLite.
-/// Tracked where the caller changes what it reads.
+/// Tracked where the caller changes what it reads. The draft is read through <c>DraftStore</c>.
 /// </summary>
 internal static class PaymentPathQueries
 {
-    public static readonly Func<AppDbContext, string, long, Task<PaymentDraft?>> OwnDraftTracked =
-        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            db.PaymentDrafts.AsTracking().Include(d => d.Items).SingleOrDefault(d => d.UserId == userId && d.CustomerId == customerId));
-
-    public static readonly Func<AppDbContext, string, long, Task<PaymentDraft?>> OwnDraftUntracked =
-        EF.CompileAsyncQuery((AppDbContext db, string userId, long customerId) =>
-            db.PaymentDrafts.AsNoTracking().Include(d => d.Items).Where(d => d.UserId == userId && d.CustomerId == customerId)
-                .OrderBy(d => d.Id).FirstOrDefault());
-
-    public static readonly Func<AppDbContext, long, Task<PaymentDraft?>> DraftByIdTracked =
-        EF.CompileAsyncQuery((AppDbContext db, long draftId) =>
-            db.PaymentDrafts.AsTracking().Include(d => d.Items).SingleOrDefault(d => d.Id == draftId));
-
     public static readonly Func<AppDbContext, string, Task<KeyedPayment?>> PaymentByKey =
         EF.CompileAsyncQuery((AppDbContext db, string key) =>
             db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key).Select(p => new KeyedPayment(p.Id, p.Status)).SingleOrDefault());

@@ -3,6 +3,7 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Infrastructure.Payments.Stripe;
 using CustomerPortal.Web.Features.PaymentMethods;
@@ -55,16 +56,18 @@ public sealed record HistoryView(IReadOnlyList<PaymentView> Payments, int Page, 
 
 /// <summary>What the checkout, result and history pages show; everything scoped to the signed-in customer.</summary>
 public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger,
-    EnteredPaymentTokens tokens, TimeProvider clock, IServiceProvider services)
+    EnteredPaymentTokens tokens, DraftStore drafts, TimeProvider clock, IServiceProvider services)
 {
     public const int HistoryPageSize = 25;
 
     /// <summary>The checkout page, or null when <paramref name="selected"/> names a method this customer does not have.</summary>
     public async Task<CheckoutView?> CheckoutAsync(CustomerAccess access, string? selected, CancellationToken ct)
     {
-        var draft = access.IsViewAs
-            ? await MakeAPayment.OpenInvoiceQueries.DraftsOf(db, access).Include(d => d.Items).FirstOrDefaultAsync(ct)
-            : await PaymentPathQueries.OwnDraftUntracked(db, access.ActorUserId, access.CustomerId);
+        // Read to show: the revision the Pay form hands back is never newer than the invoices shown (DraftRead).
+        var owner = access.IsViewAs
+            ? DraftOwner.LatestOf(access.CustomerId)
+            : DraftOwner.Contact(access.ActorUserId, access.CustomerId);
+        var draft = (await drafts.ReadAsync(owner, DraftRead.ToShow, ct))?.ToDraft();
         var plan = draft is null
             ? PaymentPlan.Refused(Domain.Selection.PaymentChoice.SingleSite, PaymentPlanner.NothingSelected)
             : (await PaymentPlanner.PlanAsync(db, draft, track: false, ct)).Plan;

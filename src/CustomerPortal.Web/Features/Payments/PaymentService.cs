@@ -5,6 +5,7 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Web.Features.PaymentMethods;
 using CustomerPortal.Web.Hosting;
@@ -74,6 +75,7 @@ public sealed class PaymentService(
     IPaymentGateway gateway,
     PaymentLedger ledger,
     EnteredPaymentTokens tokens,
+    DraftStore drafts,
     TimeProvider clock,
     ILogger<PaymentService> log)
 {
@@ -96,8 +98,10 @@ public sealed class PaymentService(
         if (RefuseIfNotAllowed(access) is { } refused) return refused;
         var customerId = access.CustomerId;
 
-        var draft = await PaymentPathQueries.OwnDraftTracked(db, access.ActorUserId, customerId);
-        if (draft is null) return PayOutcome.Refused(400, PaymentPlanner.NothingSelected);
+        // Read to change: the revision compared below is never older than the invoices it pays (DraftRead).
+        var stored = await drafts.ReadAsync(DraftOwner.Contact(access.ActorUserId, customerId), DraftRead.ToChange, ct);
+        if (stored is null) return PayOutcome.Refused(400, PaymentPlanner.NothingSelected);
+        var draft = stored.ToDraft();
 
         if (command.DraftRevision != draft.Revision)
         {
@@ -116,8 +120,7 @@ public sealed class PaymentService(
             if (existing.Status != PaymentStatus.Failed) return PayOutcome.Payment(existing.Id);
             // This revision was declined (after 3-D Secure, say): a deliberate new attempt gets a new key.
             draft.StartNewAttempt(clock.GetUtcNow());
-            await db.SaveChangesAsync(ct);
-            key = IdempotencyKey(customerId, draft.Id, draft.Revision);
+            key = IdempotencyKey(customerId, draft.Id, (await drafts.SaveAsync(draft, stored.Selected, ct)).Revision);
         }
 
         var method = await ResolveMethodAsync(access, command, ct);
@@ -133,7 +136,7 @@ public sealed class PaymentService(
             SetupFutureUsage: command.SaveMethod && method.Saved is null, client);
         // The draft starts over (or, after a decline, moves to a new attempt) in the verdict's own transaction.
         var submitted = await SubmitChargeAsync(order, method, ct,
-            (outcome, move, c) => MoveDraftOnAsync(customerId, draft.Id, key, outcome, move, c));
+            (outcome, move, c) => MoveDraftOnAsync(draft, key, outcome, move, c));
         if (submitted.Outcome.PaymentId is not { } paymentId) return submitted.Outcome;
         if (submitted.Existing) return PayOutcome.Payment(paymentId); // another request of the same click made it
 
@@ -263,13 +266,19 @@ public sealed class PaymentService(
     }
 
     /// <summary>After the processor's answer, inside the verdict's transaction: the draft that made this payment starts over.</summary>
-    private async Task MoveDraftOnAsync(long customerId, long draftId, string key, ChargeOutcome outcome, LedgerMove move, CancellationToken ct)
+    private async Task MoveDraftOnAsync(PaymentDraft paid, string key, ChargeOutcome outcome, LedgerMove move,
+        CancellationToken ct)
     {
-        var draft = await PaymentPathQueries.DraftByIdTracked(db, draftId);
-        if (draft is null || IdempotencyKey(customerId, draft.Id, draft.Revision) != key) return;
+        // Read afresh: the key names the draft and the revision it paid; a draft changed since stays as it is.
+        var owner = DraftOwner.Contact(paid.UserId, paid.CustomerId);
+        var stored = await drafts.ReadAsync(owner, DraftRead.ToChange, ct);
+        if (stored is null || IdempotencyKey(stored.CustomerId, stored.Id, stored.Revision) != key) return;
+        var draft = stored.ToDraft();
         var now = clock.GetUtcNow();
         if (outcome is ChargeOutcome.Succeeded or ChargeOutcome.Processing) draft.Reset(now);
         else if (move.To == PaymentStatus.Failed) draft.StartNewAttempt(now); // selection kept; the next try is a new payment
+        else return;
+        await drafts.SaveAsync(draft, stored.Selected, ct); // in the verdict's transaction
     }
 
     /// <summary>"Save this method": kept out of the verdict's transaction, so a problem here never undoes the verdict.</summary>

@@ -9,17 +9,18 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
-namespace CustomerPortal.Web.Features.MakeAPayment;
+namespace CustomerPortal.Infrastructure.Drafts;
 
 /// <summary>
-/// The SQL that stores a changed draft: one batch, run as one command (see PaymentDraftService.SaveAsync).
+/// The SQL that stores a changed draft: one batch, run as one command (see <see cref="DraftStore.SaveAsync"/>).
 /// <code>
 /// DELETE FROM PaymentDraftItems WHERE PaymentDraftId = @p0 AND InvoiceId IN (…);   -- when ids leave or are re-added
 /// INSERT INTO PaymentDraftItems (PaymentDraftId, InvoiceId) VALUES (@p0, …), …;    -- one per 500 added ids
-/// UPDATE PaymentDrafts SET Choice = @p1, CustomAmountCents = @p2, Revision = Revision + 1, UpdatedAt = @p3 WHERE Id = @p0;
+/// UPDATE PaymentDrafts SET Choice = @p1, CustomAmountCents = @p2, Revision = Revision + 1, UpdatedAt = @p3
+///     WHERE Id = @p0;
 /// </code>
-/// One command instead of EF's ExecuteDelete and ExecuteUpdate, which ran the LINQ query pipeline on every toggle (7 % of
-/// the server's CPU). Names and stored values come from the EF model (the choice as its text, the time through the
+/// One command instead of EF's ExecuteDelete and ExecuteUpdate, which ran the LINQ query pipeline on every toggle (7 %
+/// of the server's CPU). Names and stored values come from the EF model (the choice as its text, the time through the
 /// provider's converter), so the batch is the same on SQLite and SQL Server. Invoice ids are written into the text as
 /// numbers: they are <see cref="long"/> values, never text from a request, and one parameter per id would cost SQLite a
 /// by-name lookup per parameter over all the others. (On SQL Server each distinct id list is then its own statement
@@ -27,7 +28,8 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 /// </summary>
 internal static class DraftWriteSql
 {
-    public static (string Sql, object[] Parameters) For(AppDbContext db, PaymentDraft draft, IReadOnlyCollection<long> idsToDelete, IReadOnlyList<long> idsToInsert)
+    public static (string Sql, object[] Parameters) For(AppDbContext db, PaymentDraft draft,
+        IReadOnlyCollection<long> idsToDelete, IReadOnlyList<long> idsToInsert)
     {
         var n = NamesOf(db);
         var text = new StringBuilder();
@@ -40,7 +42,8 @@ internal static class DraftWriteSql
         }
         foreach (var chunk in idsToInsert.Chunk(InsertRowsPerStatement))
         {
-            text.Append("INSERT INTO ").Append(n.Items).Append(" (").Append(n.ItemDraftId).Append(", ").Append(n.ItemInvoiceId).Append(") VALUES ");
+            text.Append("INSERT INTO ").Append(n.Items).Append(" (").Append(n.ItemDraftId).Append(", ")
+                .Append(n.ItemInvoiceId).Append(") VALUES ");
             for (var i = 0; i < chunk.Length; i++)
             {
                 if (i > 0) text.Append(", ");
@@ -77,10 +80,11 @@ internal static class DraftWriteSql
         return names;
     }
 
-    /// <summary>The delimited table and column names the batch uses, and how the draft's choice and time are stored.</summary>
+    /// <summary>The delimited names of the batch's table and columns; how the draft's choice and time are stored.</summary>
     private sealed record Names(
         string Items, string ItemDraftId, string ItemInvoiceId,
-        string Drafts, string Id, string Choice, string CustomAmount, string Revision, string UpdatedAt, string Terminator,
+        string Drafts, string Id, string Choice, string CustomAmount, string Revision, string UpdatedAt,
+        string Terminator,
         ValueConverter? ChoiceConverter, ValueConverter? UpdatedAtConverter)
     {
         public static Names From(IModel model, ISqlGenerationHelper sql)
@@ -88,14 +92,15 @@ internal static class DraftWriteSql
             var item = new Table(model.FindEntityType(typeof(PaymentDraftItem))!, sql);
             var draft = new Table(model.FindEntityType(typeof(PaymentDraft))!, sql);
             return new Names(
-                item.Name, item.Column(nameof(PaymentDraftItem.PaymentDraftId)), item.Column(nameof(PaymentDraftItem.InvoiceId)),
+                item.Name, item.Column(nameof(PaymentDraftItem.PaymentDraftId)),
+                item.Column(nameof(PaymentDraftItem.InvoiceId)),
                 draft.Name, draft.Column(nameof(PaymentDraft.Id)), draft.Column(nameof(PaymentDraft.Choice)),
                 draft.Column(nameof(PaymentDraft.CustomAmountCents)), draft.Column(nameof(PaymentDraft.Revision)),
                 draft.Column(nameof(PaymentDraft.UpdatedAt)), sql.StatementTerminator,
                 draft.Converter(nameof(PaymentDraft.Choice)), draft.Converter(nameof(PaymentDraft.UpdatedAt)));
         }
 
-        /// <summary>The value as the database stores it (through the property's value converter, if it has one).</summary>
+        /// <summary>The value as the database stores it (through the property's value converter, if any).</summary>
         public object StoredChoice(PaymentChoice choice) => ChoiceConverter?.ConvertToProvider(choice) ?? choice;
 
         public object StoredUpdatedAt(DateTimeOffset at) => UpdatedAtConverter?.ConvertToProvider(at) ?? at;
@@ -118,11 +123,13 @@ internal static class DraftWriteSql
     /// <summary>A mapped table: its delimited name, its columns' delimited names, and their value converters.</summary>
     private sealed class Table(IEntityType entity, ISqlGenerationHelper sql)
     {
-        private readonly StoreObjectIdentifier _id = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+        private readonly StoreObjectIdentifier _id =
+            StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
 
         public string Name => sql.DelimitIdentifier(_id.Name, _id.Schema);
 
-        public string Column(string property) => sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(_id)!);
+        public string Column(string property) =>
+            sql.DelimitIdentifier(entity.FindProperty(property)!.GetColumnName(_id)!);
 
         public ValueConverter? Converter(string property) => entity.FindProperty(property)!.GetTypeMapping().Converter;
     }
