@@ -7,8 +7,7 @@ namespace CustomerPortal.Domain.Tests;
 
 /// <summary>
 /// The Account Overview as requests make it: from the sums the read model keeps (<see cref="AccountOverview.Of"/>),
-/// with
-/// "overdue" decided by <see cref="OverdueRule"/> on the company's today (<see cref="Company.TodayIn"/>).
+/// with "overdue" decided by <see cref="OverdueRule"/> on the company's today (<see cref="Company.TodayIn"/>).
 /// </summary>
 public sealed class AccountOverviewFigures
 {

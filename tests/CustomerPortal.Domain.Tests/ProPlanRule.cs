@@ -2,7 +2,7 @@ using CustomerPortal.Domain.Companies;
 
 namespace CustomerPortal.Domain.Tests;
 
-/// <summary>"Pro plan may pay": the one rule behind every gate (the portal's filter, the API's, Make a Payment, Pay).</summary>
+/// <summary>"Pro plan may pay": the one rule behind every gate (portal, API, Make a Payment, Pay).</summary>
 public sealed class ProPlanRule
 {
     [Fact]

@@ -6,17 +6,16 @@ using CustomerPortal.Domain.Invoices;
 namespace CustomerPortal.Domain.Allocation;
 
 /// <summary>
-/// "Oldest first": invoice date, then due date, then invoice number (ordinal, so the order is the same on every
-/// machine and in SQL with a binary collation), then id so that two invoices never tie. A custom amount is applied
-/// in this order, "Select all" takes the oldest invoices (and parents) by it, and the tables break their ties by it.
+/// "Oldest first": invoice date, then due date, then invoice number (ordinal, so the order is the same on every machine
+/// and in SQL with a binary collation), then id so that two invoices never tie. A custom amount is applied in this
+/// order, "Select all" takes the oldest invoices (and parents) by it, and the tables break their ties by it.
 /// </summary>
 /// <remarks>
 /// <see cref="Keys"/> is the one place the order is written. The in-memory comparer (<see cref="Instance"/>), the SQL
-/// ordering (<see cref="OldestFirstOrdering.OrderOldestFirst{T}"/>, <see
-/// cref="OldestFirstOrdering.ThenOldestFirst{T}"/>) and the column lists of the indexes
-/// that read invoices in this order (IX_Invoices_OpenByCustomer, IX_Invoices_OldestFirst) are made from it. Changing
-/// the
-/// order is a change here plus a migration for those indexes.
+/// ordering (<see cref="OldestFirstOrdering.OrderOldestFirst{T}"/>,
+/// <see cref="OldestFirstOrdering.ThenOldestFirst{T}"/>) and the column lists of the indexes that read invoices in this
+/// order (IX_Invoices_OpenByCustomer, IX_Invoices_OldestFirst) are made from it. Changing the order is a change here
+/// plus a migration for those indexes.
 /// </remarks>
 public sealed class OldestFirst : IComparer<IOldestFirstKeys>
 {
@@ -53,10 +52,9 @@ public sealed class OldestFirst : IComparer<IOldestFirstKeys>
 
     /// <summary>
     /// <paramref name="source"/> (a query of <paramref name="elementType"/>) with the keys'
-    /// <c>OrderBy</c>/<c>ThenBy</c>
-    /// calls: what <see cref="OldestFirstOrdering.OrderOldestFirst{T}"/> and
-    /// <see cref="OldestFirstOrdering.ThenOldestFirst{T}"/> add, for whoever writes a
-    /// query as an expression (a compiled query cannot call them).
+    /// <c>OrderBy</c>/<c>ThenBy</c> calls: what <see cref="OldestFirstOrdering.OrderOldestFirst{T}"/> and
+    /// <see cref="OldestFirstOrdering.ThenOldestFirst{T}"/> add, for whoever writes a query as an expression (a
+    /// compiled query cannot call them).
     /// </summary>
     public static Expression Ordered(Expression source, Type elementType, bool thenBy)
     {
@@ -121,8 +119,9 @@ public sealed class OldestFirst : IComparer<IOldestFirstKeys>
     }
 }
 
-/// <summary>"Oldest first" applied: in memory by <see cref="OldestFirst.Instance"/>, in a query by <c>ORDER BY</c> the
-/// keys.</summary>
+/// <summary>
+/// "Oldest first" applied: in memory by <see cref="OldestFirst.Instance"/>, in a query by <c>ORDER BY</c> the keys.
+/// </summary>
 public static class OldestFirstOrdering
 {
     /// <summary>Sorts invoices (or parents) in memory, oldest first.</summary>

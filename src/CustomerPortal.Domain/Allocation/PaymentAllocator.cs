@@ -29,18 +29,18 @@ public static class PaymentAllocator
 {
     /// <summary>
     /// The split of <paramref name="amountCents"/> over the customer's open invoices, given their whole balance and
-    /// only
-    /// the oldest payable ones: because one payment covers at most <see cref="InvoiceSelection.MaxInvoicesPerPayment"/>
-    /// invoices, the oldest <see cref="InvoiceSelection.OldestWindow"/> (or all of them, when there are fewer) decide
-    /// every possible answer. This keeps a preview over thousands of open invoices to one short query.
+    /// only the oldest payable ones: because one payment covers at most
+    /// <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> invoices, the oldest
+    /// <see cref="InvoiceSelection.OldestWindow"/> (or all of them, when there are fewer) decide every possible answer.
+    /// This keeps a preview over thousands of open invoices to one short query.
     /// </summary>
     /// <param name="oldestPayable">
     /// At least the <see cref="InvoiceSelection.OldestWindow"/> oldest invoices with a balance, or all of them.
     /// </param>
     /// <param name="balanceCents">The balance of all the customer's open invoices (the Balance figure).</param>
     /// <exception cref="DomainException">
-    /// The amount is zero or negative, more than the balance ("The most you can pay is $X."), or would touch more invoices
-    /// than one payment can cover.
+    /// The amount is zero or negative, more than the balance ("The most you can pay is $X."), or would touch more
+    /// invoices than one payment can cover.
     /// </exception>
     public static AllocationPlan AllocateOverOldest(long amountCents, IEnumerable<OpenInvoice> oldestPayable,
         long balanceCents)

@@ -17,8 +17,9 @@ public sealed record OpenInvoice(
     /// <summary>A child of a multi-site invoice (as opposed to a single-site invoice).</summary>
     public bool IsChild => MultiSiteInvoiceId is not null;
 
-    /// <summary>False for a "Payment pending" invoice: it cannot be paid twice (<see
-    /// cref="OpenInvoiceRule.IsPayable"/>).</summary>
+    /// <summary>
+    /// False for a "Payment pending" invoice: it cannot be paid twice (<see cref="OpenInvoiceRule.IsPayable"/>).
+    /// </summary>
     public bool HasBalance => BalanceCents > 0;
 }
 

@@ -19,10 +19,8 @@ public sealed record AccountOverview(
     /// The figures from the sums of the customer's open invoices (<see cref="OpenInvoiceRule.IsOpen"/>), as the read
     /// model keeps them: Balance and Pending over all of them, and the balance of those not yet due on the company's
     /// today (<see cref="OverdueRule.NotYetDue"/>). Overdue is the rest of the Balance: an open invoice with a balance
-    /// is
-    /// either overdue or not yet due, and one with none adds nothing to either. <paramref name="amountSelectedCents"/>
-    /// and
-    /// <paramref name="invoicesToPay"/> come from <c>InvoiceSelection.Totals</c> or from an <c>AllocationPlan</c>.
+    /// is either overdue or not yet due, and one with none adds nothing to either. The amount selected and the invoices
+    /// to pay come from <c>InvoiceSelection.Totals</c> or from an <c>AllocationPlan</c>.
     /// </summary>
     public static AccountOverview Of(
         long balanceCents, long pendingCents, long notYetDueCents, long amountSelectedCents, int invoicesToPay) =>

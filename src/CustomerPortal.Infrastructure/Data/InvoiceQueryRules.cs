@@ -14,26 +14,26 @@ namespace CustomerPortal.Infrastructure.Data;
 /// <remarks>
 /// Two things EF needs that the plain rules do not say:
 /// <list type="bullet">
-/// <item>The rules write "not void" as <c>!i.IsVoid</c>, which EF sends as <c>NOT ("IsVoid")</c>; SQLite cannot match
-/// that to an index column, so IX_Invoices_OpenByCustomer stopped at CustomerId and the planner preferred other indexes
-/// (for the single-site count: every invoice of every customer without a parent). Here it becomes <c>IsVoid = @p</c>
-/// with <c>isVoid</c> (always false) sent as a parameter, never a constant (EF folds <c>== false</c> back to
-/// NOT).</item>
+/// <item>The rules write "not void" as <c>!i.IsVoid</c>, which EF sends as <c>NOT ("IsVoid")</c>; SQLite cannot
+/// match that to an index column, so IX_Invoices_OpenByCustomer stopped at CustomerId and the planner preferred other
+/// indexes (for the single-site count: every invoice of every customer without a parent). Here it becomes
+/// <c>IsVoid = @p</c> with <c>isVoid</c> (always false) sent as a parameter, never a constant (EF folds
+/// <c>== false</c> back to NOT).</item>
 /// <item>A compiled query (<c>EF.CompileAsyncQuery</c>) cannot call these methods: write it with them and pass it
-/// through <see cref="Expand{TContext, T1, T2, TResult}"/>, which puts the rules' own expressions in their
-/// place.</item>
+/// through <c>Expand</c>, which puts the rules' own expressions in their place.</item>
 /// </list>
 /// </remarks>
 public static class InvoiceQueryRules
 {
     /// <summary>Open invoices (<see cref="OpenInvoiceRule.IsOpen"/>); <paramref name="isVoid"/> is false.</summary>
     public static IQueryable<Invoice> WhereOpen(this IQueryable<Invoice> invoices, bool isVoid) =>
-        Apply(invoices, OpenInvoiceRule.IsOpen, Parameter(isVoid));
+        Apply(invoices, isVoid ? OpenIfVoid : OpenIfNotVoid);
 
-    /// <summary>Open invoices with a balance left (<see cref="OpenInvoiceRule.IsPayable"/>); <paramref name="isVoid"/>
-    /// is false.</summary>
+    /// <summary>
+    /// Open invoices with a balance left (<see cref="OpenInvoiceRule.IsPayable"/>); <paramref name="isVoid"/> is false.
+    /// </summary>
     public static IQueryable<Invoice> WherePayable(this IQueryable<Invoice> invoices, bool isVoid) =>
-        Apply(invoices, OpenInvoiceRule.IsPayable, Parameter(isVoid));
+        Apply(invoices, isVoid ? PayableIfVoid : PayableIfNotVoid);
 
     /// <summary>Invoices not yet overdue on <paramref name="today"/> (<see cref="OverdueRule.NotYetDue"/>).</summary>
     public static IQueryable<Invoice> WhereNotYetDue(this IQueryable<Invoice> invoices, DateOnly today)
@@ -45,10 +45,9 @@ public static class InvoiceQueryRules
     }
 
     /// <summary>
-    /// A compiled query's expression with the calls to this class's filters and to
-    /// <see cref="OldestFirstOrdering.OrderOldestFirst{T}(IQueryable{T})"/>/<see
-    /// cref="OldestFirstOrdering.ThenOldestFirst{T}"/>
-    /// replaced by the expressions they stand for (their arguments may be the query's parameters).
+    /// A compiled query's expression with the calls to this class's filters and to <c>OrderOldestFirst</c> and
+    /// <c>ThenOldestFirst</c> replaced by the expressions they stand for (their arguments may be the query's
+    /// parameters). Run once per query, where its compiled delegate is made.
     /// </summary>
     public static Expression<Func<TContext, T1, T2, TResult>> Expand<TContext, T1, T2, TResult>(
         Expression<Func<TContext, T1, T2, TResult>> query) => ExpandAny(query);
@@ -67,16 +66,18 @@ public static class InvoiceQueryRules
         return (Expression<TQuery>)new Expander().Visit(query);
     }
 
-    private static IQueryable<Invoice> Apply(
-        IQueryable<Invoice> invoices, Expression<Func<Invoice, bool>> rule, Expression isVoid)
+    private static IQueryable<Invoice> Apply(IQueryable<Invoice> invoices, UnaryExpression filter)
     {
         ArgumentNullException.ThrowIfNull(invoices);
-        return invoices.Provider.CreateQuery<Invoice>(Where(invoices.Expression, rule, isVoid));
+        return invoices.Provider.CreateQuery<Invoice>(Expression.Call(QueryableWhere, invoices.Expression, filter));
     }
 
     private static MethodCallExpression Where(
         Expression source, Expression<Func<Invoice, bool>> rule, Expression isVoid) =>
-        Expression.Call(QueryableWhere, source, Expression.Quote(VoidAsParameter.Rewrite(rule, isVoid)));
+        Expression.Call(QueryableWhere, source, Filter(rule, isVoid));
+
+    private static UnaryExpression Filter(Expression<Func<Invoice, bool>> rule, Expression isVoid) =>
+        Expression.Quote(VoidAsParameter.Rewrite(rule, isVoid));
 
     private static MethodCallExpression NotYetDue(Expression source, Expression today)
     {
@@ -98,6 +99,12 @@ public static class InvoiceQueryRules
 
     private static MemberExpression Parameter(bool isVoid) =>
         Expression.Field(Expression.Constant(isVoid ? Void : NotVoid), nameof(StrongBox<bool>.Value));
+
+    // The filters outside compiled queries, made once: a query then adds one node, not a rewrite of the rule.
+    private static readonly UnaryExpression OpenIfNotVoid = Filter(OpenInvoiceRule.IsOpen, Parameter(false));
+    private static readonly UnaryExpression OpenIfVoid = Filter(OpenInvoiceRule.IsOpen, Parameter(true));
+    private static readonly UnaryExpression PayableIfNotVoid = Filter(OpenInvoiceRule.IsPayable, Parameter(false));
+    private static readonly UnaryExpression PayableIfVoid = Filter(OpenInvoiceRule.IsPayable, Parameter(true));
 
     private static readonly MethodInfo QueryableWhere = typeof(Queryable).GetMethods()
         .Single(m => m.Name == nameof(Queryable.Where) && m.GetParameters()[1].ParameterType.GetGenericArguments()[0]

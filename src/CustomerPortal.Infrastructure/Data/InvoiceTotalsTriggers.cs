@@ -5,9 +5,8 @@ namespace CustomerPortal.Infrastructure.Data;
 /// <summary>
 /// The triggers that keep <see cref="CustomerInvoiceTotals"/> exact. The SQL lives in the migration
 /// <c>CustomerInvoiceTotals</c> of each provider (a migration must not change when this class does); this names them
-/// and holds the check the tests and the bench use: the stored totals equal a fresh aggregate over the invoices.
-/// An invoice counts when it is open (<see cref="OpenInvoiceRule"/>): the check takes its predicate from the rule, and
-/// a
+/// and holds the check the tests and the bench use: the stored totals equal a fresh aggregate over the invoices. An
+/// invoice counts when it is open (<see cref="OpenInvoiceRule"/>): the check takes its predicate from the rule, and a
 /// test holds the migrations' trigger SQL to the same predicate.
 /// </summary>
 public static class InvoiceTotalsTriggers

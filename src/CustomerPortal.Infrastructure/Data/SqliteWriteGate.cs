@@ -141,9 +141,6 @@ public sealed class SqliteWriteGate : IDbTransactionInterceptor, IDbConnectionIn
         };
     }
 
-    /// <summary>Whether a transaction of this process holds the gate now (for tests).</summary>
-    public bool IsHeld => _gate.CurrentCount == 0;
-
     private void Release(DbTransaction? transaction)
     {
         if (transaction is not null && _connections.TryGetValue(transaction, out var connection))

@@ -36,11 +36,11 @@ internal sealed record CustomSplit(IReadOnlyList<SnapshotRow> Oldest, Allocation
 
 /// <summary>
 /// The Overview sums of one customer's open invoices (the balance and pending of all of them, the balance of those not
-/// yet due) and how many are open (all kinds, single-site), from one aggregate query: what <see
-/// cref="AccountOverview.Of"/>
-/// makes the figures from.
+/// yet due) and how many are open (all kinds, single-site), from one aggregate query: what
+/// <see cref="AccountOverview.Of"/> makes the figures from.
 /// </summary>
-/// <param name="InvoicesVersion">The customer's <see cref="CustomerInvoiceTotals.InvoicesVersion"/> (0: no totals row yet).</param>
+/// <param name="InvoicesVersion">The customer's <see cref="CustomerInvoiceTotals.InvoicesVersion"/> (0: no totals row
+/// yet).</param>
 internal sealed record OverviewSums(long BalanceCents, long PendingCents, long NotYetDueCents, int OpenCount = 0,
     int OpenSingleSiteCount = 0, int PayableSingleSiteCount = 0, long InvoicesVersion = 0);
 
@@ -264,8 +264,7 @@ internal sealed class OpenInvoiceQueries
 
     /// <summary>
     /// The oldest <see cref="InvoiceSelection.OldestWindow"/> invoices with a balance, oldest first: single-site only
-    /// ("Select all") or all kinds
-    /// (the custom amount); what the rules and the allocation need, without site or parent.
+    /// ("Select all") or all kinds (the custom amount); what the rules and the allocation need, without site or parent.
     /// </summary>
     public async Task<IReadOnlyList<SnapshotRow>> OldestPayableAsync(InvoicesAsOf at, bool singleSiteOnly,
         CancellationToken ct)
