@@ -94,8 +94,7 @@ internal sealed class OpenInvoiceQueries
     /// <summary>
     /// The draft the page shows: the signed-in contact's own; for a support agent viewing as the customer, the draft
     /// the customer's contacts changed last (the agent has none and can make none), so the agent sees what the customer
-    /// sees.
-    /// Read to show (<see cref="DraftRead.ToShow"/>): an action of this request has read (and stored) it the other way.
+    /// sees. Read to show (<see cref="DraftRead.ToShow"/>); an action of this request reads it to change it.
     /// </summary>
     public async Task<StoredDraft> DraftAsync(CustomerAccess access, CancellationToken ct)
     {
@@ -130,7 +129,7 @@ internal sealed class OpenInvoiceQueries
     /// The customer's invoices version, read with the overview (a statement the page runs anyway) before anything else
     /// of the invoices: what every read that may be kept between requests is read and kept under.
     /// </summary>
-    public async Task<InvoicesAsOf> InvoicesAsOfAsync(long customerId, DateOnly today, CancellationToken ct) =>
+    public async ValueTask<InvoicesAsOf> InvoicesAsOfAsync(long customerId, DateOnly today, CancellationToken ct) =>
         InvoicesAsOf.Of(customerId, await OverviewAsync(customerId, today, ct));
 
     // The hot queries of the page and its actions are compiled once: EF then skips the expression-tree work (closure
