@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using CustomerPortal.Bench.Shared;
 using Microsoft.Data.Sqlite;
@@ -35,6 +36,9 @@ internal sealed record RunResult(IReadOnlyList<Measure> Measures, double PeakMeg
 internal sealed class PageBenchRun(BenchOptions o)
 {
     private const string Url = "http://127.0.0.1:5397";
+
+    // wrk's own default is 2 s: a slower answer would count as an error and be left out of the percentiles.
+    private const int WrkTimeoutSeconds = 10;
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cp-bench-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<HttpClient, TlsEndedCookies> _handlers = [];
     private string Db => Path.Combine(_folder, "portal.db");
@@ -48,6 +52,13 @@ internal sealed class PageBenchRun(BenchOptions o)
         Directory.CreateDirectory(_folder);
         PortalProcess.EnsurePortFree(new Uri(Url));
         var server = StartServer(webDll);
+        // Stopped with Ctrl-C or a SIGTERM, the bench stops its portal too (one left running would hold the port).
+        void Stop(PosixSignalContext _)
+        {
+            try { server.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        }
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         try
         {
             await PortalProcess.WaitUntilUpAsync(new Uri(Url));
@@ -267,7 +278,8 @@ internal sealed class PageBenchRun(BenchOptions o)
         await File.WriteAllTextAsync(script,
             WrkScript.For(scenario.Path, bodies, cu.Cookies, cu.Tokens, versions, o.WrkThreads));
         var psi = new ProcessStartInfo(o.Wrk!,
-            $"-t{o.WrkThreads} -c{o.Workers} -d{o.Seconds}s --latency -s \"{script}\" {Url}")
+            $"-t{o.WrkThreads} -c{o.Workers} -d{o.Seconds}s --timeout {WrkTimeoutSeconds}s --latency " +
+            $"-s \"{script}\" {Url}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -280,6 +292,11 @@ internal sealed class PageBenchRun(BenchOptions o)
         {
             Console.WriteLine($"  {name}: {a.Groups[1].Value} answered with the changed rows only, " +
                 $"{a.Groups[2].Value} with the whole work area");
+        }
+        if (Regex.Match(output, @"ERRORS (\d+) (\d+) (\d+)") is { Success: true } e && e.Value != "ERRORS 0 0 0")
+        {
+            Console.WriteLine($"  {name}: errors: {e.Groups[1].Value} non-2xx answers, {e.Groups[2].Value} timeouts " +
+                $"(over {WrkTimeoutSeconds} s), {e.Groups[3].Value} socket errors");
         }
         if (!m.Success)
             throw new InvalidOperationException("wrk said: " + output + await p.StandardError.ReadToEndAsync());

@@ -4,7 +4,8 @@ namespace CustomerPortal.Bench.Page;
 /// The Lua script for one wrk scenario. Each wrk thread takes its slice of the users in turn, request by request, each
 /// user with its cookies and antiforgery token; each user's POST bodies go through the scenario's list in order. For
 /// toggles a response() callback counts the answers by size (rows only or the whole work area); it costs the client
-/// some CPU (wrk then hands every body to Lua). done() prints requests, non-2xx/errors, req/s, p50 and p99 in ms.
+/// some CPU (wrk then hands every body to Lua). done() prints requests, non-2xx/errors, req/s, p50 and p99 in ms, and
+/// the errors by kind (non-2xx, timeouts, socket).
 /// </summary>
 internal static class WrkScript
 {
@@ -73,6 +74,7 @@ internal static class WrkScript
                 io.write(string.format("ANSWERS %d %d\n", r, w))
               end
               local e = summary.errors
+              io.write(string.format("ERRORS %d %d %d\n", e.status, e.timeout, e.connect + e.read + e.write))
               io.write(string.format("RESULT %d %d %.1f %.2f %.2f\n", summary.requests,
                 e.connect + e.read + e.write + e.status + e.timeout,
                 summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
