@@ -75,7 +75,7 @@ internal static class Summary
                 if (p99Ratio > MaxGrowth) fails.Add("p99");
                 if (rpsRatio < 1 / MaxGrowth) fails.Add("req/s");
                 var verdict = fails.Count == 0 ? "met" : "MISSED (" + string.Join(", ", fails) + ")";
-                if (fails.Count > 0) growth.Add(I($"{s.Key} {p99Ratio:0.00}×"));
+                if (fails.Count > 0) growth.Add(I($"{s.Key} (p99 {p99Ratio:0.00}×, req/s {rpsRatio:0.00}×)"));
                 line += I($" {p99Ratio:0.00}× | {rpsRatio:0.00}× | {verdict} |");
                 if (medians && runs.Count > 1)
                     line += " " + string.Join(" ", p99Ratios.Select(r => I($"{r:0.00}"))) + " |";
@@ -92,7 +92,7 @@ internal static class Summary
         if (both)
         {
             Console.WriteLine(growth.Count == 0 ? "50k within 1.3× of 5k: all met"
-                : "50k not within 1.3× of 5k (p99 ratio): " + string.Join(", ", growth));
+                : "50k not within 1.3× of 5k: " + string.Join(", ", growth));
         }
     }
 
