@@ -80,7 +80,9 @@ internal static class DraftWriteSql
         return names;
     }
 
-    /// <summary>The delimited names of the batch's table and columns; how the draft's choice and time are stored.</summary>
+    /// <summary>
+    /// The delimited names of the batch's table and columns; how the draft's choice and time are stored.
+    /// </summary>
     private sealed record Names(
         string Items, string ItemDraftId, string ItemInvoiceId,
         string Drafts, string Id, string Choice, string CustomAmount, string Revision, string UpdatedAt,
