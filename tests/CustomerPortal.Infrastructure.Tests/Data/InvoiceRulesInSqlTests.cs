@@ -181,6 +181,56 @@ public sealed partial class InvoiceRulesInSqlTests : IAsyncLifetime
         Assert.Equal(rows.Length, bySql.Count);
     }
 
+    [Fact]
+    public async Task SqlOrdersByEachTableColumnAsItsKeysSayBothWays()
+    {
+        // Ties on every column, numbers that sort differently ordinally and by culture.
+        (string Number, string Date, string Due, long Balance)[] rows =
+        [
+            ("INV-9", "2026-01-02", "2026-02-01", 500), ("INV-10", "2026-01-02", "2026-02-01", 500),
+            ("inv-1", "2026-01-01", "2026-02-01", 700), ("N", "2026-01-02", "2026-02-02", 500),
+            ("N", "2026-01-03", "2026-02-01", 100), ("Ä", "2026-01-02", "2026-02-01", 700),
+        ];
+        foreach (var (number, date, due, balance) in rows)
+            await InsertAsync(2, null, number, date, due, paid: (int)(1000 - balance), 0, false);
+        var all = await Customer(2).ToListAsync();
+
+        foreach (var column in TableOrder.Columns)
+        {
+            foreach (var descending in new[] { false, true })
+            {
+                var bySql = await Customer(2).OrderByColumn(column, descending).Select(i => i.Id).ToListAsync();
+                // The independent reading of the rule: compare key by key, text ordinally, then reverse.
+                var expected = all.ToList();
+                expected.Sort((x, y) => TableOrder.KeyNames(column)
+                    .Select(k => Compare(typeof(Invoice).GetProperty(k)!.GetValue(x),
+                        typeof(Invoice).GetProperty(k)!.GetValue(y)))
+                    .FirstOrDefault(c => c != 0));
+                if (descending) expected.Reverse();
+                Assert.Equal(expected.Select(i => i.Id), bySql);
+            }
+        }
+
+        static int Compare(object? a, object? b) =>
+            a is string s ? string.CompareOrdinal(s, (string?)b) : Comparer<object>.Default.Compare(a, b);
+    }
+
+    [Fact]
+    public void EachTableColumnHasAnIndexListingItsKeysInOrder()
+    {
+        using var sqlServer = new SqlServerDesignTimeFactory().CreateDbContext([]);
+        foreach (var model in new[] { _db.Model, sqlServer.Model })
+        {
+            var indexes = model.FindEntityType(typeof(Invoice))!.GetIndexes()
+                .Select(i => i.Properties.Select(p => p.Name).ToList()).ToList();
+            foreach (var column in TableOrder.Columns)
+            {
+                List<string> keys = ["CustomerId", "IsVoid", .. TableOrder.KeyNames(column)];
+                Assert.Contains(indexes, columns => columns.Take(keys.Count).SequenceEqual(keys));
+            }
+        }
+    }
+
     public static TheoryData<string> OldestFirstIndexes =>
         new() { "IX_Invoices_OpenByCustomer", "IX_Invoices_OldestFirst" };
 

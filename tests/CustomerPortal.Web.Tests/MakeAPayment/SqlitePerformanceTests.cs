@@ -33,6 +33,28 @@ public sealed class SqlitePerformanceTests : IDisposable
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("date", "desc", "IX_Invoices_Open")]
+    [InlineData("due", "asc", "IX_Invoices_ByDueDate")]
+    [InlineData("due", "desc", "IX_Invoices_ByDueDate")]
+    [InlineData("number", "asc", "IX_Invoices_ByNumber")]
+    [InlineData("number", "desc", "IX_Invoices_ByNumber")]
+    [InlineData("balance", "asc", "IX_Invoices_ByBalanceCents")]
+    [InlineData("balance", "desc", "IX_Invoices_ByBalanceCents")]
+    public async Task TheTableSortedByAnyColumnIsReadInThatOrderFromAnIndexWithoutASort(
+        string sort, string direction, string index)
+    {
+        var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
+        _factory.Sql.Clear();
+
+        await pay.PageAsync($"?sort={sort}&dir={direction}");
+
+        var sql = _factory.Sql.Single("FROM \"Invoices\"", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", "LIMIT");
+        var plan = await _factory.WithDbAsync(db => SqlRecorder.PlanAsync(db, sql));
+        Assert.Contains(index, plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task SelectAllReadsTheOldestFromTheIndexAloneInFullOrder()
     {

@@ -50,17 +50,21 @@ public sealed partial class OldestFirstEverywhereTests : IDisposable
     }
 
     /// <summary>
-    /// The keys, in order, or a table's sort column and then the keys in order (EF leaves out a key that is the sort
-    /// column itself: ordering by it again would change nothing).
+    /// The keys in order, or a table's sort column and then the keys it is not one of (<see cref="TableOrder"/>), every
+    /// term ascending or every term descending (a descending table is the exact reverse of the ascending one).
     /// </summary>
     private static bool BreaksTiesOldestFirst(List<string> terms)
     {
-        var columns = terms.Select(t => Column().Match(t) is { Success: true } m ? m.Groups[1].Value : null).ToList();
+        var descending = terms.Select(t => t.EndsWith(" DESC", StringComparison.Ordinal)).Distinct().ToList();
+        if (descending.Count != 1) return false;
+        var columns = terms.Select(t => descending[0] ? t[..^5] : t)
+            .Select(t => Column().Match(t) is { Success: true } m ? m.Groups[1].Value : null).ToList();
         if (columns.SequenceEqual(OldestFirst.KeyNames)) return true;
-        var sortedBy = terms[0].EndsWith(" DESC", StringComparison.Ordinal)
-            ? Column().Match(terms[0][..^5]).Groups[1].Value
-            : columns[0];
-        return columns.Skip(1).SequenceEqual(OldestFirst.KeyNames.Where(k => k != sortedBy));
+        var sortedBy = columns[0];
+        // A parent's balance is a sum (a subquery), not a column: the keys follow it.
+        if (sortedBy is null) return columns.Skip(1).SequenceEqual(OldestFirst.KeyNames);
+        return TableOrder.Columns.Contains(sortedBy)
+            && columns.SequenceEqual(TableOrder.KeyNames(sortedBy));
     }
 
     /// <summary>The last ORDER BY clause of a statement (up to LIMIT, a closing bracket or the end), if any.</summary>

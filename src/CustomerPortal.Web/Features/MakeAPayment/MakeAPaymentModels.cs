@@ -55,6 +55,15 @@ public sealed record TableState(int Page, int Size, InvoiceSort Sort, bool Desce
     };
 
     public string SortKey => KeyOf(Sort);
+
+    /// <summary>The member the table is sorted by (<see cref="TableOrder.Columns"/>).</summary>
+    public string SortColumn => Sort switch
+    {
+        InvoiceSort.DueDate => nameof(Invoice.DueDate),
+        InvoiceSort.Number => nameof(Invoice.Number),
+        InvoiceSort.Balance => nameof(Invoice.BalanceCents),
+        _ => nameof(Invoice.InvoiceDate),
+    };
     public string Direction => Descending ? "desc" : "asc";
 
     public TableState WithPage(int page) => this with { Page = page };

@@ -148,18 +148,9 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         }
         var query = _q.Open(customerId);
         if (singleSiteOnly) query = query.Where(i => i.MultiSiteInvoiceId == null);
-        var ordered = (page.Sort, page.Descending) switch
-        {
-            (InvoiceSort.DueDate, false) => query.OrderBy(i => i.DueDate),
-            (InvoiceSort.DueDate, true) => query.OrderByDescending(i => i.DueDate),
-            (InvoiceSort.Number, false) => query.OrderBy(i => i.Number),
-            (InvoiceSort.Number, true) => query.OrderByDescending(i => i.Number),
-            (InvoiceSort.Balance, false) => query.OrderBy(i => i.BalanceCents),
-            (InvoiceSort.Balance, true) => query.OrderByDescending(i => i.BalanceCents),
-            (_, true) => query.OrderByDescending(i => i.InvoiceDate),
-            _ => query.OrderBy(i => i.InvoiceDate),
-        };
-        var rows = await ordered.ThenOldestFirst()
+        // Sorted by a column: read in that order from the column's index (TableOrder; backwards when descending), so a
+        // page costs about as much for 50,000 open invoices as for 500.
+        var rows = await query.OrderByColumn(page.SortColumn, page.Descending)
             .Skip(skip).Take(take)
             .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                 i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))
@@ -241,19 +232,9 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var total = await query.CountAsync(ct);
         var (pages, page) = Clamp(total, state);
         var projected = ProjectParents(query);
-        var ordered = (page.Sort, page.Descending) switch
-        {
-            (InvoiceSort.DueDate, false) => projected.OrderBy(p => p.DueDate),
-            (InvoiceSort.DueDate, true) => projected.OrderByDescending(p => p.DueDate),
-            (InvoiceSort.Number, false) => projected.OrderBy(p => p.Number),
-            (InvoiceSort.Number, true) => projected.OrderByDescending(p => p.Number),
-            (InvoiceSort.Balance, false) => projected.OrderBy(p => p.BalanceCents),
-            (InvoiceSort.Balance, true) => projected.OrderByDescending(p => p.BalanceCents),
-            (_, true) => projected.OrderByDescending(p => p.InvoiceDate),
-            _ => projected.OrderBy(p => p.InvoiceDate),
-        };
         var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
-        var rows = await ordered.ThenOldestFirst().Skip(skip).Take(take).ToListAsync(ct);
+        var rows = await projected.OrderByColumn(page.SortColumn, page.Descending)
+            .Skip(skip).Take(take).ToListAsync(ct);
         return (total, pages, page, rows);
     }
 }

@@ -196,11 +196,20 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.HasIndex("CustomerId", "IsVoid", "DueDate", "BalanceCents", "PendingCents")
                         .HasDatabaseName("IX_Invoices_NotYetDue");
 
+                    b.HasIndex("CustomerId", "IsVoid", "BalanceCents", "InvoiceDate", "DueDate", "Number", "Id", "PendingCents", "MultiSiteInvoiceId")
+                        .HasDatabaseName("IX_Invoices_ByBalanceCents");
+
+                    b.HasIndex("CustomerId", "IsVoid", "DueDate", "InvoiceDate", "Number", "Id", "BalanceCents", "PendingCents", "MultiSiteInvoiceId")
+                        .HasDatabaseName("IX_Invoices_ByDueDate");
+
                     b.HasIndex("CustomerId", "IsVoid", "InvoiceDate", "DueDate", "Number", "Id", "BalanceCents", "PendingCents", "MultiSiteInvoiceId")
                         .HasDatabaseName("IX_Invoices_OldestFirst");
 
                     b.HasIndex("CustomerId", "IsVoid", "MultiSiteInvoiceId", "InvoiceDate", "DueDate", "Number", "Id", "BalanceCents", "PendingCents")
                         .HasDatabaseName("IX_Invoices_OpenByCustomer");
+
+                    b.HasIndex("CustomerId", "IsVoid", "Number", "InvoiceDate", "DueDate", "Id", "BalanceCents", "PendingCents", "MultiSiteInvoiceId")
+                        .HasDatabaseName("IX_Invoices_ByNumber");
 
                     b.ToTable("Invoices", t =>
                         {
