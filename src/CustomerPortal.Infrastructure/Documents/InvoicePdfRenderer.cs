@@ -50,7 +50,8 @@ public sealed class InvoicePdfRenderer
             (string, string, IReadOnlyList<string>)? site =
                 invoice.SiteName is null ? null : ("SERVICE SITE", invoice.SiteName, invoice.SiteAddressLines);
             DrawParties(flow, BillToLines(invoice.BillTo), "BILL TO", invoice.BillTo.CustomerName, site);
-            DrawLinesTable(flow, invoice.Lines, beforeHeaderOnNewPage: null);
+            DrawLinesTable(flow, invoice.Lines, beforeHeaderOnNewPage: null,
+                keepLastRowWith: TotalsHeight(invoice.PendingCents));
             DrawTotals(flow, invoice.SubtotalCents, invoice.TaxCents, invoice.TotalCents, invoice.PaidCents,
                 invoice.PendingCents, invoice.BalanceCents, "Subtotal");
             DrawHowToPay(flow, invoice.HowToPay);
@@ -80,14 +81,16 @@ public sealed class InvoicePdfRenderer
                 flow.EnsureSpace(SiteHeadingHeight(addressLine) + 18 + 22);
                 flow.Y += 6;
                 DrawSiteHeading(flow, site, addressLine, continued: false);
-                DrawLinesTable(flow, site.Lines, () => DrawSiteHeading(flow, site, addressLine, continued: true));
-                // The subtotal never starts a page on its own: the site heading comes along to say whose it is.
-                if (flow.EnsureSpace(20)) DrawSiteHeading(flow, site, addressLine, continued: true);
+                DrawLinesTable(flow, site.Lines, () => DrawSiteHeading(flow, site, addressLine, continued: true),
+                    keepLastRowWith: SiteSubtotalHeight);
+                // The last line brought the subtotal's room along; should it still not fit, the site heading comes
+                // along to say whose it is.
+                if (flow.EnsureSpace(SiteSubtotalHeight)) DrawSiteHeading(flow, site, addressLine, continued: true);
                 flow.Text($"Subtotal for {site.SiteName}", flow.Style.BodyBold, flow.Style.Text, PageFlow.Left,
                     flow.Y + 5, PageFlow.ContentWidth - 100, alignRight: true);
                 flow.Text(Format(site.SubtotalCents), flow.Style.BodyBold, flow.Style.Text, PageFlow.Right - 95,
                     flow.Y + 5, 95 - PageFlow.CellPadding, alignRight: true);
-                flow.Y += 22;
+                flow.Y += SiteSubtotalHeight;
             }
 
             DrawTotals(flow, invoice.SubtotalCents, invoice.TaxCents, invoice.TotalCents, invoice.PaidCents,
@@ -251,11 +254,15 @@ public sealed class InvoicePdfRenderer
         flow.Y += height;
     }
 
+    private const double SiteSubtotalHeight = 22;
+
     /// <summary>
-    /// The lines table; on each new page the header is repeated, after <paramref name="beforeHeaderOnNewPage"/>.
+    /// The lines table; on each new page the header is repeated, after <paramref name="beforeHeaderOnNewPage"/>. The
+    /// last row starts a new page unless <paramref name="keepLastRowWith"/> (what follows the table: a subtotal, the
+    /// totals) fits after it, so what follows never stands alone at the top of a page.
     /// </summary>
     private static void DrawLinesTable(
-        PageFlow flow, IReadOnlyList<InvoiceLineRow> lines, Action? beforeHeaderOnNewPage)
+        PageFlow flow, IReadOnlyList<InvoiceLineRow> lines, Action? beforeHeaderOnNewPage, double keepLastRowWith)
     {
         flow.EnsureSpace(18 + 22);
         flow.TableHeader(LineColumns);
@@ -264,14 +271,15 @@ public sealed class InvoicePdfRenderer
             beforeHeaderOnNewPage?.Invoke();
             flow.TableHeader(LineColumns);
         }
-        foreach (var line in lines)
+        for (var i = 0; i < lines.Count; i++)
         {
+            var line = lines[i];
             flow.TableRow(LineColumns,
                 [
                     line.Description, line.Quantity.ToString("#,##0.####", UsCulture), Format(line.UnitPriceCents),
                     Format(line.AmountCents),
                 ],
-                Continue);
+                Continue, keepWithNext: i == lines.Count - 1 ? keepLastRowWith : 0);
         }
     }
 
@@ -288,12 +296,11 @@ public sealed class InvoicePdfRenderer
         };
         if (pending != 0) rows.Add(("Payments pending", pending));
 
-        const double rowHeight = 14;
         const double labelWidth = 150;
         const double valueWidth = 95;
         var labelX = PageFlow.Right - valueWidth - labelWidth;
         // The totals stay together: a reader should never find "Balance due" alone on a page.
-        flow.EnsureSpace(10 + rows.Count * rowHeight + 30);
+        flow.EnsureSpace(TotalsHeight(pending));
         flow.Y += 10;
         foreach (var (label, cents) in rows)
         {
@@ -301,7 +308,7 @@ public sealed class InvoicePdfRenderer
             flow.Text(label, font, s.Text, labelX, flow.Y, labelWidth);
             flow.Text(Format(cents), font, s.Text, PageFlow.Right - valueWidth, flow.Y,
                 valueWidth - PageFlow.CellPadding, alignRight: true);
-            flow.Y += rowHeight;
+            flow.Y += TotalsRowHeight;
         }
         flow.Y += 3;
         flow.Graphics.DrawLine(s.StrongRule, labelX, flow.Y, PageFlow.Right, flow.Y);
@@ -311,6 +318,11 @@ public sealed class InvoicePdfRenderer
             valueWidth - PageFlow.CellPadding, alignRight: true);
         flow.Y += 20;
     }
+
+    private const double TotalsRowHeight = 14;
+
+    /// <summary>The height of the totals block (five rows, six with payments pending, and the balance due).</summary>
+    private static double TotalsHeight(long pending) => 10 + (pending != 0 ? 5 : 4) * TotalsRowHeight + 30;
 
     private static void DrawHowToPay(PageFlow flow, string howToPay)
     {

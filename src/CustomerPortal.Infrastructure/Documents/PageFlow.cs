@@ -177,10 +177,13 @@ internal sealed class PageFlow : IDisposable
 
     /// <summary>
     /// Draws one table row. Cells wrap; if the row does not fit, a new page is started and
-    /// <paramref name="continueTable"/> redraws whatever must precede the row there (at least the table header).
+    /// <paramref name="continueTable"/> redraws whatever must precede the row there (at least the table header). With
+    /// <paramref name="keepWithNext"/>, the row also needs that much room after it on its page (the last row keeps
+    /// what follows the table company).
     /// </summary>
     public void TableRow(
-        IReadOnlyList<TableColumn> columns, IReadOnlyList<string> cells, Action continueTable, XFont? font = null)
+        IReadOnlyList<TableColumn> columns, IReadOnlyList<string> cells, Action continueTable, XFont? font = null,
+        double keepWithNext = 0)
     {
         font ??= Style.Body;
         const double padding = CellPadding;
@@ -193,7 +196,7 @@ internal sealed class PageFlow : IDisposable
             lineCount = Math.Max(lineCount, wrapped[i].Count);
         }
         var height = lineCount * lineHeight + 2 * padding;
-        if (EnsureSpace(height)) continueTable();
+        if (EnsureSpace(height + keepWithNext)) continueTable();
 
         var x = Left;
         for (var i = 0; i < columns.Count; i++)

@@ -164,6 +164,35 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
+    public void A_site_subtotal_never_starts_a_page_without_the_last_lines_of_its_table()
+    {
+        // Every length of one site's table from one page to a little over two: wherever the page breaks, the page
+        // that carries the subtotal also carries lines of that site.
+        for (var lines = 20; lines <= 75; lines++)
+        {
+            var pages = PdfText.Pages(_renderer.RenderMultiSiteInvoice(
+                DocumentSamples.MultiSite(siteCount: 1, linesPerSite: lines)));
+
+            var withSubtotal = pages.Single(p => p.Contains("Subtotal for Site 01", StringComparison.Ordinal));
+            Assert.True(withSubtotal.Contains("Site 01 work", StringComparison.Ordinal),
+                $"{lines} lines: the subtotal is alone on page {pages.ToList().IndexOf(withSubtotal) + 1}");
+        }
+    }
+
+    [Fact]
+    public void The_totals_never_start_a_page_without_the_last_lines_of_the_table()
+    {
+        for (var lines = 20; lines <= 75; lines++)
+        {
+            var pages = PdfText.Pages(_renderer.RenderInvoice(DocumentSamples.Invoice(lineCount: lines)));
+
+            var withTotals = pages.Single(p => p.Contains("Balance due", StringComparison.Ordinal));
+            Assert.True(withTotals.Contains("Service item", StringComparison.Ordinal),
+                $"{lines} lines: the totals are alone on page {pages.ToList().IndexOf(withTotals) + 1}");
+        }
+    }
+
+    [Fact]
     public void Receipt_shows_the_payment_and_each_invoice_it_was_applied_to()
     {
         var receipt = DocumentSamples.Receipt(

@@ -49,6 +49,19 @@ public sealed class PlatformTests(SharedPortal portal) : IClassFixture<SharedPor
         Assert.Empty(page.QuerySelectorAll("[onclick],[onchange],[onload],[style]"));
     }
 
+    [Theory]
+    [InlineData("/favicon.ico", "image/x-icon")]
+    [InlineData("/favicon.svg", "image/svg+xml")]
+    public async Task TheIconBrowsersAskForIsServed(string url, string type)
+    {
+        var response = await PortalClient.For(portal.Factory).GetAsync(url);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(type, response.Content.Headers.ContentType?.MediaType);
+        var page = await PortalClient.For(portal.Factory).GetDocumentAsync("/account/sign-in");
+        Assert.NotNull(page.QuerySelector("link[rel=icon][href^='/favicon.svg']"));
+    }
+
     [Fact]
     public async Task HealthEndpointsAnswerWithoutSignIn()
     {
