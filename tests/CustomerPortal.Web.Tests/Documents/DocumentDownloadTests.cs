@@ -42,6 +42,23 @@ public sealed class DocumentDownloadTests(SharedPortal portal) : IClassFixture<S
         Assert.Contains(CustomerPortal.Domain.Money.FromCents(invoice.TotalCents).Format(), text);
     }
 
+    [Theory]
+    [InlineData(DemoAccounts.ProCustomer, true)]
+    [InlineData(DemoAccounts.StandardCustomer, false)]
+    public async Task TheInvoiceSaysPayOnlineOnlyWhereTheCustomerCanPayOnline(string email, bool online)
+    {
+        var client = await PortalClient.SignedInAsync(portal.Factory, email);
+        var invoiceId = await portal.Factory.WithDbAsync(db => db.Invoices
+            .Where(i => i.CustomerId == db.Users.Where(u => u.Email == email).Select(u => u.CustomerId).First()
+                && i.MultiSiteInvoiceId == null)
+            .OrderBy(i => i.Id).Select(i => i.Id).FirstAsync());
+
+        var text = Text(await client.Http.GetByteArrayAsync($"/invoices/{invoiceId}/pdf"));
+
+        Assert.Equal(online, text.Contains("Pay online", StringComparison.Ordinal));
+        Assert.Contains("Mail a check", text, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Fact]
     public async Task AnotherCustomersInvoiceOrReceiptIsNotFound()
     {

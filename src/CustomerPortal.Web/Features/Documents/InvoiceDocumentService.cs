@@ -14,9 +14,13 @@ public sealed record PdfFile(byte[] Content, string FileName);
 /// </summary>
 public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer renderer, TimeProvider clock)
 {
-    public const string HowToPay =
-        "Pay online in the customer portal (Make a Payment) by card or bank account (ACH), or mail a check " +
-        "with the invoice number to the address above.";
+    /// <summary>How to pay, as the invoice PDF says it: online only where the customer's company takes payments
+    /// online (<see cref="CustomerAccess.CanPayOnline"/>, the Pro plan).</summary>
+    public static string HowToPay(CustomerAccess access) => access.CanPayOnline
+        ? "Pay online in the customer portal (Make a Payment) by card or bank account (ACH), or mail a check " +
+          "with the invoice number to the address above."
+        : $"Mail a check with the invoice number to the address above, or contact {access.CompanyName} " +
+          "for other ways to pay.";
 
     public async Task<PdfFile?> InvoiceAsync(CustomerAccess access, long invoiceId, CancellationToken ct)
     {
@@ -43,7 +47,7 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
             : null;
         var model = new InvoiceDocumentModel(company, billTo, invoice.Number, invoice.InvoiceDate, invoice.DueDate,
             site?.Name, site?.Address.Lines().ToList() ?? [], invoice.Lines, invoice.SubtotalCents, invoice.TaxCents,
-            invoice.TotalCents, invoice.PaidCents, invoice.PendingCents, invoice.BalanceCents, HowToPay);
+            invoice.TotalCents, invoice.PaidCents, invoice.PendingCents, invoice.BalanceCents, HowToPay(access));
         return new PdfFile(renderer.RenderInvoice(model), InvoicePdfRenderer.InvoiceFileName(invoice.Number));
     }
 
@@ -85,7 +89,7 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
             company, billTo, parent.Number, parent.InvoiceDate, parent.DueDate, sections,
             children.Sum(c => c.SubtotalCents), children.Sum(c => c.TaxCents), children.Sum(c => c.TotalCents),
             children.Sum(c => c.PaidCents), children.Sum(c => c.PendingCents), children.Sum(c => c.BalanceCents),
-            HowToPay);
+            HowToPay(access));
         return new PdfFile(renderer.RenderMultiSiteInvoice(model), InvoicePdfRenderer.InvoiceFileName(parent.Number));
     }
 
