@@ -16,7 +16,8 @@ measure() { # prints milliseconds from start to first 200
     ASPNETCORE_ENVIRONMENT=Production Database__ConnectionString="Data Source=$data/portal.db" \
         Payments__Sandbox__DatabasePath="$data/sandbox.db" \
         Database__SeedDemoData=true Database__AllowDemoData=true Payments__AllowSandbox=true \
-        dotnet "$app" --urls "http://127.0.0.1:$port" --contentRoot "$PWD/src/CustomerPortal.Web" >"$data/app.log" 2>&1 &
+        dotnet "$app" --urls "http://127.0.0.1:$port" --contentRoot "$PWD/src/CustomerPortal.Web" \
+            >"$data/app.log" 2>&1 &
     pid=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/account/sign-in"; do
         kill -0 "$pid" 2>/dev/null || { echo "the app stopped; see its log:" >&2; cat "$data/app.log" >&2; exit 1; }

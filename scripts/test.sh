@@ -122,7 +122,8 @@ for trx in "$results_dir"/*.trx; do
     line="$(grep -o -m1 '<Counters [^>]*>' "$trx")"
     t=$(counter total "$line")
     p=$(counter passed "$line")
-    f=$(( $(counter failed "$line") + $(counter error "$line") + $(counter timeout "$line") + $(counter aborted "$line") ))
+    f=$(( $(counter failed "$line") + $(counter error "$line") \
+        + $(counter timeout "$line") + $(counter aborted "$line") ))
     s=$(( t - p - f )); [ $s -lt 0 ] && s=0   # VSTest reports skipped tests as total - executed
     printf '    %-40s total %4d  passed %4d  failed %4d  skipped %4d\n' "$(basename "$trx" .trx)" $t $p $f $s
     total=$((total + t)) passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))

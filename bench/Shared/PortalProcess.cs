@@ -3,7 +3,9 @@ using System.Text.RegularExpressions;
 
 namespace CustomerPortal.Bench.Shared;
 
-/// <summary>What the benches that start the built portal in its own process share (linked into each bench project).</summary>
+/// <summary>
+/// What the benches that start the built portal in its own process share (linked into each bench project).
+/// </summary>
 internal static class PortalProcess
 {
     /// <summary>
@@ -49,7 +51,8 @@ internal static class PortalProcess
         {
             return; // nothing listens: free
         }
-        throw new InvalidOperationException($"Something already listens on {url} (a portal left running?). Stop it, then run the bench again.");
+        throw new InvalidOperationException(
+            $"Something already listens on {url} (a portal left running?). Stop it, then run the bench again.");
     }
 
     /// <summary>Polls /health/live until the portal answers (two minutes at most).</summary>
@@ -58,7 +61,14 @@ internal static class PortalProcess
         using var http = new HttpClient { BaseAddress = url };
         for (var i = 0; i < 480; i++)
         {
-            try { if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
+            try
+            {
+                if ((await http.GetAsync("/health/live")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not up yet
+            }
             await Task.Delay(250);
         }
         throw new TimeoutException("The portal did not start.");
@@ -96,7 +106,10 @@ internal sealed class PeakWorkingSet(int pid)
 {
     public double PeakMegabytes()
     {
-        var line = File.ReadLines($"/proc/{pid}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(Regex.Match(line, "\\d+").Value, CultureInfo.InvariantCulture) / 1024.0;
+        var line = File.ReadLines($"/proc/{pid}/status")
+            .FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null
+            ? double.NaN
+            : long.Parse(Regex.Match(line, "\\d+").Value, CultureInfo.InvariantCulture) / 1024.0;
     }
 }

@@ -70,7 +70,8 @@ public readonly record struct Money(long Cents) : IComparable<Money>
             whole = whole.Replace(",", "", StringComparison.Ordinal);
         }
         if (whole.Length == 0) whole = "0";
-        if (!whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit) || (dot >= 0 && fraction.Length == 0 && whole == "0" && s == "."))
+        if (!whole.All(char.IsAsciiDigit) || !fraction.All(char.IsAsciiDigit)
+            || (dot >= 0 && fraction.Length == 0 && whole == "0" && s == "."))
         {
             error = "Enter the amount as a number, like 125.50.";
             return false;
@@ -86,7 +87,8 @@ public readonly record struct Money(long Cents) : IComparable<Money>
             error = "That amount is too large.";
             return false;
         }
-        var cents = dollars * 100 + (fraction.Length == 0 ? 0 : int.Parse(fraction.PadRight(2, '0'), CultureInfo.InvariantCulture));
+        var cents = dollars * 100
+            + (fraction.Length == 0 ? 0 : int.Parse(fraction.PadRight(2, '0'), CultureInfo.InvariantCulture));
         money = new Money(negative ? -cents : cents);
         return true;
     }

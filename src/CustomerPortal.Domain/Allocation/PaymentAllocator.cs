@@ -5,7 +5,8 @@ using CustomerPortal.Domain.Selection;
 namespace CustomerPortal.Domain.Allocation;
 
 /// <summary>One invoice in a custom-amount split: what it receives and what is left on it afterwards.</summary>
-public sealed record AllocationLine(long InvoiceId, string InvoiceNumber, long AmountCents, long BalanceBeforeCents, long RemainingCents)
+public sealed record AllocationLine(
+    long InvoiceId, string InvoiceNumber, long AmountCents, long BalanceBeforeCents, long RemainingCents)
 {
     /// <summary>The invoice is paid in part (only the last line of a plan can be).</summary>
     public bool IsPartial => RemainingCents > 0;
@@ -22,8 +23,8 @@ public sealed record AllocationPlan(IReadOnlyList<AllocationLine> Lines)
 
 /// <summary>
 /// Applies a custom amount to open invoices oldest first (see <see cref="OldestFirst"/>), single-site invoices and
-/// multi-site children alike: each gets min(remaining, balance), so only the last one may be paid in part. Invoices with
-/// nothing left to pay ("Payment pending") are skipped.
+/// multi-site children alike: each gets min(remaining, balance), so only the last one may be paid in part. Invoices
+/// with nothing left to pay ("Payment pending") are skipped.
 /// </summary>
 public static class PaymentAllocator
 {
@@ -55,7 +56,8 @@ public static class PaymentAllocator
             throw new ArgumentException("The invoices passed owe more than the balance given.", nameof(balanceCents));
 
         if (balanceCents <= 0) throw new DomainException("There is no open balance to pay.");
-        if (amountCents > balanceCents) throw new DomainException($"The most you can pay is {Money.FromCents(balanceCents).Format()}.");
+        if (amountCents > balanceCents)
+            throw new DomainException($"The most you can pay is {Money.FromCents(balanceCents).Format()}.");
 
         var lines = new List<AllocationLine>();
         var remaining = amountCents;
@@ -63,7 +65,8 @@ public static class PaymentAllocator
         {
             if (remaining == 0) break;
             var applied = Math.Min(remaining, invoice.BalanceCents);
-            lines.Add(new AllocationLine(invoice.Id, invoice.Number, applied, invoice.BalanceCents, invoice.BalanceCents - applied));
+            lines.Add(new AllocationLine(
+                invoice.Id, invoice.Number, applied, invoice.BalanceCents, invoice.BalanceCents - applied));
             remaining -= applied;
         }
 
@@ -72,13 +75,16 @@ public static class PaymentAllocator
         {
             // Same cap as selecting invoices; tell the customer the largest amount that fits in one payment.
             var mostInOnePayment = payable.Take(max).Sum(i => i.BalanceCents);
-            var touched = remaining > 0 ? "more than " + max.ToString(CultureInfo.InvariantCulture) : lines.Count.ToString("N0", CultureInfo.InvariantCulture);
+            var touched = remaining > 0
+                ? "more than " + max.ToString(CultureInfo.InvariantCulture)
+                : lines.Count.ToString("N0", CultureInfo.InvariantCulture);
             throw new DomainException(
                 $"One payment can cover at most {max} invoices; this amount would be applied to {touched}. " +
                 $"The most you can pay in one payment is {Money.FromCents(mostInOnePayment).Format()}.");
         }
         if (remaining > 0)
-            throw new ArgumentException($"Pass at least the {max + 1} oldest payable invoices (or all of them).", nameof(oldestPayable));
+            throw new ArgumentException(
+                $"Pass at least the {max + 1} oldest payable invoices (or all of them).", nameof(oldestPayable));
 
         return new AllocationPlan(lines);
     }

@@ -54,7 +54,8 @@ public sealed class Company
 }
 
 /// <summary>A postal address (value object, stored inline with its owner).</summary>
-public sealed record Address(string Line1, string? Line2, string City, string Region, string PostalCode, string Country = "US")
+public sealed record Address(
+    string Line1, string? Line2, string City, string Region, string PostalCode, string Country = "US")
 {
     public static Address Empty { get; } = new("", null, "", "", "");
 

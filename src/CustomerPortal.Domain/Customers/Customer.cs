@@ -7,7 +7,9 @@ public sealed class Customer
 {
     private Customer() { }
 
-    public Customer(long companyId, string externalId, string accountNumber, string name, Address billingAddress, string? contactEmail)
+    public Customer(
+        long companyId, string externalId, string accountNumber, string name, Address billingAddress,
+        string? contactEmail)
     {
         if (string.IsNullOrWhiteSpace(accountNumber)) throw new DomainException("A customer needs an account number.");
         if (string.IsNullOrWhiteSpace(name)) throw new DomainException("A customer needs a name.");

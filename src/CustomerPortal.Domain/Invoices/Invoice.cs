@@ -11,8 +11,8 @@ public sealed class Invoice : IOldestFirstKeys
 
     private Invoice() { }
 
-    public Invoice(long customerId, long? siteId, string externalId, string number, DateOnly invoiceDate, DateOnly dueDate,
-        long taxCents, IEnumerable<InvoiceLine> lines)
+    public Invoice(long customerId, long? siteId, string externalId, string number, DateOnly invoiceDate,
+        DateOnly dueDate, long taxCents, IEnumerable<InvoiceLine> lines)
     {
         if (string.IsNullOrWhiteSpace(number)) throw new DomainException("An invoice needs a number.");
         CustomerId = customerId;
@@ -78,7 +78,8 @@ public sealed class Invoice : IOldestFirstKeys
     {
         if (cents <= 0) throw new DomainException("A payment on an invoice must be more than zero.");
         if (IsVoid) throw new DomainException($"Invoice {Number} is void.");
-        if (cents > BalanceCents) throw new DomainException($"Invoice {Number} has only {Money.FromCents(BalanceCents)} left to pay.");
+        if (cents > BalanceCents)
+            throw new DomainException($"Invoice {Number} has only {Money.FromCents(BalanceCents)} left to pay.");
         PendingCents += cents;
         Touch();
     }
@@ -86,7 +87,8 @@ public sealed class Invoice : IOldestFirstKeys
     /// <summary>A payment succeeded: its pending amount becomes paid.</summary>
     public void SettlePending(long cents)
     {
-        if (cents <= 0 || cents > PendingCents) throw new DomainException($"Invoice {Number} has no such pending amount.");
+        if (cents <= 0 || cents > PendingCents)
+            throw new DomainException($"Invoice {Number} has no such pending amount.");
         PendingCents -= cents;
         PaidCents += cents;
         Touch();
@@ -95,12 +97,15 @@ public sealed class Invoice : IOldestFirstKeys
     /// <summary>A payment failed or was returned: its pending amount goes back to the balance, exactly.</summary>
     public void ReleasePending(long cents)
     {
-        if (cents <= 0 || cents > PendingCents) throw new DomainException($"Invoice {Number} has no such pending amount.");
+        if (cents <= 0 || cents > PendingCents)
+            throw new DomainException($"Invoice {Number} has no such pending amount.");
         PendingCents -= cents;
         Touch();
     }
 
-    /// <summary>A settled payment was reversed (refund, ACH return after success): paid goes back to the balance.</summary>
+    /// <summary>
+    /// A settled payment was reversed (refund, ACH return after success): paid goes back to the balance.
+    /// </summary>
     public void ReversePaid(long cents)
     {
         if (cents <= 0 || cents > PaidCents) throw new DomainException($"Invoice {Number} has no such paid amount.");
@@ -135,7 +140,8 @@ public sealed class InvoiceLine
 
     public InvoiceLine(string description, decimal quantity, long unitPriceCents, long amountCents)
     {
-        if (string.IsNullOrWhiteSpace(description)) throw new DomainException("Every invoice line needs a description.");
+        if (string.IsNullOrWhiteSpace(description))
+            throw new DomainException("Every invoice line needs a description.");
         if (quantity <= 0) throw new DomainException("A line's quantity must be more than zero.");
         Description = description.Trim();
         Quantity = quantity;

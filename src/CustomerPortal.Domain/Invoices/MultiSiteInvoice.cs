@@ -34,9 +34,12 @@ public sealed class MultiSiteInvoice
         if (Id == 0) throw new InvalidOperationException("Save the multi-site invoice before adding children.");
         if (child.MultiSiteInvoiceId == Id) return;
         if (child.CustomerId != CustomerId)
-            throw new DomainException($"Invoice {child.Number} belongs to another customer than multi-site invoice {Number}.");
+            throw new DomainException(
+                $"Invoice {child.Number} belongs to another customer than multi-site invoice {Number}.");
         if (child.DueDate != DueDate)
-            throw new DomainException($"Invoice {child.Number} is due {child.DueDate:yyyy-MM-dd}, but multi-site invoice {Number} is due {DueDate:yyyy-MM-dd}.");
+            throw new DomainException(
+                $"Invoice {child.Number} is due {child.DueDate:yyyy-MM-dd}, "
+                + $"but multi-site invoice {Number} is due {DueDate:yyyy-MM-dd}.");
         if (child.MultiSiteInvoiceId is not null)
             throw new DomainException($"Invoice {child.Number} already belongs to another multi-site invoice.");
         if (child.IsVoid) throw new DomainException($"Invoice {child.Number} is void.");

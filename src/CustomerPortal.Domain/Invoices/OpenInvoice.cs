@@ -23,6 +23,8 @@ public sealed record OpenInvoice(
     public bool HasBalance => BalanceCents > 0;
 }
 
-/// <summary>A multi-site ("parent") invoice as the selection rules see it; its children are <see cref="OpenInvoice"/>s.</summary>
+/// <summary>
+/// A multi-site ("parent") invoice as the selection rules see it; its children are <see cref="OpenInvoice"/>s.
+/// </summary>
 public sealed record OpenMultiSiteInvoice(long Id, string Number, DateOnly InvoiceDate, DateOnly DueDate)
     : IOldestFirstKeys;

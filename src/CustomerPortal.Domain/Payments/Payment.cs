@@ -16,14 +16,16 @@ public sealed class Payment
 
     private Payment() { }
 
-    public Payment(long companyId, long customerId, string idempotencyKey, PaymentMethodKind methodKind, string methodSummary,
-        long? savedPaymentMethodId, string processorMethodToken, PaymentSource source, string submittedBy, DateTimeOffset now,
-        IEnumerable<PaymentAllocation> allocations)
+    public Payment(long companyId, long customerId, string idempotencyKey, PaymentMethodKind methodKind,
+        string methodSummary, long? savedPaymentMethodId, string processorMethodToken, PaymentSource source,
+        string submittedBy, DateTimeOffset now, IEnumerable<PaymentAllocation> allocations)
     {
         var list = allocations.ToList();
         if (list.Count == 0) throw new DomainException("A payment must be applied to at least one invoice.");
-        if (list.Any(a => a.AmountCents <= 0)) throw new DomainException("Every invoice in a payment must receive more than zero.");
-        if (list.Select(a => a.InvoiceId).Distinct().Count() != list.Count) throw new DomainException("An invoice appears twice in one payment.");
+        if (list.Any(a => a.AmountCents <= 0))
+            throw new DomainException("Every invoice in a payment must receive more than zero.");
+        if (list.Select(a => a.InvoiceId).Distinct().Count() != list.Count)
+            throw new DomainException("An invoice appears twice in one payment.");
         CompanyId = companyId;
         CustomerId = customerId;
         IdempotencyKey = idempotencyKey;
@@ -51,14 +53,18 @@ public sealed class Payment
     public string Currency => ChargeCurrency;
     public PaymentStatus Status { get; private set; }
     public PaymentMethodKind MethodKind { get; private set; }
-    /// <summary>What the customer recognises: "Visa •••• 4242", "Chase checking •••• 6789". Never a full number.</summary>
+    /// <summary>
+    /// What the customer recognises: "Visa •••• 4242", "Chase checking •••• 6789". Never a full number.
+    /// </summary>
     public string MethodSummary { get; private set; } = "";
     public long? SavedPaymentMethodId { get; private set; }
     /// <summary>The processor's payment method token (pm_…); never card or bank numbers.</summary>
     public string ProcessorMethodToken { get; private set; } = "";
     /// <summary>The processor's payment id (pi_… / sandbox spi_…) once known.</summary>
     public string? ProcessorPaymentId { get; private set; }
-    /// <summary>Where the customer goes to finish 3-D Secure, while <see cref="PaymentStatus.RequiresAction"/>.</summary>
+    /// <summary>
+    /// Where the customer goes to finish 3-D Secure, while <see cref="PaymentStatus.RequiresAction"/>.
+    /// </summary>
     public string? NextActionUrl { get; private set; }
     public string? FailureCode { get; private set; }
     public string? FailureMessage { get; private set; }
@@ -73,7 +79,8 @@ public sealed class Payment
     public bool IsFinal => Status is PaymentStatus.Succeeded or PaymentStatus.Failed or PaymentStatus.Returned;
 
     /// <summary>Money is reserved on the invoices (pending) while the payment is in one of these states.</summary>
-    public bool HoldsPending => Status is PaymentStatus.Submitted or PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Unknown;
+    public bool HoldsPending => Status is PaymentStatus.Submitted or PaymentStatus.Processing
+        or PaymentStatus.RequiresAction or PaymentStatus.Unknown;
 
     public void RecordProcessorId(string processorPaymentId, DateTimeOffset now)
     {
@@ -86,7 +93,9 @@ public sealed class Payment
     /// Moves the payment to <paramref name="next"/> if the state machine allows it. Returns false (and changes
     /// nothing) for a move backwards or sideways, so late or repeated events are harmless.
     /// </summary>
-    public bool TryMoveTo(PaymentStatus next, DateTimeOffset now, string? failureCode = null, string? failureMessage = null, string? nextActionUrl = null)
+    public bool TryMoveTo(
+        PaymentStatus next, DateTimeOffset now, string? failureCode = null, string? failureMessage = null,
+        string? nextActionUrl = null)
     {
         if (!PaymentStateMachine.CanMove(Status, next)) return false;
         Status = next;
@@ -127,8 +136,10 @@ public static class PaymentStateMachine
     {
         (PaymentStatus.Submitted, PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Unknown
             or PaymentStatus.Succeeded or PaymentStatus.Failed) => true,
-        (PaymentStatus.Unknown, PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Succeeded or PaymentStatus.Failed) => true,
-        (PaymentStatus.RequiresAction, PaymentStatus.Processing or PaymentStatus.Succeeded or PaymentStatus.Failed or PaymentStatus.Unknown) => true,
+        (PaymentStatus.Unknown, PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Succeeded
+            or PaymentStatus.Failed) => true,
+        (PaymentStatus.RequiresAction, PaymentStatus.Processing or PaymentStatus.Succeeded or PaymentStatus.Failed
+            or PaymentStatus.Unknown) => true,
         (PaymentStatus.Processing, PaymentStatus.Succeeded or PaymentStatus.Failed or PaymentStatus.Returned) => true,
         (PaymentStatus.Succeeded, PaymentStatus.Returned) => true,
         _ => false,

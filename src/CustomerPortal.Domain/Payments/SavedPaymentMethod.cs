@@ -8,14 +8,18 @@ public sealed class SavedPaymentMethod
 {
     private SavedPaymentMethod() { }
 
-    public static SavedPaymentMethod Card(long customerId, string processorMethodId, string brand, string last4, int expMonth, int expYear, DateTimeOffset now) =>
+    public static SavedPaymentMethod Card(
+        long customerId, string processorMethodId, string brand, string last4, int expMonth, int expYear,
+        DateTimeOffset now) =>
         new()
         {
             CustomerId = customerId, ProcessorMethodId = processorMethodId, Kind = PaymentMethodKind.Card,
             Brand = brand, Last4 = CheckLast4(last4), ExpMonth = expMonth, ExpYear = expYear, CreatedAt = now,
         };
 
-    public static SavedPaymentMethod BankAccount(long customerId, string processorMethodId, string bankName, string accountType, string last4, DateTimeOffset now) =>
+    public static SavedPaymentMethod BankAccount(
+        long customerId, string processorMethodId, string bankName, string accountType, string last4,
+        DateTimeOffset now) =>
         new()
         {
             CustomerId = customerId, ProcessorMethodId = processorMethodId, Kind = PaymentMethodKind.BankAccount,
@@ -40,7 +44,8 @@ public sealed class SavedPaymentMethod
 
     /// <summary>A card can be used through the last day of its expiry month.</summary>
     public bool IsExpiredOn(DateOnly today) =>
-        Kind == PaymentMethodKind.Card && ExpYear is { } y && ExpMonth is { } m && (y < today.Year || (y == today.Year && m < today.Month));
+        Kind == PaymentMethodKind.Card && ExpYear is { } y && ExpMonth is { } m
+        && (y < today.Year || (y == today.Year && m < today.Month));
 
     public string Summary => Kind == PaymentMethodKind.Card
         ? $"{Brand} •••• {Last4}"
@@ -55,7 +60,9 @@ public sealed class SavedPaymentMethod
     }
 
     private static string CheckLast4(string last4) =>
-        last4 is { Length: 4 } && last4.All(char.IsAsciiDigit) ? last4 : throw new DomainException("Last 4 must be four digits.");
+        last4 is { Length: 4 } && last4.All(char.IsAsciiDigit)
+            ? last4
+            : throw new DomainException("Last 4 must be four digits.");
 }
 
 /// <summary>The customer's acceptance of the ACH debit authorization (mandate) text.</summary>
@@ -63,8 +70,8 @@ public sealed class AchMandate
 {
     private AchMandate() { }
 
-    public AchMandate(long customerId, long? savedPaymentMethodId, string processorMethodId, string textVersion, string text,
-        DateTimeOffset acceptedAt, string ipAddress, string userAgent)
+    public AchMandate(long customerId, long? savedPaymentMethodId, string processorMethodId, string textVersion,
+        string text, DateTimeOffset acceptedAt, string ipAddress, string userAgent)
     {
         CustomerId = customerId;
         SavedPaymentMethodId = savedPaymentMethodId;

@@ -37,30 +37,41 @@ public sealed class InvoiceSelection
     /// <param name="choice"><see cref="PaymentChoice.SingleSite"/> or <see cref="PaymentChoice.MultiSite"/>.</param>
     /// <param name="openInvoices">Every open invoice of this customer (single-site and children), nothing else.</param>
     /// <param name="multiSiteInvoices">The parents of those children (every child's parent must be here).</param>
-    public InvoiceSelection(PaymentChoice choice, IEnumerable<OpenInvoice> openInvoices, IEnumerable<OpenMultiSiteInvoice> multiSiteInvoices)
+    public InvoiceSelection(
+        PaymentChoice choice,
+        IEnumerable<OpenInvoice> openInvoices,
+        IEnumerable<OpenMultiSiteInvoice> multiSiteInvoices)
     {
         ArgumentNullException.ThrowIfNull(openInvoices);
         ArgumentNullException.ThrowIfNull(multiSiteInvoices);
         if (choice is not (PaymentChoice.SingleSite or PaymentChoice.MultiSite))
-            throw new ArgumentException("Only invoice choices have a selection; a custom amount goes through PaymentAllocator.", nameof(choice));
+            throw new ArgumentException(
+                "Only invoice choices have a selection; a custom amount goes through PaymentAllocator.",
+                nameof(choice));
         Choice = choice;
 
         foreach (var parent in multiSiteInvoices)
         {
-            if (!_parents.TryAdd(parent.Id, parent)) throw new ArgumentException($"Multi-site invoice {parent.Id} was passed twice.", nameof(multiSiteInvoices));
+            if (!_parents.TryAdd(parent.Id, parent))
+                throw new ArgumentException(
+                    $"Multi-site invoice {parent.Id} was passed twice.", nameof(multiSiteInvoices));
             _children[parent.Id] = [];
         }
         foreach (var invoice in openInvoices)
         {
-            if (!_invoices.TryAdd(invoice.Id, invoice)) throw new ArgumentException($"Invoice {invoice.Id} was passed twice.", nameof(openInvoices));
+            if (!_invoices.TryAdd(invoice.Id, invoice))
+                throw new ArgumentException($"Invoice {invoice.Id} was passed twice.", nameof(openInvoices));
             if (invoice.MultiSiteInvoiceId is { } parentId)
             {
                 if (!_children.TryGetValue(parentId, out var siblings))
-                    throw new ArgumentException($"Invoice {invoice.Id} is a child of multi-site invoice {parentId}, which was not passed.", nameof(multiSiteInvoices));
+                    throw new ArgumentException(
+                        $"Invoice {invoice.Id} is a child of multi-site invoice {parentId}, which was not passed.",
+                        nameof(multiSiteInvoices));
                 siblings.Add(invoice);
             }
         }
-        // Only a parent's children need an order here (oldest first); "Select all" orders the single-site invoices itself.
+        // Only a parent's children need an order here (oldest first); "Select all" orders the single-site invoices
+        // itself.
         foreach (var (parentId, children) in _children)
         {
             children.Sort(OldestFirst.Instance);
@@ -76,7 +87,9 @@ public sealed class InvoiceSelection
     public IReadOnlySet<long> Normalize(IEnumerable<long> selected)
     {
         ArgumentNullException.ThrowIfNull(selected);
-        return selected.Where(id => _invoices.TryGetValue(id, out var i) && i.HasBalance && i.IsChild == MultiSite).ToHashSet();
+        return selected
+            .Where(id => _invoices.TryGetValue(id, out var i) && i.HasBalance && i.IsChild == MultiSite)
+            .ToHashSet();
     }
 
     /// <summary>
@@ -86,7 +99,8 @@ public sealed class InvoiceSelection
     public SelectionResult SetInvoice(IReadOnlySet<long> selected, long invoiceId, bool check)
     {
         ArgumentNullException.ThrowIfNull(selected);
-        if (!_invoices.TryGetValue(invoiceId, out var invoice)) return SelectionResult.NotFound(selected, NotOpenInvoice);
+        if (!_invoices.TryGetValue(invoiceId, out var invoice))
+            return SelectionResult.NotFound(selected, NotOpenInvoice);
         if (WrongChoice(invoice) is { } wrong) return SelectionResult.Refused(selected, wrong);
 
         var next = new HashSet<long>(Normalize(selected));
@@ -100,11 +114,14 @@ public sealed class InvoiceSelection
         return WithinCap(selected, next);
     }
 
-    /// <summary>Checking a parent selects all its children that have a balance; unchecking clears all of them.</summary>
+    /// <summary>
+    /// Checking a parent selects all its children that have a balance; unchecking clears all of them.
+    /// </summary>
     public SelectionResult SetParent(IReadOnlySet<long> selected, long multiSiteInvoiceId, bool check)
     {
         ArgumentNullException.ThrowIfNull(selected);
-        if (!_parents.TryGetValue(multiSiteInvoiceId, out var parent)) return SelectionResult.NotFound(selected, NotOpenMultiSiteInvoice);
+        if (!_parents.TryGetValue(multiSiteInvoiceId, out var parent))
+            return SelectionResult.NotFound(selected, NotOpenMultiSiteInvoice);
         if (!MultiSite) return SelectionResult.Refused(selected, ParentsNeedMultiSite);
 
         var next = new HashSet<long>(Normalize(selected));
@@ -114,8 +131,10 @@ public sealed class InvoiceSelection
             return SelectionResult.Accepted(next);
         }
         var payable = PayableChildren(parent.Id);
-        if (payable.Count == 0) return SelectionResult.Refused(selected, $"Multi-site invoice {parent.Number} has nothing left to pay.");
-        if (payable.Count > MaxInvoicesPerPayment) return SelectionResult.Refused(selected, ParentTooLarge(parent, payable.Count));
+        if (payable.Count == 0)
+            return SelectionResult.Refused(selected, $"Multi-site invoice {parent.Number} has nothing left to pay.");
+        if (payable.Count > MaxInvoicesPerPayment)
+            return SelectionResult.Refused(selected, ParentTooLarge(parent, payable.Count));
         next.UnionWith(payable.Select(c => c.Id));
         return WithinCap(selected, next);
     }
@@ -158,14 +177,14 @@ public sealed class InvoiceSelection
     }
 
     /// <summary>
-    /// "Select all", defined as "up to 200": replaces the selection. Single-site: the 200 oldest invoices with a balance
-    /// (with a notice when there are more). Multi-site: whole parents, oldest first, while the total stays within 200;
-    /// it stops at the first parent that does not fit, so an older parent is never passed over for a newer one.
-    /// Refused when the oldest parent alone has more than 200 invoices to pay.
+    /// "Select all", defined as "up to 200": replaces the selection. Single-site: the 200 oldest invoices with a
+    /// balance (with a notice when there are more). Multi-site: whole parents, oldest first, while the total stays
+    /// within 200; it stops at the first parent that does not fit, so an older parent is never passed over for a newer
+    /// one. Refused when the oldest parent alone has more than 200 invoices to pay.
     /// </summary>
     /// <param name="payableSingleSiteCount">
-    /// Single-site only: when the query passed just the oldest payable single-site invoices (at least 201 of them), how many
-    /// there are in all, for the "200 of N" notice. The 200 chosen are the same either way.
+    /// Single-site only: when the query passed just the oldest payable single-site invoices (at least 201 of them), how
+    /// many there are in all, for the "200 of N" notice. The 200 chosen are the same either way.
     /// </param>
     public SelectionResult SelectAll(IReadOnlySet<long> selected, int? payableSingleSiteCount = null)
     {
@@ -176,7 +195,8 @@ public sealed class InvoiceSelection
             var chosen = payable.Take(MaxInvoicesPerPayment).Select(i => i.Id).ToHashSet();
             var all = Math.Max(payable.Count, payableSingleSiteCount ?? 0);
             return all > MaxInvoicesPerPayment
-                ? SelectionResult.Accepted(chosen, $"{MaxInvoicesPerPayment} of {Count(all)} selected — the most one payment can cover")
+                ? SelectionResult.Accepted(
+                    chosen, $"{MaxInvoicesPerPayment} of {Count(all)} selected — the most one payment can cover")
                 : SelectionResult.Accepted(chosen);
         }
 
@@ -194,7 +214,8 @@ public sealed class InvoiceSelection
             return SelectionResult.Refused(selected, ParentTooLarge(parents[0], PayableChildren(parents[0].Id).Count));
         return taken < parents.Count
             ? SelectionResult.Accepted(next,
-                $"{Count(taken)} of {Count(parents.Count)} multi-site invoices selected ({Count(next.Count)} invoices) — the most one payment can cover")
+                $"{Count(taken)} of {Count(parents.Count)} multi-site invoices selected ({Count(next.Count)} invoices)"
+                + " — the most one payment can cover")
             : SelectionResult.Accepted(next);
     }
 
@@ -204,14 +225,20 @@ public sealed class InvoiceSelection
     public ParentCheckState StateOf(long multiSiteInvoiceId, IReadOnlySet<long> selected)
     {
         ArgumentNullException.ThrowIfNull(selected);
-        if (!_parents.ContainsKey(multiSiteInvoiceId)) throw new ArgumentException($"Multi-site invoice {multiSiteInvoiceId} was not passed.", nameof(multiSiteInvoiceId));
+        if (!_parents.ContainsKey(multiSiteInvoiceId))
+        {
+            throw new ArgumentException(
+                $"Multi-site invoice {multiSiteInvoiceId} was not passed.", nameof(multiSiteInvoiceId));
+        }
         var payable = PayableChildren(multiSiteInvoiceId);
         var chosen = payable.Count(c => selected.Contains(c.Id));
         if (chosen == 0) return ParentCheckState.Unchecked;
         return chosen == payable.Count ? ParentCheckState.Checked : ParentCheckState.Indeterminate;
     }
 
-    /// <summary>"Amount Selected" and "Invoices to Pay": what the selection would charge, counting children one by one.</summary>
+    /// <summary>
+    /// "Amount Selected" and "Invoices to Pay": what the selection would charge, counting children one by one.
+    /// </summary>
     public SelectionTotals Totals(IReadOnlySet<long> selected)
     {
         var ids = Normalize(selected);
@@ -227,7 +254,8 @@ public sealed class InvoiceSelection
     {
         if (invoice.IsChild == MultiSite) return null;
         return invoice.MultiSiteInvoiceId is { } parentId
-            ? $"Invoice {invoice.Number} is part of multi-site invoice {_parents[parentId].Number}; choose “Select Multi-Site Invoices” to pay it."
+            ? $"Invoice {invoice.Number} is part of multi-site invoice {_parents[parentId].Number}; "
+                + "choose “Select Multi-Site Invoices” to pay it."
             : $"Invoice {invoice.Number} is a single-site invoice; choose “Select Single-Site Invoices” to pay it.";
     }
 
@@ -235,7 +263,10 @@ public sealed class InvoiceSelection
 
     private static SelectionResult WithinCap(IReadOnlySet<long> unchanged, HashSet<long> next) =>
         next.Count > MaxInvoicesPerPayment
-            ? SelectionResult.Refused(unchanged, $"One payment can cover at most {MaxInvoicesPerPayment} invoices; this would select {Count(next.Count)}.")
+            ? SelectionResult.Refused(
+                unchanged,
+                $"One payment can cover at most {MaxInvoicesPerPayment} invoices; "
+                + $"this would select {Count(next.Count)}.")
             : SelectionResult.Accepted(next);
 
     private static string NothingToPay(OpenInvoice invoice) =>
@@ -244,7 +275,8 @@ public sealed class InvoiceSelection
             : $"Invoice {invoice.Number} has nothing left to pay.";
 
     private static string ParentTooLarge(OpenMultiSiteInvoice parent, int children) =>
-        $"Multi-site invoice {parent.Number} has {Count(children)} invoices to pay, more than one payment can cover ({MaxInvoicesPerPayment}). " +
+        $"Multi-site invoice {parent.Number} has {Count(children)} invoices to pay, "
+        + $"more than one payment can cover ({MaxInvoicesPerPayment}). " +
         "Expand it and select its invoices one by one.";
 
     private static string Count(int n) => n.ToString("N0", CultureInfo.InvariantCulture);

@@ -26,8 +26,11 @@ public sealed class PaymentDraft
         UpdatedAt = now;
     }
 
-    /// <summary>A stored draft as read back from a projection (no change tracking): the same state as the stored row.</summary>
-    public static PaymentDraft Restore(long id, string userId, long customerId, PaymentChoice choice, long? customAmountCents,
+    /// <summary>
+    /// A stored draft as read back from a projection (no change tracking): the same state as the stored row.
+    /// </summary>
+    public static PaymentDraft Restore(
+        long id, string userId, long customerId, PaymentChoice choice, long? customAmountCents,
         int revision, DateTimeOffset updatedAt, IEnumerable<long> invoiceIds)
     {
         var draft = new PaymentDraft
@@ -66,12 +69,15 @@ public sealed class PaymentDraft
 
     public void SetCustomAmount(long? cents, DateTimeOffset now)
     {
-        if (Choice != PaymentChoice.CustomAmount) throw new DomainException("Choose “Custom Amount” before entering an amount.");
+        if (Choice != PaymentChoice.CustomAmount)
+            throw new DomainException("Choose “Custom Amount” before entering an amount.");
         CustomAmountCents = cents;
         Changed(now);
     }
 
-    /// <summary>Replaces the selected invoices with <paramref name="invoiceIds"/> (already checked by the rules).</summary>
+    /// <summary>
+    /// Replaces the selected invoices with <paramref name="invoiceIds"/> (already checked by the rules).
+    /// </summary>
     public void ReplaceInvoices(IEnumerable<long> invoiceIds, DateTimeOffset now)
     {
         var wanted = invoiceIds.ToHashSet();
@@ -81,7 +87,9 @@ public sealed class PaymentDraft
         Changed(now);
     }
 
-    /// <summary>After a payment was created from this draft, the draft starts over (same choice, nothing selected).</summary>
+    /// <summary>
+    /// After a payment was created from this draft, the draft starts over (same choice, nothing selected).
+    /// </summary>
     public void Reset(DateTimeOffset now)
     {
         CustomAmountCents = null;

@@ -1,10 +1,14 @@
 namespace CustomerPortal.Domain.Selection;
 
-/// <summary>How a selection action ended. The web layer answers <see cref="NotFound"/> with 404, <see cref="Refused"/> with 400.</summary>
+/// <summary>
+/// How a selection action ended. The web layer answers <see cref="NotFound"/> with 404, <see cref="Refused"/> with 400.
+/// </summary>
 public enum SelectionOutcome
 {
     Accepted = 0,
-    /// <summary>The action breaks a rule (cap, wrong choice, nothing to pay, duplicates…); the message says which.</summary>
+    /// <summary>
+    /// The action breaks a rule (cap, wrong choice, nothing to pay, duplicates…); the message says which.
+    /// </summary>
     Refused = 1,
     /// <summary>An id is not one of this customer's open invoices (unknown, paid, void or someone else's).</summary>
     NotFound = 2,
@@ -17,11 +21,14 @@ public enum SelectionOutcome
 /// </summary>
 public sealed record SelectionResult(SelectionOutcome Outcome, IReadOnlySet<long> Selected, string? Message)
 {
-    internal static SelectionResult Accepted(IReadOnlySet<long> selected, string? notice = null) => new(SelectionOutcome.Accepted, selected, notice);
+    internal static SelectionResult Accepted(IReadOnlySet<long> selected, string? notice = null) =>
+        new(SelectionOutcome.Accepted, selected, notice);
 
-    internal static SelectionResult Refused(IReadOnlySet<long> unchanged, string message) => new(SelectionOutcome.Refused, unchanged, message);
+    internal static SelectionResult Refused(IReadOnlySet<long> unchanged, string message) =>
+        new(SelectionOutcome.Refused, unchanged, message);
 
-    internal static SelectionResult NotFound(IReadOnlySet<long> unchanged, string message) => new(SelectionOutcome.NotFound, unchanged, message);
+    internal static SelectionResult NotFound(IReadOnlySet<long> unchanged, string message) =>
+        new(SelectionOutcome.NotFound, unchanged, message);
 }
 
 /// <summary>How a multi-site parent's checkbox is drawn for the current selection.</summary>

@@ -13,7 +13,9 @@ public sealed class AuditEntry
 {
     private AuditEntry() { }
 
-    public AuditEntry(string staffUserId, string staffEmail, long customerId, long companyId, AuditAction action, string path, string ipAddress, DateTimeOffset at)
+    public AuditEntry(
+        string staffUserId, string staffEmail, long customerId, long companyId, AuditAction action, string path,
+        string ipAddress, DateTimeOffset at)
     {
         StaffUserId = staffUserId;
         StaffEmail = staffEmail;

@@ -7,7 +7,7 @@ namespace CustomerPortal.Infrastructure.Tests.Documents;
 public sealed class DocumentFontsTests
 {
     [Fact]
-    public void Without_system_fonts_the_fonts_inside_the_PDFsharp_package_are_used()
+    public void WithoutSystemFontsTheFontsInsideThePDFsharpPackageAreUsed()
     {
         var resolver = DocumentFontResolver.Create([]);
 
@@ -19,7 +19,7 @@ public sealed class DocumentFontsTests
     }
 
     [Fact]
-    public void A_DejaVu_Sans_pair_in_a_font_folder_is_found_in_its_subfolders()
+    public void ADejaVuSansPairInAFontFolderIsFoundInItsSubfolders()
     {
         var folder = Directory.CreateTempSubdirectory("portal-fonts-");
         try
@@ -43,7 +43,7 @@ public sealed class DocumentFontsTests
     }
 
     [Fact]
-    public void Registering_from_many_threads_at_once_registers_one_resolver()
+    public void RegisteringFromManyThreadsAtOnceRegistersOneResolver()
     {
         var results = new DocumentFontRegistration[16];
         Parallel.For(0, results.Length, i => results[i] = DocumentFonts.EnsureRegistered());
@@ -53,7 +53,7 @@ public sealed class DocumentFontsTests
     }
 
     [Fact]
-    public void When_another_library_already_set_a_font_resolver_documents_still_render_with_our_fonts_as_fallback()
+    public void WhenAnotherLibraryAlreadySetAFontResolverDocumentsStillRenderWithOurFontsAsFallback()
     {
         try
         {

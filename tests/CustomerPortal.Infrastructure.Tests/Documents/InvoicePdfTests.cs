@@ -9,7 +9,7 @@ public sealed class InvoicePdfTests
     private readonly InvoicePdfRenderer _renderer = new();
 
     [Fact]
-    public void Invoice_shows_its_parties_number_dates_lines_totals_and_balance_in_reading_order()
+    public void InvoiceShowsItsPartiesNumberDatesLinesTotalsAndBalanceInReadingOrder()
     {
         var lines = new[]
         {
@@ -38,7 +38,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void Invoice_with_a_pending_payment_shows_it_between_paid_and_balance()
+    public void InvoiceWithAPendingPaymentShowsItBetweenPaidAndBalance()
     {
         var invoice = DocumentSamples.Invoice(lineCount: 2, taxCents: 0, paidCents: 10_000, pendingCents: 15_000);
 
@@ -48,7 +48,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void Money_columns_and_totals_are_right_aligned()
+    public void MoneyColumnsAndTotalsAreRightAligned()
     {
         var lines = new[]
         {
@@ -76,7 +76,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void A_300_line_invoice_continues_over_pages_with_the_table_header_and_page_numbers_on_each()
+    public void A300LineInvoiceContinuesOverPagesWithTheTableHeaderAndPageNumbersOnEach()
     {
         var invoice = DocumentSamples.Invoice(lineCount: 300);
 
@@ -96,7 +96,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void Names_with_accents_are_printed_and_extract_as_written()
+    public void NamesWithAccentsArePrintedAndExtractAsWritten()
     {
         var invoice = DocumentSamples.Invoice(
             billTo: DocumentSamples.BillTo("Zoë Müller-Ødegård & Señor Núñez"),
@@ -120,7 +120,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void A_description_too_long_for_its_column_wraps_instead_of_running_into_the_numbers()
+    public void ADescriptionTooLongForItsColumnWrapsInsteadOfRunningIntoTheNumbers()
     {
         var description = string.Join(" ", Enumerable.Range(1, 40).Select(n => $"word{n}"));
         var pdf = _renderer.RenderInvoice(
@@ -139,7 +139,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void Multi_site_invoice_lists_every_site_with_its_lines_and_subtotal_then_grand_totals()
+    public void MultiSiteInvoiceListsEverySiteWithItsLinesAndSubtotalThenGrandTotals()
     {
         var invoice = DocumentSamples.MultiSite(siteCount: 40);
 
@@ -164,7 +164,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void A_site_subtotal_never_starts_a_page_without_the_last_lines_of_its_table()
+    public void ASiteSubtotalNeverStartsAPageWithoutTheLastLinesOfItsTable()
     {
         // Every length of one site's table from one page to a little over two: wherever the page breaks, the page
         // that carries the subtotal also carries lines of that site.
@@ -180,7 +180,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void The_totals_never_start_a_page_without_the_last_lines_of_the_table()
+    public void TheTotalsNeverStartAPageWithoutTheLastLinesOfTheTable()
     {
         for (var lines = 20; lines <= 75; lines++)
         {
@@ -193,7 +193,7 @@ public sealed class InvoicePdfTests
     }
 
     [Fact]
-    public void Receipt_shows_the_payment_and_each_invoice_it_was_applied_to()
+    public void ReceiptShowsThePaymentAndEachInvoiceItWasAppliedTo()
     {
         var receipt = DocumentSamples.Receipt(
             new ReceiptAllocationRow("INV-1001", 50_000, 0),
@@ -214,11 +214,11 @@ public sealed class InvoicePdfTests
     [Theory]
     [InlineData("INV-1001", "Invoice-INV-1001.pdf")]
     [InlineData(" 2025/07 \"A\"\r\n", "Invoice-2025-07--A-.pdf")]
-    public void Invoice_file_name_is_the_number_made_safe_for_a_download_header(string number, string expected) =>
+    public void InvoiceFileNameIsTheNumberMadeSafeForADownloadHeader(string number, string expected) =>
         Assert.Equal(expected, InvoicePdfRenderer.InvoiceFileName(number));
 
     [Fact]
-    public void Receipt_file_name_is_the_receipt_number() =>
+    public void ReceiptFileNameIsTheReceiptNumber() =>
         Assert.Equal("Receipt-R-3001.pdf", InvoicePdfRenderer.ReceiptFileName("R-3001"));
 
     private static int CountOf(string text, string part)

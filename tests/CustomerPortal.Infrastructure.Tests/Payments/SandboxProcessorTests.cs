@@ -63,7 +63,7 @@ public sealed class SandboxProcessorTests : IDisposable
     };
 
     [Fact]
-    public async Task Card4242_Succeeds_AndIsDescribedWithoutItsNumber()
+    public async Task Card4242SucceedsAndIsDescribedWithoutItsNumber()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4242 4242 4242 4242");
@@ -81,7 +81,7 @@ public sealed class SandboxProcessorTests : IDisposable
     [InlineData("4000000000000002", "card_declined", "Your card was declined.")]
     [InlineData("4000000000009995", "insufficient_funds", "Your card has insufficient funds.")]
     [InlineData("4000000000000069", "expired_card", "Your card has expired.")]
-    public async Task DecliningCards_AreDeclinedInPlainWords(string number, string code, string message)
+    public async Task DecliningCardsAreDeclinedInPlainWords(string number, string code, string message)
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, number);
@@ -95,7 +95,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Card3155_NeedsAuthentication_ThenSucceedsWhenApproved()
+    public async Task Card3155NeedsAuthenticationThenSucceedsWhenApproved()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4000002500003155");
@@ -110,7 +110,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Card3155_RefusedAuthentication_Fails()
+    public async Task Card3155RefusedAuthenticationFails()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4000002500003155");
@@ -123,7 +123,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Card3155_OffSessionWithoutSetup_IsDeclinedAsAuthenticationRequired()
+    public async Task Card3155OffSessionWithoutSetupIsDeclinedAsAuthenticationRequired()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4000002500003155");
@@ -137,7 +137,7 @@ public sealed class SandboxProcessorTests : IDisposable
     [Theory]
     [InlineData("4242424242424241", "invalid_number")]
     [InlineData("1234", "invalid_number")]
-    public async Task NumbersFailingLuhn_AreRefusedAtEntry(string number, string code)
+    public async Task NumbersFailingLuhnAreRefusedAtEntry(string number, string code)
     {
         var sandbox = NewSandbox();
         var result = await sandbox.TokenizeCardAsync(number, 12, 2030, "123");
@@ -146,7 +146,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task ReplayingAKey_ReturnsTheSameCharge_AndChargesOnce()
+    public async Task ReplayingAKeyReturnsTheSameChargeAndChargesOnce()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4242424242424242");
@@ -159,7 +159,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task ReplayingADeclinedKey_ReplaysTheDecline()
+    public async Task ReplayingADeclinedKeyReplaysTheDecline()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4000000000000002");
@@ -170,7 +170,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task TwentyParallelChargesWithOneKey_MakeOneCharge()
+    public async Task TwentyParallelChargesWithOneKeyMakeOneCharge()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4242424242424242");
@@ -184,7 +184,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task TwoInstancesOnOneFile_StillChargeOncePerKey()
+    public async Task TwoInstancesOnOneFileStillChargeOncePerKey()
     {
         var a = NewSandbox();
         var b = NewSandbox();
@@ -198,7 +198,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Ach_IsProcessingUntilTheSettlementDelay_ThenSucceeds()
+    public async Task AchIsProcessingUntilTheSettlementDelayThenSucceeds()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await BankAsync(sandbox, "000123456789");
@@ -217,7 +217,7 @@ public sealed class SandboxProcessorTests : IDisposable
     [Theory]
     [InlineData("000111111116", "R01", "The bank account had insufficient funds (R01).")]
     [InlineData("000111111113", "R02", "The bank account is closed (R02).")]
-    public async Task AchReturns_FailAfterTheDelay_WithTheReturnCode(string account, string code, string message)
+    public async Task AchReturnsFailAfterTheDelayWithTheReturnCode(string account, string code, string message)
     {
         var sandbox = NewSandbox();
         var (customer, token) = await BankAsync(sandbox, account);
@@ -239,7 +239,7 @@ public sealed class SandboxProcessorTests : IDisposable
     [Theory]
     [InlineData(SandboxFault.Timeout)]
     [InlineData(SandboxFault.ServerError)]
-    public async Task TimeoutAndServerError_ChargeNothing_AndAnswerUnknown(SandboxFault fault)
+    public async Task TimeoutAndServerErrorChargeNothingAndAnswerUnknown(SandboxFault fault)
     {
         var sandbox = NewSandbox(o => o.Faults = fault);
         var (customer, token) = await CardAsync(sandbox, "4242424242424242");
@@ -252,7 +252,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task DroppedResponse_ChargesOnce_AndReconciliationFindsItByKey()
+    public async Task DroppedResponseChargesOnceAndReconciliationFindsItByKey()
     {
         var sandbox = NewSandbox(o => o.Faults = SandboxFault.DropResponseAfterCharge);
         var (customer, token) = await CardAsync(sandbox, "4242424242424242");
@@ -269,7 +269,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task FaultRate_WithASeed_HitsTheSameChargesEveryRun()
+    public async Task FaultRateWithASeedHitsTheSameChargesEveryRun()
     {
         async Task<string> RunAsync(string name)
         {
@@ -295,7 +295,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task State_SurvivesANewInstanceOnTheSameFile()
+    public async Task StateSurvivesANewInstanceOnTheSameFile()
     {
         var before = NewSandbox();
         var (customer, token) = await CardAsync(before, "4242424242424242");
@@ -311,7 +311,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task TheStore_NeverHoldsAFullCardOrAccountNumber()
+    public async Task TheStoreNeverHoldsAFullCardOrAccountNumber()
     {
         var sandbox = NewSandbox();
         var (customer, card) = await CardAsync(sandbox, "4242424242424242");
@@ -342,7 +342,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Events_AreSigned_AndVerifiedByParseWebhook()
+    public async Task EventsAreSignedAndVerifiedByParseWebhook()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4242424242424242");
@@ -365,7 +365,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Webhooks_Tampered_Stale_OrUnsigned_AreRejected()
+    public async Task WebhooksTamperedStaleOrUnsignedAreRejected()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4242424242424242");
@@ -384,7 +384,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Detach_RefusesAnotherCustomersMethod()
+    public async Task DetachRefusesAnotherCustomersMethod()
     {
         var sandbox = NewSandbox();
         var (owner, token) = await CardAsync(sandbox, "4242424242424242");
@@ -399,7 +399,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Charging_AnotherCustomersSavedMethod_IsRefused()
+    public async Task ChargingAnotherCustomersSavedMethodIsRefused()
     {
         var sandbox = NewSandbox();
         var (owner, token) = await CardAsync(sandbox, "4242424242424242");
@@ -413,7 +413,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task Setup_SavesAMethodWithoutPaying()
+    public async Task SetupSavesAMethodWithoutPaying()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await BankAsync(sandbox, "000123456789");
@@ -430,7 +430,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public async Task SavedCard3155_IsChargedOffSessionWithoutAChallenge()
+    public async Task SavedCard3155IsChargedOffSessionWithoutAChallenge()
     {
         var sandbox = NewSandbox();
         var (customer, token) = await CardAsync(sandbox, "4000002500003155");
@@ -443,7 +443,7 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Fact]
-    public void MissingWebhookSecret_IsAClearStartupError()
+    public void MissingWebhookSecretIsAClearStartupError()
     {
         var ex = Assert.Throws<OptionsValidationException>(() => NewSandbox(o => o.WebhookSecret = ""));
         Assert.Contains("WebhookSecret", ex.Message);

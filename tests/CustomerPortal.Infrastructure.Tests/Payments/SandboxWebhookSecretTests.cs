@@ -46,7 +46,7 @@ public sealed class SandboxWebhookSecretTests : IDisposable
         Path.Combine(_root, installation, "data", SandboxWebhookSecret.FileName);
 
     [Fact]
-    public void FirstStart_GeneratesARandomSecretIntoTheDataFolder_AndLaterStartsReadIt()
+    public void FirstStartGeneratesARandomSecretIntoTheDataFolderAndLaterStartsReadIt()
     {
         var first = StartAndReadSecret("a");
 
@@ -58,13 +58,13 @@ public sealed class SandboxWebhookSecretTests : IDisposable
     }
 
     [Fact]
-    public void TwoInstallations_HaveDifferentSecrets()
+    public void TwoInstallationsHaveDifferentSecrets()
     {
         Assert.NotEqual(StartAndReadSecret("a"), StartAndReadSecret("b"));
     }
 
     [Fact]
-    public async Task ProcessesStartingTogetherOnOneDataFolder_AgreeOnOneSecret()
+    public async Task ProcessesStartingTogetherOnOneDataFolderAgreeOnOneSecret()
     {
         var starts = Enumerable.Range(0, 16).Select(_ => Task.Run(() => StartAndReadSecret("shared")));
         var secrets = await Task.WhenAll(starts);
@@ -76,7 +76,7 @@ public sealed class SandboxWebhookSecretTests : IDisposable
     }
 
     [Fact]
-    public void AConfiguredSecret_IsUsed_AndNoneIsGenerated()
+    public void AConfiguredSecretIsUsedAndNoneIsGenerated()
     {
         Assert.Equal("whsec_from_configuration", StartAndReadSecret("c", configured: "whsec_from_configuration"));
         Assert.False(File.Exists(SecretFile("c")));

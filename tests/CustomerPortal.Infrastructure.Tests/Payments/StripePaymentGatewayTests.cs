@@ -110,7 +110,7 @@ public sealed class StripePaymentGatewayTests
         + ",\"message\":\"Stripe says no.\"" + extra + "}}";
 
     [Fact]
-    public async Task Charge_SendsAConfirmedIntent_InCents_WithMetadata_AndOurIdempotencyKey()
+    public async Task AChargeSendsAConfirmedIntentInCentsWithMetadataAndOurIdempotencyKey()
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.OK, Intent("succeeded"));
 
@@ -155,7 +155,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task Charge_WithAMethodOfThisCustomerOrOfNobodyYet_IsCheckedAndThenConfirmed()
+    public async Task AChargeWithAMethodOfThisCustomerOrOfNobodyYetIsCheckedAndThenConfirmed()
     {
         foreach (var owner in new[] { "cus_123", null })
         {
@@ -170,7 +170,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task Charge_WithAMethodAttachedToAnotherCustomer_IsRefusedBeforeAnyIntentIsCreated()
+    public async Task AChargeWithAMethodAttachedToAnotherCustomerIsRefusedBeforeAnyIntentIsCreated()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK, Card("cus_other"));
 
@@ -183,7 +183,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task ConfirmSetup_WithAMethodAttachedToAnotherCustomer_IsRefusedBeforeConfirming()
+    public async Task ConfirmingASetupWithAMethodAttachedToAnotherCustomerIsRefusedBeforeConfirming()
     {
         var stripe = new FakeStripe()
             .Answer(HttpStatusCode.OK, """
@@ -199,7 +199,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task OffSessionCharge_OnAConnectedAccount_SaysSo_AndAllowsNoRedirects()
+    public async Task OffSessionChargeOnAConnectedAccountSaysSoAndAllowsNoRedirects()
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.OK, Intent("succeeded"));
 
@@ -213,7 +213,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task AchCharge_SendsTheMandate_AndFinancialConnectionsWithMicrodepositFallback()
+    public async Task AchChargeSendsTheMandateAndFinancialConnectionsWithMicrodepositFallback()
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.OK, Intent("processing"));
 
@@ -234,7 +234,7 @@ public sealed class StripePaymentGatewayTests
     [InlineData("card_declined", null, "card_declined", "Your card was declined.")]
     [InlineData("card_declined", "insufficient_funds", "insufficient_funds", "Your card has insufficient funds.")]
     [InlineData("expired_card", null, "expired_card", "Your card has expired.")]
-    public async Task A402_IsADecline_InPlainWords(
+    public async Task A402AnswerIsADeclineInPlainWords(
         string code, string? declineCode, string expectedCode, string message)
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.PaymentRequired,
@@ -246,7 +246,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task AuthenticationRequiredOffSession_IsDeclined_SoTheCustomerPaysOnline()
+    public async Task AuthenticationRequiredOffSessionIsDeclinedSoTheCustomerPaysOnline()
     {
         var stripe = WithOwnCard()
             .Answer(HttpStatusCode.PaymentRequired, Error("card_error", "authentication_required"));
@@ -258,7 +258,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task RequiresAction_ReturnsTheThreeDSecureUrl()
+    public async Task RequiresActionReturnsTheThreeDSecureUrl()
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.OK,
             Intent("requires_action",
@@ -271,7 +271,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task A500_IsUnknown()
+    public async Task A500AnswerIsUnknown()
     {
         var stripe = WithOwnCard().Answer(HttpStatusCode.InternalServerError, Error("api_error", "internal"));
 
@@ -282,7 +282,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task ATimeout_IsUnknown()
+    public async Task ATimeoutIsUnknown()
     {
         var stripe = WithOwnCard().Hang();
 
@@ -292,7 +292,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task FindPayment_SearchesByTheIdempotencyKeyInMetadata()
+    public async Task FindPaymentSearchesByTheIdempotencyKeyInMetadata()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
             $$"""{"object":"search_result","data":[{{Intent("succeeded")}}],"has_more":"""
@@ -309,7 +309,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task Detach_ChecksOwnershipFirst_AndTouchesNothingThatIsNotTheCustomers()
+    public async Task DetachChecksOwnershipFirstAndTouchesNothingThatIsNotTheCustomers()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
             """{"id":"pm_456","object":"payment_method","type":"card","customer":"cus_other","card":"""
@@ -322,7 +322,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task Detach_OwnMethod_CallsDetach()
+    public async Task DetachingTheCustomersOwnMethodCallsDetach()
     {
         var pm = """{"id":"pm_456","object":"payment_method","type":"card","customer":"cus_123","card":"""
             + """{"brand":"visa","last4":"4242","exp_month":12,"exp_year":2030}}""";
@@ -336,7 +336,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task GetPaymentMethod_DescribesBankAccountsWithoutNumbers()
+    public async Task GetPaymentMethodDescribesBankAccountsWithoutNumbers()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
             """{"id":"pm_789","object":"payment_method","type":"us_bank_account","customer":"cus_123","""
@@ -350,7 +350,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task Setup_IsForOffSessionUse_AndNeverSendsPaymentMethodTypes()
+    public async Task SetupIsForOffSessionUseAndNeverSendsPaymentMethodTypes()
     {
         var stripe = new FakeStripe().Answer(HttpStatusCode.OK,
             """
@@ -368,7 +368,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task ThroughWireMock_TheIdempotencyKeyReachesTheWire()
+    public async Task ThroughWireMockTheIdempotencyKeyReachesTheWire()
     {
         using var server = WireMockServer.Start();
         server.Given(Request.Create().WithPath("/v1/payment_methods/pm_456").UsingGet()).RespondWith(Response.Create()
@@ -388,7 +388,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public async Task ThroughWireMock_A503_IsUnknown()
+    public async Task ThroughWireMockA503AnswerIsUnknown()
     {
         using var server = WireMockServer.Start();
         server.Given(Request.Create().WithPath("/v1/payment_methods/pm_456").UsingGet()).RespondWith(Response.Create()
@@ -408,7 +408,7 @@ public sealed class StripePaymentGatewayTests
         + "\"type\":\"" + type + "\",\"data\":{\"object\":" + Intent(status) + "}}";
 
     [Fact]
-    public void Webhook_SignedWithOurSecret_IsAccepted()
+    public void AWebhookSignedWithOurSecretIsAccepted()
     {
         var body = EventJson();
         var parsed = Gateway(new FakeStripe()).ParseWebhook(body,
@@ -423,7 +423,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public void Webhook_PaymentFailed_CarriesTheReason()
+    public void APaymentFailedWebhookCarriesTheReason()
     {
         var body = EventJson("payment_intent.payment_failed", "requires_payment_method")
             .Replace("\"metadata\"",
@@ -438,7 +438,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public void Webhook_Tampered_IsRejected()
+    public void ATamperedWebhookIsRejected()
     {
         var body = EventJson();
         var header = WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().ToUnixTimeSeconds(), body);
@@ -447,7 +447,7 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public void Webhook_OlderThan300Seconds_IsRejected()
+    public void AWebhookOlderThan300SecondsIsRejected()
     {
         var body = EventJson();
         var header = WebhookSignature.Header(
@@ -456,11 +456,11 @@ public sealed class StripePaymentGatewayTests
     }
 
     [Fact]
-    public void Webhook_WithoutSignature_IsRejected() =>
+    public void AWebhookWithoutSignatureIsRejected() =>
         Assert.False(Gateway(new FakeStripe()).ParseWebhook(EventJson(), null).IsValid);
 
     [Fact]
-    public void Options_MissingKeys_AreNamed()
+    public void MissingOptionKeysAreNamed()
     {
         var problems = new StripeOptions().Problems();
         Assert.Contains(problems, p => p.Contains("SecretKey is missing", StringComparison.Ordinal));

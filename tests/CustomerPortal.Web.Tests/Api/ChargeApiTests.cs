@@ -7,54 +7,22 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.ApiKeys;
 using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Tests.Payments;
+using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerPortal.Web.Tests.Api;
 
 /// <summary>
-/// One seeded portal for the charge tests (they run one after another and each uses its own invoices and keys).
+/// Back-office charges of a method the customer saved, on a portal of their own (they run one after another and each
+/// uses its own invoices and keys).
 /// </summary>
-public sealed class ChargePortal : IAsyncLifetime
-{
-    public PayKit Kit { get; private set; } = null!;
-    public string RockyKey { get; private set; } = "";
-    public string PrairieKey { get; private set; } = "";
-    public long PrairieId { get; private set; }
-
-    public async Task InitializeAsync()
-    {
-        Kit = await PayKit.StartAsync();
-        PrairieId = await Kit.DbAsync(db =>
-            db.Companies.Where(c => c.Name == "Prairie Portables").Select(c => c.Id).SingleAsync());
-        RockyKey = await NewKeyAsync(Kit.CompanyId);
-        PrairieKey = await NewKeyAsync(PrairieId);
-    }
-
-    public async Task<string> NewKeyAsync(long companyId)
-    {
-        await using var scope = Kit.Factory.Scope();
-        return (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(companyId)).Key;
-    }
-
-    public async Task DisposeAsync() => await Kit.DisposeAsync();
-}
-
-public sealed class ChargeApiTests(ChargePortal portal) : IClassFixture<ChargePortal>
+public sealed class ChargeApiTests(ApiPortal portal) : IClassFixture<ApiPortal>
 {
     private const string Summit = "CUST-1001";
     private PayKit Kit => portal.Kit;
 
-    private HttpClient Client(string key)
-    {
-        var client = Kit.Factory.CreateClient(
-            new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
-
-    private HttpClient Rocky => Client(portal.RockyKey);
+    private HttpClient Rocky => portal.Rocky;
 
     private static string NewKey() => "bo-" + Guid.NewGuid().ToString("N")[..16];
 
@@ -304,7 +272,7 @@ public sealed class ChargeApiTests(ChargePortal portal) : IClassFixture<ChargePo
         await SwitchPrairieAsync(Plan.Pro);
         try
         {
-            await (await ChargeAsync(Client(portal.PrairieKey), card, body, NewKey()))
+            await (await ChargeAsync(portal.Prairie, card, body, NewKey()))
                 .ProblemAsync(HttpStatusCode.NotFound);
         }
         finally
@@ -327,7 +295,7 @@ public sealed class ChargeApiTests(ChargePortal portal) : IClassFixture<ChargePo
     public async Task AStandardPlanCompanyIsRefusedWith403()
     {
         var problem = await (await ChargeAsync(
-                Client(portal.PrairieKey), 1, new { amountCents = 100 }, NewKey(), customer: "CUST-2001"))
+                portal.Prairie, 1, new { amountCents = 100 }, NewKey(), customer: "CUST-2001"))
             .ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal("Online payment is not enabled for Prairie Portables.", problem.GetProperty("detail").GetString());
     }

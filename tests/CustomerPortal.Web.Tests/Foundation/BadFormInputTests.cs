@@ -1,7 +1,6 @@
 using System.Net;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
-using CustomerPortal.Web.Tests.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Tests.Foundation;

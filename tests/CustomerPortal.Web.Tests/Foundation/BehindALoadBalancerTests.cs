@@ -2,7 +2,6 @@ using System.Net;
 using CustomerPortal.Domain.Staff;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
-using CustomerPortal.Web.Tests.Payments;
 using CustomerPortal.Web.Tests.Staff;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
@@ -77,7 +76,7 @@ public sealed class BehindALoadBalancerTests
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         agent.Http.DefaultRequestHeaders.Add("X-Forwarded-For", Client);
 
-        await StaffSteps.StartViewAsAsync(agent, await StaffSteps.CustomerIdAsync(factory, "1001"));
+        await StaffSteps.StartViewAsAsync(agent, await factory.CustomerIdAsync("1001"));
 
         var row = await factory.WithDbAsync(db =>
             db.AuditEntries.SingleAsync(a => a.Action == AuditAction.ViewAsStarted));
@@ -114,7 +113,7 @@ public sealed class BehindALoadBalancerTests
         await browser.PostAsync("/account/sign-in", signIn,
             new() { ["Email"] = DemoAccounts.Staff, ["Password"] = DemoAccounts.Password });
         var search = await browser.GetPageAsync("/staff/customers");
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        var summit = await factory.CustomerIdAsync("1001");
         var viewAs = await browser.PostAsync($"/staff/customers/{summit}/view-as", search, new());
 
         Assert.Equal(HttpStatusCode.Redirect, viewAs.StatusCode);

@@ -27,7 +27,8 @@ public sealed partial class PortalClient(HttpClient http)
             AllowAutoRedirect = false, HandleCookies = true, BaseAddress = new Uri("https://localhost"),
         }));
 
-    public static async Task<PortalClient> SignedInAsync(PortalFactory factory, string email, string password = CustomerPortal.Infrastructure.Seeding.DemoAccounts.Password)
+    public static async Task<PortalClient> SignedInAsync(PortalFactory factory,
+        string email, string password = CustomerPortal.Infrastructure.Seeding.DemoAccounts.Password)
     {
         var client = For(factory);
         var response = await client.SignInAsync(email, password);
@@ -55,8 +56,11 @@ public sealed partial class PortalClient(HttpClient http)
 
     public static IHtmlDocument Parse(string html) => Parser.ParseDocument(html);
 
-    /// <summary>Posts fields to <paramref name="action"/> with the antiforgery token found on <paramref name="page"/>.</summary>
-    public Task<HttpResponseMessage> PostFormAsync(IHtmlDocument page, string action, Dictionary<string, string> fields, IEnumerable<KeyValuePair<string, string>>? repeated = null)
+    /// <summary>
+    /// Posts fields to <paramref name="action"/> with the antiforgery token found on <paramref name="page"/>.
+    /// </summary>
+    public Task<HttpResponseMessage> PostFormAsync(IHtmlDocument page,
+        string action, Dictionary<string, string> fields, IEnumerable<KeyValuePair<string, string>>? repeated = null)
     {
         var token = AntiforgeryToken(page);
         var all = new List<KeyValuePair<string, string>>(fields) { new("__RequestVerificationToken", token) };
@@ -65,7 +69,8 @@ public sealed partial class PortalClient(HttpClient http)
     }
 
     /// <summary>Posts with a token from any page of the app (the token is per user, not per form).</summary>
-    public async Task<HttpResponseMessage> PostAsync(string action, Dictionary<string, string>? fields = null, IEnumerable<KeyValuePair<string, string>>? repeated = null, string tokenPage = "/")
+    public async Task<HttpResponseMessage> PostAsync(string action, Dictionary<string, string>? fields = null,
+        IEnumerable<KeyValuePair<string, string>>? repeated = null, string tokenPage = "/")
     {
         var page = await GetDocumentFollowingAsync(tokenPage);
         return await PostFormAsync(page, action, fields ?? new(), repeated);
@@ -83,7 +88,8 @@ public sealed partial class PortalClient(HttpClient http)
                 continue;
             }
             var html = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != HttpStatusCode.OK) throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(html)}");
+            if (response.StatusCode != HttpStatusCode.OK)
+                throw new InvalidOperationException($"GET {url} answered {(int)response.StatusCode}: {Truncate(html)}");
             return Parse(html);
         }
         throw new InvalidOperationException("Too many redirects from " + url);

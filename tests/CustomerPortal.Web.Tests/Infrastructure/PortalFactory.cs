@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,9 +14,11 @@ namespace CustomerPortal.Web.Tests.Infrastructure;
 /// <summary>
 /// The real app over a real SQLite file of its own (migrated and seeded with the demo data at start), so tests see
 /// exactly what a new user would. Each factory gets a fresh database; tests that change data create their own factory
-/// or use data no other test depends on.
+/// or use data no other test depends on. Anything a test needs changed is an option set before the first request
+/// (<see cref="With"/>, <see cref="WithServices"/>, <see cref="WithDbInterceptors"/>, <see cref="WithProbeEndpoints"/>,
+/// <see cref="InEnvironment"/>, <see cref="ConnectingFrom"/>), not a subclass.
 /// </summary>
-public class PortalFactory : WebApplicationFactory<Program>
+public sealed class PortalFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "cp-tests", Guid.NewGuid().ToString("N"));
     // The demo and the sandbox are what the tests run on; outside Development they must be allowed explicitly.
@@ -43,7 +47,8 @@ public class PortalFactory : WebApplicationFactory<Program>
     static PortalFactory()
     {
         // Many test hosts live at once; each would watch its config files with inotify and exhaust the per-user limit
-        // of inotify instances (128 on Debian), failing host start at random. Tests never edit config files: don't watch.
+        // of inotify instances (128 on Debian), failing host start at random. Tests never edit config files: don't
+        // watch.
         Environment.SetEnvironmentVariable("DOTNET_hostBuilder__reloadConfigOnChange", "false");
         Environment.SetEnvironmentVariable("DOTNET_USE_POLLING_FILE_WATCHER", "true");
     }
@@ -59,7 +64,9 @@ public class PortalFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
-    /// <summary>Every log event the app wrote, rendered with its properties (scanned for card and bank numbers).</summary>
+    /// <summary>
+    /// Every log event the app wrote, rendered with its properties (scanned for card and bank numbers).
+    /// </summary>
     public LogCapture Logs { get; } = new();
     public string DataFolder => _folder;
 
@@ -81,6 +88,23 @@ public class PortalFactory : WebApplicationFactory<Program>
         _services.Add(configure);
         return this;
     }
+
+    /// <summary>
+    /// Adds EF Core interceptors to the app's database context: to count the commands and connections a request
+    /// costs (<see cref="CommandCounter"/>, <see cref="OpenCounter"/>) or to keep the SQL it sends
+    /// (<see cref="SqlRecorder"/>).
+    /// </summary>
+    public PortalFactory WithDbInterceptors(params IInterceptor[] interceptors) =>
+        WithServices(services =>
+            services.ConfigureDbContext<SqliteAppDbContext>(options => options.AddInterceptors(interceptors)));
+
+    /// <summary>
+    /// Adds the <see cref="ProbeController"/> endpoints (<c>/test-probe/…</c>): Pro-plan-gated writes standing in for
+    /// payment endpoints, for the staff and plan rules that must hold on every such endpoint.
+    /// </summary>
+    public PortalFactory WithProbeEndpoints() =>
+        WithServices(services =>
+            services.AddControllersWithViews().AddApplicationPart(typeof(ProbeController).Assembly));
 
     /// <summary>Leaves a setting to the app's own files and defaults (removes one of the factory's).</summary>
     public PortalFactory Without(string key)
@@ -108,17 +132,20 @@ public class PortalFactory : WebApplicationFactory<Program>
         builder.UseEnvironment(_environment);
         builder.UseSetting("Database:Provider", "Sqlite");
         builder.UseSetting("Database:ConnectionString", $"Data Source={DatabasePath};Pooling=True");
-        builder.UseSetting("Database:ThreadSafetyChecks", "true"); // off in the app (DatabaseOptions): a misuse still fails here
+        // Off in the app (DatabaseOptions): a misuse still fails here.
+        builder.UseSetting("Database:ThreadSafetyChecks", "true");
         builder.UseSetting("RateLimiting:SignInPermitsPerMinute", "1000");
         builder.UseSetting("Payments:Sandbox:DatabasePath", Path.Combine(_folder, "sandbox.db"));
         builder.UseSetting("Payments:RunBackgroundJobs", "false");
-        builder.UseSetting("Payments:SeedDemoMethods", "false"); // tests start with no saved methods; With(...) turns it on
+        // Tests start with no saved methods; With(...) turns it on.
+        builder.UseSetting("Payments:SeedDemoMethods", "false");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<CustomerPortal.Web.Hosting.ILogSinkContributor>(Logs);
-            if (_clientAddress is { } address) services.AddSingleton<IStartupFilter>(new ClientAddressFilter(address));
+            if (_clientAddress is { } address)
+                services.AddSingleton<IStartupFilter>(new ClientAddressFilter(address));
         });
         builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
@@ -138,7 +165,14 @@ public class PortalFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            try { Directory.Delete(_folder, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            try
+            {
+                Directory.Delete(_folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // a file still open elsewhere: the temp folder is cleaned up later
+            }
         }
     }
 }

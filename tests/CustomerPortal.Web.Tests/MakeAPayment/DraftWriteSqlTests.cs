@@ -19,16 +19,19 @@ public sealed class DraftWriteSqlTests
     [Fact]
     public void SqliteDeletesInsertsAndBumpsTheRevisionInOneBatch()
     {
-        using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").Options);
+        using var db = new SqliteAppDbContext(
+            new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").Options);
 
         var (sql, parameters) = DraftWriteSql.For(db, Draft(PaymentChoice.SingleSite, null), [5, 9], [9]);
 
         Assert.Equal(
-            """
-            DELETE FROM "PaymentDraftItems" WHERE "PaymentDraftId" = {0} AND "InvoiceId" IN (5, 9);
-            INSERT INTO "PaymentDraftItems" ("PaymentDraftId", "InvoiceId") VALUES ({0}, 9);
-            UPDATE "PaymentDrafts" SET "Choice" = {1}, "CustomAmountCents" = NULL, "Revision" = "Revision" + 1, "UpdatedAt" = {3} WHERE "Id" = {0};
-            """.ReplaceLineEndings(), sql.ReplaceLineEndings());
+            string.Join(
+                "\n",
+                """DELETE FROM "PaymentDraftItems" WHERE "PaymentDraftId" = {0} AND "InvoiceId" IN (5, 9);""",
+                """INSERT INTO "PaymentDraftItems" ("PaymentDraftId", "InvoiceId") VALUES ({0}, 9);""",
+                """UPDATE "PaymentDrafts" SET "Choice" = {1}, "CustomAmountCents" = NULL,"""
+                    + """ "Revision" = "Revision" + 1, "UpdatedAt" = {3} WHERE "Id" = {0};""").ReplaceLineEndings(),
+            sql.ReplaceLineEndings());
         // The choice as its stored text, the time as SQLite stores it (UTC ticks).
         Assert.Equal([42L, "SingleSite", 0L, At.UtcTicks], parameters);
     }
@@ -42,7 +45,8 @@ public sealed class DraftWriteSqlTests
         var (sql, parameters) = DraftWriteSql.For(db, Draft(PaymentChoice.CustomAmount, 123_45), [], []);
 
         Assert.Equal(
-            "UPDATE [PaymentDrafts] SET [Choice] = {1}, [CustomAmountCents] = {2}, [Revision] = [Revision] + 1, [UpdatedAt] = {3} WHERE [Id] = {0};",
+            "UPDATE [PaymentDrafts] SET [Choice] = {1}, [CustomAmountCents] = {2}, [Revision] = [Revision] + 1, "
+            + "[UpdatedAt] = {3} WHERE [Id] = {0};",
             sql);
         Assert.Equal([42L, "CustomAmount", 123_45L, At], parameters);
     }
@@ -50,7 +54,8 @@ public sealed class DraftWriteSqlTests
     [Fact]
     public void ManyAddedIdsGoInSeveralInserts()
     {
-        using var db = new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").Options);
+        using var db = new SqliteAppDbContext(
+            new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite("Data Source=:memory:").Options);
         var ids = Enumerable.Range(1, 1_001).Select(i => (long)i).ToList();
 
         var (sql, _) = DraftWriteSql.For(db, Draft(PaymentChoice.SingleSite, null), ids, ids);

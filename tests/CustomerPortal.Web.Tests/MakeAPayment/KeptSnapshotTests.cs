@@ -6,34 +6,28 @@ using CustomerPortal.Web.Features.MakeAPayment;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using static CustomerPortal.Web.Tests.Infrastructure.PageText;
 
 namespace CustomerPortal.Web.Tests.MakeAPayment;
 
 /// <summary>
-/// What the selection rules read of a customer's invoices is kept between requests under the customer's invoices version
-/// (<see cref="InvoiceSnapshotCache"/>): any write to one of the customer's invoices — here a plain SQL statement behind
-/// the app's back, as a back-office script would — moves the version on, and the next request reads the invoices afresh.
-/// The tests that count the queries saved need the cache (<see cref="CacheOnFactAttribute"/>); the others run either
-/// way.
+/// What the selection rules read of a customer's invoices is kept between requests under the customer's invoices
+/// version (<see cref="InvoiceSnapshotCache"/>): any write to one of the customer's invoices — here a plain SQL
+/// statement behind the app's back, as a back-office script would — moves the version on, and the next request reads
+/// the invoices afresh. The tests that count the queries saved need the cache (<see cref="CacheOnFactAttribute"/>); the
+/// others run either way.
 /// </summary>
 public sealed class KeptSnapshotTests : IDisposable
 {
-    private readonly CountingPortalFactory _factory = new();
+    private readonly CommandCounter _commands = new();
+    private readonly PortalFactory _factory;
+
+    public KeptSnapshotTests() => _factory = new PortalFactory().WithDbInterceptors(_commands);
 
     public void Dispose() => _factory.Dispose();
 
-    private static string Usd(long cents) => Money.FromCents(cents).Format();
-
-    private static string Text(long id) => id.ToString(CultureInfo.InvariantCulture);
-
-    private async Task<List<(long Id, long Balance)>> OldestSingleSiteAsync() =>
-        (await _factory.WithDbAsync(async db =>
-        {
-            var customer = await db.Customers.Where(c => c.AccountNumber == "1001").Select(c => c.Id).SingleAsync();
-            return await db.Invoices.Where(i => i.CustomerId == customer && !i.IsVoid && i.BalanceCents > 0 && i.MultiSiteInvoiceId == null)
-                .OrderOldestFirst()
-                .Select(i => new { i.Id, i.BalanceCents }).ToListAsync();
-        })).Select(r => (r.Id, r.BalanceCents)).ToList();
+    private async Task<List<PayableInvoice>> OldestSingleSiteAsync() =>
+        (await _factory.PayableInvoicesAsync("1001")).Where(i => i.Parent is null).ToList();
 
     private Task<int> PaidBehindTheAppsBackAsync(long invoiceId) =>
         _factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync(
@@ -41,9 +35,9 @@ public sealed class KeptSnapshotTests : IDisposable
 
     private async Task<int> QueriesAsync(Func<Task> request)
     {
-        _factory.Commands.Reset();
+        _commands.Reset();
         await request();
-        return _factory.Commands.Queries;
+        return _commands.Queries;
     }
 
     [CacheOnFact]
@@ -51,7 +45,11 @@ public sealed class KeptSnapshotTests : IDisposable
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var chosen = (await OldestSingleSiteAsync()).Take(3).ToList();
-        foreach (var (id, _) in chosen) await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(id), ["check"] = "true" });
+        foreach (var invoice in chosen)
+        {
+            await pay.PostFragmentAsync(
+                "/pay/selection/invoice", new() { ["invoiceId"] = Text(invoice.Id), ["check"] = "true" });
+        }
         await pay.PageAsync(); // the table's page is kept from here on too
 
         var kept = await QueriesAsync(() => pay.PageAsync());
@@ -84,8 +82,10 @@ public sealed class KeptSnapshotTests : IDisposable
         Assert.Equal(read, await QueriesAsync(() => pay.PageAsync())); // read again (the draft is empty: no snapshots)
         Assert.Equal("inv-" + oldest[1].Id, (await pay.PageAsync()).QuerySelector("tr[data-invoice-row]")!.Id);
 
-        var siteId = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.Id == oldest[1].Id).Select(i => i.SiteId).SingleAsync());
-        await _factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE Sites SET Name = 'Renamed Yard' WHERE Id = {0}", (object)siteId!));
+        var siteId = await _factory.WithDbAsync(
+            db => db.Invoices.Where(i => i.Id == oldest[1].Id).Select(i => i.SiteId).SingleAsync());
+        await _factory.WithDbAsync(db =>
+            db.Database.ExecuteSqlRawAsync("UPDATE Sites SET Name = 'Renamed Yard' WHERE Id = {0}", (object)siteId!));
         var row = (await pay.PageAsync()).QuerySelector("tr[data-invoice-row]")!;
         Assert.Equal("Renamed Yard", row.QuerySelector("td[data-label=Site]")!.TextContent.Trim());
     }
@@ -93,14 +93,16 @@ public sealed class KeptSnapshotTests : IDisposable
     [Fact]
     public async Task WithKeepSnapshotsOffEveryPageReadsItsRowsAgain()
     {
-        using var factory = new CountingPortalFactory();
-        factory.With("MakeAPayment:KeepSnapshots", "false");
+        var commands = new CommandCounter();
+        using var factory = new PortalFactory()
+            .WithDbInterceptors(commands)
+            .With("MakeAPayment:KeepSnapshots", "false");
         var pay = await PayPageDriver.SignedInAsync(factory, DemoAccounts.ProCustomer);
         async Task<int> CountAsync()
         {
-            factory.Commands.Reset();
+            commands.Reset();
             await pay.PageAsync();
-            return factory.Commands.Queries;
+            return commands.Queries;
         }
 
         var read = await CountAsync();
@@ -117,7 +119,8 @@ public sealed class KeptSnapshotTests : IDisposable
         FragmentAnswer? answer = null;
         async Task<int> ToggleAsync(long id, bool check) => await QueriesAsync(async () =>
         {
-            answer = await pay.ToggleAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(id), ["check"] = check ? "true" : "false" }, version);
+            answer = await pay.ToggleAsync("/pay/selection/invoice",
+                new() { ["invoiceId"] = Text(id), ["check"] = check ? "true" : "false" }, version);
             Assert.True(answer.Replaces("inv-" + id)); // answered with the row only
             version = answer.Version!;
         });
@@ -173,8 +176,10 @@ public sealed class KeptSnapshotTests : IDisposable
         Assert.Contains(oldest[1].Number, preview);
 
         // The split's site names are kept too, and follow a rename made behind the app's back.
-        var siteId = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.Id == oldest[1].Id).Select(i => i.SiteId).SingleAsync());
-        await _factory.WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE Sites SET Name = 'Renamed Depot' WHERE Id = {0}", (object)siteId!));
+        var siteId = await _factory.WithDbAsync(
+            db => db.Invoices.Where(i => i.Id == oldest[1].Id).Select(i => i.SiteId).SingleAsync());
+        await _factory.WithDbAsync(db =>
+            db.Database.ExecuteSqlRawAsync("UPDATE Sites SET Name = 'Renamed Depot' WHERE Id = {0}", (object)siteId!));
         page = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "1.00" });
         Assert.Contains("Renamed Depot", page.QuerySelector("[data-testid=allocation-preview]")!.TextContent);
     }
@@ -184,7 +189,8 @@ public sealed class KeptSnapshotTests : IDisposable
 public sealed class InvoiceSnapshotCacheTests
 {
     private static SnapshotRow Row(long id) =>
-        new(id, null, "N-" + id, new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 100, 0, null, null, null, null, null, null);
+        new(id, null,
+            "N-" + id, new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 100, 0, null, null, null, null, null, null);
 
     private static PayPageQuery.RowData Shown(long id) =>
         new(id, "N-" + id, "Yard", new DateOnly(2026, 1, 1), new DateOnly(2026, 2, 1), 100, 0, 0, 100);

@@ -3,14 +3,13 @@ using CustomerPortal.Domain;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using static CustomerPortal.Web.Tests.Infrastructure.PageText;
 
 namespace CustomerPortal.Web.Tests.MakeAPayment;
 
 /// <summary>What the page shows; read-only, so one seeded portal serves every test.</summary>
 public sealed class MakeAPaymentPageTests(SharedPortal portal) : IClassFixture<SharedPortal>
 {
-    private static string Usd(long cents) => Money.FromCents(cents).Format();
-
     [Fact]
     public async Task TheOverviewFiguresEqualTheSeededInvoicesSummedByHand()
     {
@@ -19,7 +18,8 @@ public sealed class MakeAPaymentPageTests(SharedPortal portal) : IClassFixture<S
             var summit = await db.Customers.SingleAsync(c => c.AccountNumber == "1001");
             var invoices = await db.Invoices.Where(i => i.CustomerId == summit.Id).ToListAsync();
             var today = new DateOnly(2026, 11, 26); // PortalFactory's clock: 10:00 in Denver
-            var open = invoices.Where(i => !i.IsVoid && (i.TotalCents - i.PaidCents - i.PendingCents > 0 || i.PendingCents > 0)).ToList();
+            var open = invoices.Where(i =>
+                !i.IsVoid && (i.TotalCents - i.PaidCents - i.PendingCents > 0 || i.PendingCents > 0)).ToList();
             long balance = open.Sum(i => i.TotalCents - i.PaidCents - i.PendingCents);
             long overdue = open.Where(i => i.DueDate < today).Sum(i => i.TotalCents - i.PaidCents - i.PendingCents);
             long pending = open.Sum(i => i.PendingCents);
@@ -32,7 +32,8 @@ public sealed class MakeAPaymentPageTests(SharedPortal portal) : IClassFixture<S
         Assert.Equal(Usd(expected.balance), overview.Balance);
         Assert.Equal(Usd(expected.overdue), overview.Overdue);
         Assert.Equal("Pending payments " + Usd(expected.pending), overview.Pending);
-        Assert.True(expected.overdue > 0 && expected.overdue < expected.balance, "the demo has both overdue and current invoices");
+        Assert.True(expected.overdue > 0
+            && expected.overdue < expected.balance, "the demo has both overdue and current invoices");
     }
 
     [Fact]
@@ -47,8 +48,10 @@ public sealed class MakeAPaymentPageTests(SharedPortal portal) : IClassFixture<S
         Assert.Equal(25, rows.Length);
         Assert.Equal("INV-10001", rows[0].QuerySelector("th")!.TextContent.Trim());
         Assert.Contains("Overdue", rows[0].TextContent);
-        Assert.Equal(["Select", "Invoice", "Site", "Invoice date", "Due date", "Status", "Total", "Balance", "DocumentPDF"],
-            page.QuerySelectorAll("[data-testid=open-invoices] thead th").Select(th => th.TextContent.Replace("▲", "").Trim()));
+        Assert.Equal(
+            ["Select", "Invoice", "Site", "Invoice date", "Due date", "Status", "Total", "Balance", "DocumentPDF"],
+            page.QuerySelectorAll("[data-testid=open-invoices] thead th").Select(
+                th => th.TextContent.Replace("▲", "").Trim()));
         Assert.Equal(6, (await pay.PageAsync()).QuerySelectorAll("[data-testid=open-invoices] tbody tr").Length);
     }
 

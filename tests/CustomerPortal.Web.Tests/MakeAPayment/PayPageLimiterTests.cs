@@ -5,8 +5,9 @@ using CustomerPortal.Web.Tests.Infrastructure;
 namespace CustomerPortal.Web.Tests.MakeAPayment;
 
 /// <summary>
-/// The Make a Payment limiter (RateLimiting:PayPageConcurrency / PayPageQueue): requests past the permits wait in a queue;
-/// when the queue is full too, the answer is 503 with Retry-After and a plain message, and nothing else goes wrong.
+/// The Make a Payment limiter (RateLimiting:PayPageConcurrency / PayPageQueue): requests past the permits wait in a
+/// queue; when the queue is full too, the answer is 503 with Retry-After and a plain message, and nothing else goes
+/// wrong.
 /// </summary>
 public sealed class PayPageLimiterTests : IDisposable
 {
@@ -23,16 +24,19 @@ public sealed class PayPageLimiterTests : IDisposable
         (await client.GetAsync("/pay")).EnsureSuccessStatusCode(); // warm: the first render compiles the views
 
         // Thirty page loads at once: one permit, no queue, so while one renders the others are refused.
-        var responses = await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => Task.Run(() => client.GetAsync("/pay"))));
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 30).Select(_ => Task.Run(() => client.GetAsync("/pay"))));
 
-        Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
+        Assert.All(responses, r =>
+            Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable }));
         var refused = responses.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
         Assert.NotEmpty(refused);
         Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
         foreach (var r in refused)
         {
             Assert.Equal("1", r.Headers.RetryAfter?.ToString());
-            Assert.Equal("The portal is very busy. Nothing was changed; try again in a moment.", await r.Content.ReadAsStringAsync());
+            Assert.Equal("The portal is very busy. Nothing was changed; try again in a moment.",
+                await r.Content.ReadAsStringAsync());
         }
 
         // Once the burst is over the page answers again.

@@ -6,50 +6,42 @@ using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using static CustomerPortal.Web.Tests.Infrastructure.PageText;
 
 namespace CustomerPortal.Web.Tests.MakeAPayment;
 
-/// <summary>Each selection action, with and without a script, on a portal of its own (they change the stored selection).</summary>
+/// <summary>
+/// Each selection action, with and without a script, on a portal of its own (they change the stored selection).
+/// </summary>
 public sealed class SelectionEndpointTests : IDisposable
 {
     private readonly PortalFactory _factory = new();
 
     public void Dispose() => _factory.Dispose();
 
-    private static string Usd(long cents) => Money.FromCents(cents).Format();
-
-    private Task<long> CustomerIdAsync(string account) =>
-        _factory.WithDbAsync(db => db.Customers.Where(c => c.AccountNumber == account).Select(c => c.Id).SingleAsync());
-
-    private async Task<List<(long Id, long Balance, long? Parent)>> OpenInvoicesAsync(string account)
-    {
-        var id = await CustomerIdAsync(account);
-        var rows = await _factory.WithDbAsync(db => db.Invoices.Where(i => i.CustomerId == id && !i.IsVoid && i.BalanceCents > 0)
-            .OrderOldestFirst()
-            .Select(i => new { i.Id, i.BalanceCents, i.MultiSiteInvoiceId }).ToListAsync());
-        return rows.Select(r => (r.Id, r.BalanceCents, r.MultiSiteInvoiceId)).ToList();
-    }
-
     private async Task<List<long>> StoredSelectionAsync(string account)
     {
-        var id = await CustomerIdAsync(account);
+        var id = await _factory.CustomerIdAsync(account);
         return await _factory.WithDbAsync(db => db.PaymentDraftItems
-            .Where(i => db.PaymentDrafts.Any(d => d.Id == i.PaymentDraftId && d.CustomerId == id)).Select(i => i.InvoiceId).OrderBy(x => x).ToListAsync());
+            .Where(i => db.PaymentDrafts.Any(d => d.Id == i.PaymentDraftId && d.CustomerId == id))
+                .Select(i => i.InvoiceId).OrderBy(x => x).ToListAsync());
     }
 
     [Fact]
     public async Task CheckingOneInvoiceSelectsItsBalanceAndUncheckingTwiceIsHarmless()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        var first = (await OpenInvoicesAsync("1001")).First(i => i.Parent is null);
+        var first = (await _factory.PayableInvoicesAsync("1001")).First(i => i.Parent is null);
 
-        var fragments = await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = first.Id.ToString(), ["check"] = "true" });
+        var fragments = await pay.PostFragmentAsync(
+            "/pay/selection/invoice", new() { ["invoiceId"] = first.Id.ToString(), ["check"] = "true" });
 
         Assert.Equal(Usd(first.Balance), PayPageDriver.Figure(fragments, "amount-selected"));
         Assert.Equal("1", PayPageDriver.Figure(fragments, "invoices-to-pay"));
         Assert.NotNull(fragments.QuerySelector($"#sel-{first.Id}[checked]"));
         await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = first.Id.ToString() });
-        var again = await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = first.Id.ToString() });
+        var again = await pay.PostFragmentAsync(
+            "/pay/selection/invoice", new() { ["invoiceId"] = first.Id.ToString() });
         Assert.Equal("$0.00", PayPageDriver.Figure(again, "amount-selected"));
         Assert.Empty(await StoredSelectionAsync("1001"));
     }
@@ -58,17 +50,20 @@ public sealed class SelectionEndpointTests : IDisposable
     public async Task EachSaveOfAStoredSelectionKeepsTheOtherItemsAndMovesTheRevisionOnByOne()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        var single = (await OpenInvoicesAsync("1001")).Where(i => i.Parent is null).Take(3).ToList();
+        var single = (await _factory.PayableInvoicesAsync("1001")).Where(i => i.Parent is null).Take(3).ToList();
         Assert.Equal(3, single.Count);
-        var customerId = await CustomerIdAsync("1001");
-        Task<int> RevisionAsync() => _factory.WithDbAsync(db => db.PaymentDrafts.Where(d => d.CustomerId == customerId).Select(d => d.Revision).SingleAsync());
+        var customerId = await _factory.CustomerIdAsync("1001");
+        Task<int> RevisionAsync() => _factory.WithDbAsync(
+            db => db.PaymentDrafts.Where(d => d.CustomerId == customerId).Select(d => d.Revision).SingleAsync());
 
         foreach (var invoice in single)
-            await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
+            await pay.PostFragmentAsync(
+                "/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
         Assert.Equal(single.Select(i => i.Id).Order().ToList(), await StoredSelectionAsync("1001"));
         var revision = await RevisionAsync();
 
-        var fragments = await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = single[0].Id.ToString() });
+        var fragments = await pay.PostFragmentAsync(
+            "/pay/selection/invoice", new() { ["invoiceId"] = single[0].Id.ToString() });
         Assert.Equal(Usd(single[1].Balance + single[2].Balance), PayPageDriver.Figure(fragments, "amount-selected"));
         Assert.Equal(single.Skip(1).Select(i => i.Id).Order().ToList(), await StoredSelectionAsync("1001"));
         Assert.Equal(revision + 1, await RevisionAsync());
@@ -80,14 +75,17 @@ public sealed class SelectionEndpointTests : IDisposable
     public async Task AnActionThatLeavesTheSelectionAsItWasWritesNothingAndKeepsTheRevision()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        var invoice = (await OpenInvoicesAsync("1001")).First(i => i.Parent is null);
-        var customerId = await CustomerIdAsync("1001");
+        var invoice = (await _factory.PayableInvoicesAsync("1001")).First(i => i.Parent is null);
+        var customerId = await _factory.CustomerIdAsync("1001");
         Task<(int Revision, DateTimeOffset UpdatedAt)> DraftAsync() => _factory.WithDbAsync(db => db.PaymentDrafts
-            .Where(d => d.CustomerId == customerId).Select(d => ValueTuple.Create(d.Revision, d.UpdatedAt)).SingleAsync());
+            .Where(d => d.CustomerId == customerId)
+                .Select(d => ValueTuple.Create(d.Revision, d.UpdatedAt)).SingleAsync());
 
-        await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
+        await pay.PostFragmentAsync(
+            "/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
         var before = await DraftAsync();
-        var again = await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
+        var again = await pay.PostFragmentAsync(
+            "/pay/selection/invoice", new() { ["invoiceId"] = invoice.Id.ToString(), ["check"] = "true" });
         Assert.Equal(Usd(invoice.Balance), PayPageDriver.Figure(again, "amount-selected"));
         Assert.Equal(before, await DraftAsync());
 
@@ -103,9 +101,11 @@ public sealed class SelectionEndpointTests : IDisposable
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var page2 = await pay.PageAsync("?page=2&size=10&sort=due&dir=desc");
-        var ids = page2.QuerySelectorAll("input[name=invoiceId]").Select(i => long.Parse(i.GetAttribute("value")!)).ToList();
+        var ids = page2.QuerySelectorAll("input[name=invoiceId]")
+            .Select(i => long.Parse(i.GetAttribute("value")!)).ToList();
 
-        var response = await pay.PostAsync("/pay/selection/page", new() { ["page"] = "2", ["size"] = "10", ["sort"] = "due", ["dir"] = "desc" }, PayPageDriver.Ids("ids", ids));
+        var response = await pay.PostAsync("/pay/selection/page", new() {
+            ["page"] = "2", ["size"] = "10", ["sort"] = "due", ["dir"] = "desc" }, PayPageDriver.Ids("ids", ids));
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/pay?page=2&size=10&sort=due&dir=desc", response.Headers.Location!.ToString());
@@ -120,11 +120,12 @@ public sealed class SelectionEndpointTests : IDisposable
     public async Task SelectAllTakesTheTwoHundredOldestWithTheNoticeAndClearEmptiesIt()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        var singles = (await OpenInvoicesAsync("1001")).Where(i => i.Parent is null).ToList();
+        var singles = (await _factory.PayableInvoicesAsync("1001")).Where(i => i.Parent is null).ToList();
 
         var fragments = await pay.PostFragmentAsync("/pay/selection/all");
 
-        Assert.Equal($"200 of {singles.Count} selected — the most one payment can cover", PayPageDriver.Figure(fragments, "selection-message"));
+        Assert.Equal($"200 of {singles.Count} selected — the most one payment can cover",
+            PayPageDriver.Figure(fragments, "selection-message"));
         Assert.Equal("200", PayPageDriver.Figure(fragments, "invoices-to-pay"));
         Assert.Equal(Usd(singles.Take(200).Sum(i => i.Balance)), PayPageDriver.Figure(fragments, "amount-selected"));
         Assert.Equal(singles.Take(200).Select(i => i.Id).Order(), await StoredSelectionAsync("1001"));
@@ -140,11 +141,14 @@ public sealed class SelectionEndpointTests : IDisposable
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         await pay.PostFragmentAsync("/pay/selection/all");
         var before = await StoredSelectionAsync("1001");
-        var newest = (await OpenInvoicesAsync("1001")).Where(i => i.Parent is null).Skip(200).Take(5).Select(i => i.Id).ToList();
+        var newest = (await _factory.PayableInvoicesAsync("1001"))
+            .Where(i => i.Parent is null).Skip(200).Take(5).Select(i => i.Id).ToList();
 
-        var refused = await pay.PostFragmentAsync("/pay/selection/page", repeated: PayPageDriver.Ids("ids", newest), expect: HttpStatusCode.BadRequest);
+        var refused = await pay.PostFragmentAsync(
+            "/pay/selection/page", repeated: PayPageDriver.Ids("ids", newest), expect: HttpStatusCode.BadRequest);
 
-        Assert.Equal("One payment can cover at most 200 invoices; this would select 205.", PayPageDriver.Figure(refused, "selection-message"));
+        Assert.Equal("One payment can cover at most 200 invoices; this would select 205.",
+            PayPageDriver.Figure(refused, "selection-message"));
         Assert.Equal("200", PayPageDriver.Figure(refused, "invoices-to-pay"));
         Assert.Equal(before, await StoredSelectionAsync("1001"));
     }
@@ -154,16 +158,18 @@ public sealed class SelectionEndpointTests : IDisposable
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         await pay.ChooseAsync("multi");
-        var open = await OpenInvoicesAsync("1001");
+        var open = await _factory.PayableInvoicesAsync("1001");
         var parentId = open.First(i => i.Parent is not null).Parent!.Value;
         var children = open.Where(i => i.Parent == parentId).ToList();
 
-        var checkedParent = await pay.PostFragmentAsync("/pay/selection/parent", new() { ["parentId"] = parentId.ToString(), ["check"] = "true", ["open"] = parentId.ToString() });
+        var checkedParent = await pay.PostFragmentAsync("/pay/selection/parent",
+            new() { ["parentId"] = parentId.ToString(), ["check"] = "true", ["open"] = parentId.ToString() });
         Assert.Equal(children.Count.ToString(), PayPageDriver.Figure(checkedParent, "invoices-to-pay"));
         Assert.Equal(Usd(children.Sum(c => c.Balance)), PayPageDriver.Figure(checkedParent, "amount-selected"));
         Assert.NotNull(checkedParent.QuerySelector($"#par-{parentId}[checked]"));
 
-        var oneOff = await pay.PostFragmentAsync("/pay/selection/invoice", new() { ["invoiceId"] = children[0].Id.ToString(), ["open"] = parentId.ToString() });
+        var oneOff = await pay.PostFragmentAsync("/pay/selection/invoice",
+            new() { ["invoiceId"] = children[0].Id.ToString(), ["open"] = parentId.ToString() });
         Assert.Equal((children.Count - 1).ToString(), PayPageDriver.Figure(oneOff, "invoices-to-pay"));
         Assert.Equal("true", oneOff.QuerySelector($"#par-{parentId}")!.GetAttribute("data-indeterminate"));
         Assert.False(oneOff.QuerySelector($"#children-{parentId}")!.HasAttribute("hidden"));
@@ -188,20 +194,27 @@ public sealed class SelectionEndpointTests : IDisposable
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         await pay.ChooseAsync("custom");
-        var open = await OpenInvoicesAsync("1001");
+        var open = await _factory.PayableInvoicesAsync("1001");
         var amount = open[0].Balance + open[1].Balance + 1;
 
-        var fragments = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = Money.FromCents(amount).Format() });
+        var fragments = await pay.PostFragmentAsync(
+            "/pay/amount", new() { ["amount"] = Money.FromCents(amount).Format() });
 
         Assert.Equal(Usd(amount), PayPageDriver.Figure(fragments, "amount-selected"));
         Assert.Equal("3", PayPageDriver.Figure(fragments, "invoices-to-pay"));
         var lines = fragments.QuerySelectorAll("[data-testid=allocation-preview] tbody tr");
         Assert.Equal(3, lines.Length);
-        Assert.EndsWith("$0.01" + Usd(open[2].Balance - 1), string.Concat(lines[2].QuerySelectorAll("td.money").Skip(1).Select(td => td.TextContent.Trim())));
+        Assert.EndsWith("$0.01" + Usd(open[2].Balance - 1),
+            string.Concat(lines[2].QuerySelectorAll("td.money").Skip(1).Select(td => td.TextContent.Trim())));
         // Each line names its own invoice's site (read for the reached invoices only).
         var ids = open.Take(3).Select(i => i.Id).ToList();
         var sites = await _factory.WithDbAsync(db => db.Invoices.Where(i => ids.Contains(i.Id))
-            .Select(i => new { i.Id, Site = db.Sites.Where(x => x.Id == i.SiteId).Select(x => x.Name).FirstOrDefault() }).ToListAsync());
+            .Select(i => new
+            {
+                i.Id,
+                Site = db.Sites.Where(x => x.Id == i.SiteId).Select(x => x.Name).FirstOrDefault(),
+            })
+            .ToListAsync());
         for (var n = 0; n < 3; n++)
         {
             var expected = sites.Single(x => x.Id == ids[n]).Site ?? "";
@@ -223,7 +236,8 @@ public sealed class SelectionEndpointTests : IDisposable
         await pay.ChooseAsync("custom");
         await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "12.34" });
 
-        var refused = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = amount }, expect: HttpStatusCode.BadRequest);
+        var refused = await pay.PostFragmentAsync(
+            "/pay/amount", new() { ["amount"] = amount }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(message, PayPageDriver.Figure(refused, "amount-message"));
         Assert.Equal(amount, refused.QuerySelector("#custom-amount")!.GetAttribute("value"));
@@ -235,9 +249,10 @@ public sealed class SelectionEndpointTests : IDisposable
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.SecondCustomer);
         await pay.ChooseAsync("custom");
-        var balance = (await OpenInvoicesAsync("1002")).Sum(i => i.Balance);
+        var balance = (await _factory.PayableInvoicesAsync("1002")).Sum(i => i.Balance);
 
-        var refused = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = Money.FromCents(balance + 1).ToPlainString() }, expect: HttpStatusCode.BadRequest);
+        var refused = await pay.PostFragmentAsync("/pay/amount",
+            new() { ["amount"] = Money.FromCents(balance + 1).ToPlainString() }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal($"The most you can pay is {Usd(balance)}.", PayPageDriver.Figure(refused, "amount-message"));
     }
@@ -246,7 +261,7 @@ public sealed class SelectionEndpointTests : IDisposable
     public async Task WithoutAScriptARefusalAnswersTheWholePageWith400AndTheMessage()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        var id = (await OpenInvoicesAsync("1001")).First(i => i.Parent is null).Id;
+        var id = (await _factory.PayableInvoicesAsync("1001")).First(i => i.Parent is null).Id;
 
         var response = await pay.PostAsync("/pay/selection/page", repeated: PayPageDriver.Ids("ids", [id, id]));
 
@@ -262,13 +277,17 @@ public sealed class SelectionEndpointTests : IDisposable
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         await pay.PostFragmentAsync("/pay/selection/all");
         var before = await StoredSelectionAsync("1001");
-        var alpineInvoice = (await OpenInvoicesAsync("1002"))[0].Id;
+        var alpineInvoice = (await _factory.PayableInvoicesAsync("1002"))[0].Id;
 
-        var toggle = await pay.PostAsync("/pay/selection/invoice", new() { ["invoiceId"] = alpineInvoice.ToString(), ["check"] = "true" }, fragment: true);
-        var page = await pay.PostAsync("/pay/selection/page", repeated: PayPageDriver.Ids("ids", [alpineInvoice]), fragment: true);
-        var unknown = await pay.PostAsync("/pay/selection/invoice", new() { ["invoiceId"] = "987654321", ["check"] = "true" });
+        var toggle = await pay.PostAsync("/pay/selection/invoice",
+            new() { ["invoiceId"] = alpineInvoice.ToString(), ["check"] = "true" }, fragment: true);
+        var page = await pay.PostAsync(
+            "/pay/selection/page", repeated: PayPageDriver.Ids("ids", [alpineInvoice]), fragment: true);
+        var unknown = await pay.PostAsync(
+            "/pay/selection/invoice", new() { ["invoiceId"] = "987654321", ["check"] = "true" });
         await pay.ChooseAsync("multi");
-        var parent = await pay.PostAsync("/pay/selection/parent", new() { ["parentId"] = "987654321", ["check"] = "true" }, fragment: true);
+        var parent = await pay.PostAsync(
+            "/pay/selection/parent", new() { ["parentId"] = "987654321", ["check"] = "true" }, fragment: true);
 
         Assert.Equal(HttpStatusCode.NotFound, toggle.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
@@ -282,7 +301,7 @@ public sealed class SelectionEndpointTests : IDisposable
     public async Task APaidOrVoidInvoiceCannotBeSelected()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.SecondCustomer);
-        var open = await OpenInvoicesAsync("1002");
+        var open = await _factory.PayableInvoicesAsync("1002");
         await _factory.WithDbAsync(async db =>
         {
             var invoices = await db.Invoices.Where(i => i.Id == open[0].Id || i.Id == open[1].Id).ToListAsync();
@@ -293,8 +312,10 @@ public sealed class SelectionEndpointTests : IDisposable
             return await db.SaveChangesAsync();
         });
 
-        var paidResponse = await pay.PostAsync("/pay/selection/invoice", new() { ["invoiceId"] = open[0].Id.ToString(), ["check"] = "true" }, fragment: true);
-        var voidResponse = await pay.PostAsync("/pay/selection/invoice", new() { ["invoiceId"] = open[1].Id.ToString(), ["check"] = "true" }, fragment: true);
+        var paidResponse = await pay.PostAsync("/pay/selection/invoice",
+            new() { ["invoiceId"] = open[0].Id.ToString(), ["check"] = "true" }, fragment: true);
+        var voidResponse = await pay.PostAsync("/pay/selection/invoice",
+            new() { ["invoiceId"] = open[1].Id.ToString(), ["check"] = "true" }, fragment: true);
 
         Assert.Equal(HttpStatusCode.NotFound, paidResponse.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, voidResponse.StatusCode);
@@ -314,7 +335,8 @@ public sealed class SelectionEndpointTests : IDisposable
 
         Assert.Equal("/pay/checkout", response.Headers.Location!.ToString());
         var checkout = await pay.Client.GetDocumentAsync("/pay/checkout");
-        Assert.Equal(Usd((await OpenInvoicesAsync("1002")).Sum(i => i.Balance)), PayPageDriver.Figure(checkout, "plan-total"));
+        Assert.Equal(Usd((await _factory.PayableInvoicesAsync("1002")).Sum(i => i.Balance)),
+            PayPageDriver.Figure(checkout, "plan-total"));
         Assert.Equal(6, checkout.QuerySelectorAll("[data-testid=split] tbody tr").Length);
     }
 
@@ -327,9 +349,10 @@ public sealed class SelectionEndpointTests : IDisposable
         await summit.PostFragmentAsync("/pay/selection/all");
 
         Assert.Equal("0", PayPageDriver.Figure(await alpine.PageAsync(), "invoices-to-pay"));
-        var drafts = await _factory.WithDbAsync(db => db.PaymentDrafts.Select(d => new { d.UserId, d.CustomerId, d.Choice }).ToListAsync());
+        var drafts = await _factory.WithDbAsync(
+            db => db.PaymentDrafts.Select(d => new { d.UserId, d.CustomerId, d.Choice }).ToListAsync());
         var draft = Assert.Single(drafts);
-        Assert.Equal(await CustomerIdAsync("1001"), draft.CustomerId);
+        Assert.Equal(await _factory.CustomerIdAsync("1001"), draft.CustomerId);
         Assert.Equal(PaymentChoice.SingleSite, draft.Choice);
     }
 

@@ -14,7 +14,10 @@ namespace CustomerPortal.Web.Tests.MakeAPayment;
 /// </summary>
 public sealed class SqlitePerformanceTests : IDisposable
 {
-    private readonly RecordingPortalFactory _factory = new();
+    private readonly SqlRecorder _sql = new();
+    private readonly PortalFactory _factory;
+
+    public SqlitePerformanceTests() => _factory = new PortalFactory().WithDbInterceptors(_sql);
 
     public void Dispose() => _factory.Dispose();
 
@@ -22,14 +25,15 @@ public sealed class SqlitePerformanceTests : IDisposable
     public async Task TheSingleSiteTableIsReadFromTheCoveringIndexInDateOrder()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        _factory.Sql.Clear();
+        _sql.Clear();
 
         await pay.PageAsync(); // the default: single-site invoices, oldest first
 
         // The page of the table, as the app sent it.
-        var sql = _factory.Sql.Single("FROM \"Invoices\"", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", "LIMIT");
+        var sql = _sql.Single("FROM \"Invoices\"", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", "LIMIT");
         var plan = await _factory.WithDbAsync(db => SqlRecorder.PlanAsync(db, sql));
-        Assert.Contains("IX_Invoices_OpenByCustomer (CustomerId=? AND IsVoid=? AND MultiSiteInvoiceId=?)", plan, StringComparison.Ordinal);
+        Assert.Contains("IX_Invoices_OpenByCustomer (CustomerId=? AND IsVoid=? AND MultiSiteInvoiceId=?)",
+            plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
     }
 
@@ -45,11 +49,11 @@ public sealed class SqlitePerformanceTests : IDisposable
         string sort, string direction, string index)
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        _factory.Sql.Clear();
+        _sql.Clear();
 
         await pay.PageAsync($"?sort={sort}&dir={direction}");
 
-        var sql = _factory.Sql.Single("FROM \"Invoices\"", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", "LIMIT");
+        var sql = _sql.Single("FROM \"Invoices\"", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", "LIMIT");
         var plan = await _factory.WithDbAsync(db => SqlRecorder.PlanAsync(db, sql));
         Assert.Contains(index, plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
@@ -60,14 +64,14 @@ public sealed class SqlitePerformanceTests : IDisposable
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         await pay.PageAsync();
-        _factory.Sql.Clear();
+        _sql.Clear();
 
         await pay.PostFragmentAsync("/pay/selection/all");
 
         // "Select all"'s oldest-201 window: what the rules need, oldest first down to number and id.
         // (With the snapshot cache off the answer's table page is read again too: LIMIT @take, not the window.)
         var window = "LIMIT " + Domain.Selection.InvoiceSelection.OldestWindow.ToString(CultureInfo.InvariantCulture);
-        var sql = _factory.Sql.Single("\"BalanceCents\" > 0", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", window);
+        var sql = _sql.Single("\"BalanceCents\" > 0", "\"MultiSiteInvoiceId\" IS NULL", "ORDER BY", window);
         var plan = await _factory.WithDbAsync(db => SqlRecorder.PlanAsync(db, sql));
         Assert.Contains("COVERING INDEX IX_Invoices_OpenByCustomer", plan, StringComparison.Ordinal);
         Assert.DoesNotContain("TEMP B-TREE", plan, StringComparison.Ordinal);
@@ -87,9 +91,11 @@ public sealed class SqlitePerformanceTests : IDisposable
                 cmd.CommandText = "PRAGMA " + name;
                 return Convert.ToString(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture) ?? "";
             }
-            return (Journal: await Pragma("journal_mode"), BusyTimeout: await Pragma("busy_timeout"), Synchronous: await Pragma("synchronous"),
+            return (Journal: await Pragma("journal_mode"),
+                BusyTimeout: await Pragma("busy_timeout"), Synchronous: await Pragma("synchronous"),
                 AutoCheckpoint: await Pragma("wal_autocheckpoint"));
         });
-        Assert.Equal(("wal", "30000", "1", "20000"), settings); // synchronous 1 = NORMAL; checkpoints in the background (SqliteCheckpointer)
+        // synchronous 1 = NORMAL; checkpoints in the background (SqliteCheckpointer)
+        Assert.Equal(("wal", "30000", "1", "20000"), settings);
     }
 }

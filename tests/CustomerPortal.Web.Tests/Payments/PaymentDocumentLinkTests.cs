@@ -4,7 +4,10 @@ using CustomerPortal.Web.Tests.Infrastructure;
 
 namespace CustomerPortal.Web.Tests.Payments;
 
-/// <summary>The result page, payment history and Make a Payment table link the receipt and invoice PDFs, and each link downloads.</summary>
+/// <summary>
+/// The result page, payment history and Make a Payment table link the receipt and invoice PDFs, and each link
+/// downloads.
+/// </summary>
 public sealed class PaymentDocumentLinkTests : IAsyncLifetime
 {
     private PayKit _kit = null!;
@@ -43,8 +46,10 @@ public sealed class PaymentDocumentLinkTests : IAsyncLifetime
 
         var history = await _kit.Client.GetDocumentAsync("/pay/history");
         var row = history.QuerySelectorAll("[data-testid=history] tbody tr").Single();
-        Assert.Equal($"/payments/{id}/receipt.pdf", row.QuerySelector("a[data-testid=receipt-pdf]")!.GetAttribute("href"));
-        var rowInvoiceLinks = row.QuerySelectorAll("a[data-testid=invoice-pdf]").Select(a => a.GetAttribute("href")!).ToList();
+        Assert.Equal(
+            $"/payments/{id}/receipt.pdf", row.QuerySelector("a[data-testid=receipt-pdf]")!.GetAttribute("href"));
+        var rowInvoiceLinks = row.QuerySelectorAll("a[data-testid=invoice-pdf]")
+            .Select(a => a.GetAttribute("href")!).ToList();
         Assert.Equal(invoiceLinks.Order(), rowInvoiceLinks.Order());
         foreach (var href in rowInvoiceLinks) await AssertPdfAsync(href);
     }

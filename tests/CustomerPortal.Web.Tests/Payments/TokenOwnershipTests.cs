@@ -47,9 +47,12 @@ public sealed class TokenOwnershipTests : IAsyncLifetime
     }
 
     private Task<HttpResponseMessage> SaveAsync(PortalClient client, string token) =>
-        client.PostAsync("/pay/methods", new() { ["token"] = token, ["return_url"] = "/pay/checkout" }, tokenPage: "/pay/history");
+        client.PostAsync(
+            "/pay/methods", new() { ["token"] = token, ["return_url"] = "/pay/checkout" }, tokenPage: "/pay/history");
 
-    /// <summary>All that <paramref name="customerId"/> could do with a token not theirs: each is 404 and changes nothing.</summary>
+    /// <summary>
+    /// All that <paramref name="customerId"/> could do with a token not theirs: each is 404 and changes nothing.
+    /// </summary>
     private async Task AssertCannotUseAsync(PortalClient client, long customerId, string token)
     {
         var chargesBefore = await _kit.Sandbox.CountChargesAsync();
@@ -103,12 +106,7 @@ public sealed class TokenOwnershipTests : IAsyncLifetime
         var token = await _kit.CardTokenAsync(PayKit.Visa);
         const string colleague = "colleague-of-summit";
         await _kit.SelectAsync(invoices.Select(i => i.Id), userId: colleague);
-        var access = await _kit.DbAsync(db => (
-            from c in db.Customers
-            join co in db.Companies on c.CompanyId equals co.Id
-            where c.Id == _kit.CustomerId
-            select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, colleague, false))
-            .SingleAsync());
+        var access = await _kit.AccessAsync(colleague);
         var client = new PayClient("127.0.0.1", "test", "http://localhost");
         var revision = await _kit.DbAsync(db =>
             db.PaymentDrafts.Where(d => d.UserId == colleague).Select(d => d.Revision).SingleAsync());
@@ -232,7 +230,8 @@ public sealed class TokenOwnershipTests : IAsyncLifetime
 
         // Summit completes it.
         var page = await _kit.Client.GetDocumentAsync(challenge);
-        var back = await _kit.Client.PostFormAsync(page, path, new() { ["approve"] = "true", ["return_url"] = $"/pay/payments/{id}" });
+        var back = await _kit.Client.PostFormAsync(
+            page, path, new() { ["approve"] = "true", ["return_url"] = $"/pay/payments/{id}" });
         Assert.Equal($"/pay/payments/{id}", back.Headers.Location!.ToString());
         var result = await _kit.Client.GetDocumentAsync($"/pay/payments/{id}");
         Assert.Equal("Paid", result.QuerySelector("[data-testid=payment-status]")!.TextContent.Trim());

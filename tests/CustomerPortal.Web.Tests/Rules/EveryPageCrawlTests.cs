@@ -45,7 +45,7 @@ public sealed class EveryPageCrawlTests : IAsyncLifetime
         var factory = _kit.Factory;
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         var viewAs = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        var summit = await factory.CustomerIdAsync("1001");
         Assert.Equal(HttpStatusCode.Redirect, (await StaffSteps.StartViewAsAsync(viewAs, summit)).StatusCode);
 
         var visitors = new (string Who, PortalClient Client, string[] Start)[]

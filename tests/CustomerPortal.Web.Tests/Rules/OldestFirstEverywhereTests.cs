@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Infrastructure.Seeding;
-using CustomerPortal.Web.Tests.MakeAPayment;
+using CustomerPortal.Web.Tests.Infrastructure;
 
 namespace CustomerPortal.Web.Tests.Rules;
 
@@ -15,7 +15,10 @@ namespace CustomerPortal.Web.Tests.Rules;
 /// </summary>
 public sealed partial class OldestFirstEverywhereTests : IDisposable
 {
-    private readonly RecordingPortalFactory _factory = new();
+    private readonly SqlRecorder _sql = new();
+    private readonly PortalFactory _factory;
+
+    public OldestFirstEverywhereTests() => _factory = new PortalFactory().WithDbInterceptors(_sql);
 
     public void Dispose() => _factory.Dispose();
 
@@ -23,7 +26,7 @@ public sealed partial class OldestFirstEverywhereTests : IDisposable
     public async Task EveryQueryThatOrdersInvoicesBreaksItsTiesByTheOneDefinition()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
-        _factory.Sql.Clear();
+        _sql.Clear();
 
         await pay.PageAsync();
         await pay.PageAsync("?sort=due&dir=desc");
@@ -36,7 +39,7 @@ public sealed partial class OldestFirstEverywhereTests : IDisposable
         await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "100.00" });
         Assert.Equal(HttpStatusCode.Redirect, (await pay.PostAsync("/pay/continue")).StatusCode);
 
-        var orderings = _factory.Sql.Texts.Distinct()
+        var orderings = _sql.Texts.Distinct()
             .Select(sql => (Sql: sql, OrderBy: LastOrderBy(sql)))
             .Where(q => q.OrderBy is { } o && (o.Contains("InvoiceDate", StringComparison.Ordinal)
                 || o.Contains("Number", StringComparison.Ordinal)))

@@ -4,7 +4,6 @@ using System.Text;
 using CustomerPortal.Infrastructure.ApiKeys;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
-using CustomerPortal.Web.Tests.Payments;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.Routing;
@@ -160,8 +159,8 @@ public sealed class ForeignIdMatrixTests
 
         var b = await PortalClient.SignedInAsync(factory, DemoAccounts.SecondCustomer);
         // B has chosen one of its own invoices, so a Pay with A's method or token gets as far as the method check.
-        var bUser = await StaffSteps.UserIdAsync(factory, DemoAccounts.SecondCustomer);
-        var bCustomer = await StaffSteps.CustomerIdAsync(factory, "1002");
+        var bUser = await factory.UserIdAsync(DemoAccounts.SecondCustomer);
+        var bCustomer = await factory.CustomerIdAsync("1002");
         var bInvoice = await kit.DbAsync(db => db.Invoices
             .Where(i => i.CustomerId == bCustomer && i.MultiSiteInvoiceId == null && !i.IsVoid && i.BalanceCents > 0)
             .Select(i => i.Id).FirstAsync());

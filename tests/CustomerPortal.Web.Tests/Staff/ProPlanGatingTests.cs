@@ -11,7 +11,7 @@ public sealed class ProPlanGatingTests
     [Fact]
     public async Task AStandardPlanCustomerSeesTheNoticeAndPaymentEndpointsAnswer403UntilThePlanIsSwitched()
     {
-        using var factory = new ProbePortalFactory();
+        using var factory = new PortalFactory().WithProbeEndpoints();
         var farms = await PortalClient.SignedInAsync(factory, DemoAccounts.StandardCustomer);
 
         var page = await farms.GetDocumentFollowingAsync("/");
@@ -49,7 +49,7 @@ public sealed class ProPlanGatingTests
     [Fact]
     public async Task AProPlanCustomerSeesNoNoticeAndMayPay()
     {
-        using var factory = new ProbePortalFactory();
+        using var factory = new PortalFactory().WithProbeEndpoints();
         var summit = await PortalClient.SignedInAsync(factory, DemoAccounts.ProCustomer);
 
         var page = await summit.GetDocumentAsync("/welcome");
@@ -61,8 +61,8 @@ public sealed class ProPlanGatingTests
     [Fact]
     public async Task AnAgentViewingAsAStandardPlanCustomerSeesTheSameNotice()
     {
-        using var factory = new ProbePortalFactory();
-        var farmsId = await StaffSteps.CustomerIdAsync(factory, "2001");
+        using var factory = new PortalFactory().WithProbeEndpoints();
+        var farmsId = await factory.CustomerIdAsync("2001");
         var farms = await PortalClient.SignedInAsync(factory, DemoAccounts.StandardCustomer);
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         await StaffSteps.StartViewAsAsync(agent, farmsId);

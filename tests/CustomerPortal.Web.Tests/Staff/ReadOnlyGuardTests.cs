@@ -14,8 +14,8 @@ public sealed class ReadOnlyGuardTests
     [Fact]
     public async Task EveryStateChangingEndpointRefusesAnAgentInViewAsAndChangesNothing()
     {
-        using var factory = new ProbePortalFactory();
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        using var factory = new PortalFactory().WithProbeEndpoints();
+        var summit = await factory.CustomerIdAsync("1001");
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         Assert.Equal(HttpStatusCode.Redirect, (await StaffSteps.StartViewAsAsync(agent, summit)).StatusCode);
         var page = await agent.GetDocumentAsync("/welcome");
@@ -79,8 +79,8 @@ public sealed class ReadOnlyGuardTests
     [Fact]
     public async Task TheSameEndpointWorksForTheCustomerAndForTheAgentAfterLeaving()
     {
-        using var factory = new ProbePortalFactory();
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        using var factory = new PortalFactory().WithProbeEndpoints();
+        var summit = await factory.CustomerIdAsync("1001");
         var customer = await PortalClient.SignedInAsync(factory, DemoAccounts.ProCustomer);
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         await StaffSteps.StartViewAsAsync(agent, summit);
@@ -97,15 +97,15 @@ public sealed class ReadOnlyGuardTests
             db.Customers.Where(c => c.Id == summit).Select(c => c.ProcessorCustomerId).SingleAsync()));
 
         await StaffSteps.LeaveViewAsAsync(agent);
-        var alpine = await StaffSteps.CustomerIdAsync(factory, "1002");
+        var alpine = await factory.CustomerIdAsync("1002");
         Assert.Equal(HttpStatusCode.Redirect, (await StaffSteps.StartViewAsAsync(agent, alpine)).StatusCode);
     }
 
     [Fact]
     public async Task SigningOutDuringViewAsEndsItWithAnAuditRow()
     {
-        using var factory = new ProbePortalFactory();
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        using var factory = new PortalFactory().WithProbeEndpoints();
+        var summit = await factory.CustomerIdAsync("1001");
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         await StaffSteps.StartViewAsAsync(agent, summit);
 
@@ -123,9 +123,9 @@ public sealed class ReadOnlyGuardTests
     [Fact]
     public async Task AccessIsCheckedOnEveryRequestNotOnlyAtStart()
     {
-        using var factory = new ProbePortalFactory();
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
-        var agentId = await StaffSteps.UserIdAsync(factory, DemoAccounts.Staff);
+        using var factory = new PortalFactory().WithProbeEndpoints();
+        var summit = await factory.CustomerIdAsync("1001");
+        var agentId = await factory.UserIdAsync(DemoAccounts.Staff);
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         await StaffSteps.StartViewAsAsync(agent, summit);
         Assert.NotNull((await agent.GetDocumentAsync("/welcome")).QuerySelector("[data-testid=view-as-banner]"));
@@ -150,8 +150,8 @@ public sealed class ReadOnlyGuardTests
     [Fact]
     public async Task AForgedOrForeignViewAsCookieIsIgnored()
     {
-        using var factory = new ProbePortalFactory();
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
+        using var factory = new PortalFactory().WithProbeEndpoints();
+        var summit = await factory.CustomerIdAsync("1001");
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         var start = await StaffSteps.StartViewAsAsync(agent, summit);
         var cookie = start.Headers.GetValues("Set-Cookie")

@@ -4,11 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Dom;
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Features.Gating;
-using CustomerPortal.Web.Hosting;
 using CustomerPortal.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,64 +14,8 @@ using Serilog.Events;
 
 namespace CustomerPortal.Web.Tests.Staff;
 
-/// <summary>
-/// Stand-in for the payment endpoints that other features add: a POST that really changes the customer's row, gated
-/// by <see cref="RequiresProPlanAttribute"/> exactly as a payment controller will be.
-/// </summary>
-[Route("test-probe")]
-public sealed class ProbeController(AppDbContext db, ICustomerContext customers) : Controller
-{
-    [HttpPost("pay")]
-    [RequiresProPlan]
-    public async Task<IActionResult> Pay(CancellationToken ct)
-    {
-        var access = await customers.GetAsync(ct);
-        if (access is null) return NotFound();
-        var customer = await db.Customers.SingleAsync(c => c.Id == access.CustomerId, ct);
-        customer.LinkProcessorCustomer("probe-" + Guid.NewGuid().ToString("N")[..12]);
-        await db.SaveChangesAsync(ct);
-        return Content("paid");
-    }
-
-    [HttpDelete("methods/{id:long}")]
-    [RequiresProPlan]
-    public async Task<IActionResult> RemoveMethod(long id, CancellationToken ct)
-    {
-        var rows = await db.SavedPaymentMethods.Where(m => m.Id == id).ExecuteDeleteAsync(ct);
-        return Content($"removed {rows}");
-    }
-}
-
-/// <summary>The real app plus the probe endpoints.</summary>
-public sealed class ProbePortalFactory : PortalFactory
-{
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services =>
-        {
-            services.AddControllersWithViews().AddApplicationPart(typeof(ProbeController).Assembly);
-        });
-    }
-}
-
-public sealed class ProbePortal : IDisposable
-{
-    public ProbePortalFactory Factory { get; } = new();
-
-    public void Dispose() => Factory.Dispose();
-}
-
 public static partial class StaffSteps
 {
-    public static Task<long> CustomerIdAsync(PortalFactory factory, string accountNumber) =>
-        factory.WithDbAsync(db =>
-            db.Customers.Where(c => c.AccountNumber == accountNumber).Select(c => c.Id).SingleAsync());
-
-    public static Task<string> UserIdAsync(PortalFactory factory, string email) =>
-        factory.WithDbAsync(db => db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync());
-
     /// <summary>
     /// Starts view-as the way the search page's button does; returns the response (302 to the landing on success).
     /// </summary>

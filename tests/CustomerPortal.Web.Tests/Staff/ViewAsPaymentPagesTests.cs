@@ -3,7 +3,6 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Dom;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Tests.Infrastructure;
-using CustomerPortal.Web.Tests.Payments;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Tests.Staff;

@@ -8,9 +8,9 @@ using Serilog.Events;
 
 namespace CustomerPortal.Web.Tests.Staff;
 
-public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
+public sealed class ViewAsTests(SharedPortal portal) : IClassFixture<SharedPortal>
 {
-    private ProbePortalFactory Factory => portal.Factory;
+    private PortalFactory Factory => portal.Factory;
 
     /// <summary>
     /// The customer pages an agent must see exactly as the customer does. Features add their pages here
@@ -53,7 +53,7 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
             Assert.Contains("open that page", await response.Content.ReadAsStringAsync());
         }
-        var summit = await StaffSteps.CustomerIdAsync(Factory, "1001");
+        var summit = await Factory.CustomerIdAsync("1001");
         var post = await customer.PostAsync($"/staff/customers/{summit}/view-as", tokenPage: "/welcome");
         Assert.Equal(HttpStatusCode.Forbidden, post.StatusCode);
     }
@@ -62,7 +62,7 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
     [MemberData(nameof(CustomerPages))]
     public async Task AnAgentViewingAsTheCustomerSeesTheSameRenderedSections(string url)
     {
-        var summit = await StaffSteps.CustomerIdAsync(Factory, "1001");
+        var summit = await Factory.CustomerIdAsync("1001");
         var customer = await PortalClient.SignedInAsync(Factory, DemoAccounts.ProCustomer);
         var agent = await PortalClient.SignedInAsync(Factory, DemoAccounts.Staff);
         Assert.Equal(HttpStatusCode.Redirect, (await StaffSteps.StartViewAsAsync(agent, summit)).StatusCode);
@@ -90,7 +90,7 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
     [Fact]
     public async Task AnAgentLimitedToCompanyACannotFindOrViewACustomerOfCompanyB()
     {
-        var farms = await StaffSteps.CustomerIdAsync(Factory, "2001");
+        var farms = await Factory.CustomerIdAsync("2001");
         var agent = await PortalClient.SignedInAsync(Factory, DemoAccounts.LimitedStaff);
 
         var search = await agent.GetDocumentAsync("/staff/customers?q=prairie");
@@ -108,7 +108,7 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
         Assert.Null(welcome.QuerySelector("[data-testid=view-as-banner]"));
 
         // Its own company works.
-        var summit = await StaffSteps.CustomerIdAsync(Factory, "1001");
+        var summit = await Factory.CustomerIdAsync("1001");
         Assert.Equal(HttpStatusCode.Redirect, (await StaffSteps.StartViewAsAsync(agent, summit)).StatusCode);
         await StaffSteps.LeaveViewAsAsync(agent);
     }
@@ -116,8 +116,8 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
     [Fact]
     public async Task StartEveryPageAndEndAreAuditedAndShownOnTheAuditPage()
     {
-        var alpine = await StaffSteps.CustomerIdAsync(Factory, "1002");
-        var agentId = await StaffSteps.UserIdAsync(Factory, DemoAccounts.Staff);
+        var alpine = await Factory.CustomerIdAsync("1002");
+        var agentId = await Factory.UserIdAsync(DemoAccounts.Staff);
         var agent = await PortalClient.SignedInAsync(Factory, DemoAccounts.Staff);
         var before = await Factory.WithDbAsync(db => db.AuditEntries
             .Where(e => e.CustomerId == alpine).Select(e => e.Id).DefaultIfEmpty().MaxAsync());
@@ -161,7 +161,7 @@ public sealed class ViewAsTests(ProbePortal portal) : IClassFixture<ProbePortal>
     [Fact]
     public async Task AnAgentLimitedToCompanyADoesNotSeeAuditRowsOfCompanyB()
     {
-        var farms = await StaffSteps.CustomerIdAsync(Factory, "2001");
+        var farms = await Factory.CustomerIdAsync("2001");
         var agent = await PortalClient.SignedInAsync(Factory, DemoAccounts.Staff);
         await StaffSteps.StartViewAsAsync(agent, farms);
         await StaffSteps.LeaveViewAsAsync(agent);
@@ -206,9 +206,9 @@ public sealed class ViewAsLoggingTests
     [Fact]
     public async Task TheAgentsOwnIdentityIsOnEveryLogLineDuringViewAs()
     {
-        using var factory = new ProbePortalFactory();
-        var summit = await StaffSteps.CustomerIdAsync(factory, "1001");
-        var agentId = await StaffSteps.UserIdAsync(factory, DemoAccounts.Staff);
+        using var factory = new PortalFactory().WithProbeEndpoints();
+        var summit = await factory.CustomerIdAsync("1001");
+        var agentId = await factory.UserIdAsync(DemoAccounts.Staff);
         var agent = await PortalClient.SignedInAsync(factory, DemoAccounts.Staff);
         await StaffSteps.StartViewAsAsync(agent, summit);
         var marker = "/welcome?log=" + Guid.NewGuid().ToString("N");

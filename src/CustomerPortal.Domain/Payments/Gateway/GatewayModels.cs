@@ -1,12 +1,15 @@
 namespace CustomerPortal.Domain.Payments.Gateway;
 
 /// <summary>The portal customer the processor's customer stands for.</summary>
-public sealed record GatewayCustomer(long CompanyId, long CustomerId, string Name, string? Email, string? ConnectedAccountId = null);
+public sealed record GatewayCustomer(
+    long CompanyId, long CustomerId, string Name, string? Email, string? ConnectedAccountId = null);
 
 /// <summary>What the portal sends with a payment so that the processor's record can be traced back to it.</summary>
 public sealed record ChargeMetadata(long PortalPaymentId, long CompanyId, long CustomerId);
 
-/// <summary>The customer's acceptance of the ACH debit authorization, passed on to the processor as the mandate.</summary>
+/// <summary>
+/// The customer's acceptance of the ACH debit authorization, passed on to the processor as the mandate.
+/// </summary>
 public sealed record MandateAcceptance(DateTimeOffset AcceptedAt, string IpAddress, string UserAgent);
 
 /// <summary>One charge. Amounts are in cents; the currency is lower-case ISO 4217 ("usd").</summary>
@@ -22,11 +25,15 @@ public sealed record ChargeRequest
     public PaymentMethodKind MethodKind { get; init; } = PaymentMethodKind.Card;
     /// <summary>Pay and save the method for later off-session use.</summary>
     public bool SetupFutureUsage { get; init; }
-    /// <summary>The customer is not present (back-office charge of a saved method): no 3-D Secure challenge is possible.</summary>
+    /// <summary>
+    /// The customer is not present (back-office charge of a saved method): no 3-D Secure challenge is possible.
+    /// </summary>
     public bool OffSession { get; init; }
     /// <summary>The company's processor account (Stripe Connect), when it has one.</summary>
     public string? ConnectedAccountId { get; init; }
-    /// <summary>Where the processor sends the customer back after 3-D Secure (absolute URL); null off-session.</summary>
+    /// <summary>
+    /// Where the processor sends the customer back after 3-D Secure (absolute URL); null off-session.
+    /// </summary>
     public string? ReturnUrl { get; init; }
     /// <summary>Required for an on-session ACH debit with a method that has no mandate yet.</summary>
     public MandateAcceptance? Mandate { get; init; }
@@ -37,11 +44,18 @@ public enum ChargeOutcome
     Succeeded,
     /// <summary>Accepted, money not settled yet (ACH). An event will say how it ends.</summary>
     Processing,
-    /// <summary>The customer must authenticate (3-D Secure) or verify the bank account at <see cref="ChargeResult.NextActionUrl"/>.</summary>
+    /// <summary>
+    /// The customer must authenticate (3-D Secure) or verify the bank account at <see
+    /// cref="ChargeResult.NextActionUrl"/>.
+    /// </summary>
     RequiresAction,
-    /// <summary>Refused or failed: nothing was collected. <see cref="ChargeResult.FailureMessage"/> says why in plain words.</summary>
+    /// <summary>
+    /// Refused or failed: nothing was collected. <see cref="ChargeResult.FailureMessage"/> says why in plain words.
+    /// </summary>
     Declined,
-    /// <summary>The processor did not answer (timeout, 5xx, lost response): it may or may not have charged. Reconcile.</summary>
+    /// <summary>
+    /// The processor did not answer (timeout, 5xx, lost response): it may or may not have charged. Reconcile.
+    /// </summary>
     Unknown,
 }
 
@@ -54,7 +68,8 @@ public sealed record ChargeResult(
     string? FailureMessage = null)
 {
     public static ChargeResult Succeeded(string processorPaymentId) => new(ChargeOutcome.Succeeded, processorPaymentId);
-    public static ChargeResult Processing(string processorPaymentId) => new(ChargeOutcome.Processing, processorPaymentId);
+    public static ChargeResult Processing(string processorPaymentId) =>
+        new(ChargeOutcome.Processing, processorPaymentId);
     public static ChargeResult RequiresAction(string processorPaymentId, string? nextActionUrl) =>
         new(ChargeOutcome.RequiresAction, processorPaymentId, NextActionUrl: nextActionUrl);
     public static ChargeResult Declined(string? processorPaymentId, string code, string message) =>
@@ -78,7 +93,9 @@ public static class ChargeOutcomeExtensions
     };
 }
 
-/// <summary>The processor's record of a payment, for reconciliation and for re-reading when an event is in doubt.</summary>
+/// <summary>
+/// The processor's record of a payment, for reconciliation and for re-reading when an event is in doubt.
+/// </summary>
 public sealed record ProcessorPayment(
     string ProcessorPaymentId,
     ChargeOutcome Outcome,
@@ -91,13 +108,19 @@ public sealed record ProcessorPayment(
     string? FailureMessage = null);
 
 /// <summary>How to find a payment whose creation answer was lost.</summary>
-public sealed record PaymentLookup(string IdempotencyKey, long? PortalPaymentId = null, string? ProcessorCustomerId = null, string? ConnectedAccountId = null);
+public sealed record PaymentLookup(
+    string IdempotencyKey, long? PortalPaymentId = null, string? ProcessorCustomerId = null,
+    string? ConnectedAccountId = null);
 
-/// <summary>Save a method without paying. <see cref="MethodKind"/> null lets the processor offer every method it can.</summary>
-public sealed record SetupRequest(string ProcessorCustomerId, PaymentMethodKind? MethodKind = null, string? ConnectedAccountId = null,
+/// <summary>
+/// Save a method without paying. <see cref="MethodKind"/> null lets the processor offer every method it can.
+/// </summary>
+public sealed record SetupRequest(
+    string ProcessorCustomerId, PaymentMethodKind? MethodKind = null, string? ConnectedAccountId = null,
     IReadOnlyDictionary<string, string>? Metadata = null);
 
-public sealed record ConfirmSetupRequest(string SetupId, string PaymentMethodToken, string? ReturnUrl = null, MandateAcceptance? Mandate = null,
+public sealed record ConfirmSetupRequest(
+    string SetupId, string PaymentMethodToken, string? ReturnUrl = null, MandateAcceptance? Mandate = null,
     string? ConnectedAccountId = null);
 
 public enum SetupOutcome
@@ -110,8 +133,11 @@ public enum SetupOutcome
     Failed,
 }
 
-/// <summary>A setup (Stripe SetupIntent). <see cref="ClientSecret"/> is handed to the processor's client-side component.</summary>
-public sealed record SetupResult(string SetupId, string? ClientSecret, SetupOutcome Outcome, string? PaymentMethodToken = null,
+/// <summary>
+/// A setup (Stripe SetupIntent). <see cref="ClientSecret"/> is handed to the processor's client-side component.
+/// </summary>
+public sealed record SetupResult(
+    string SetupId, string? ClientSecret, SetupOutcome Outcome, string? PaymentMethodToken = null,
     string? NextActionUrl = null, string? FailureCode = null, string? FailureMessage = null);
 
 /// <summary>A payment method as the processor describes it. Never holds a full card or account number.</summary>

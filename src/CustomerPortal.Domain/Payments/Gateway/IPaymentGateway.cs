@@ -11,17 +11,24 @@ public interface IPaymentGateway
     /// <summary>"stripe" or "sandbox": the last segment of the webhook path (<c>POST /webhooks/{Name}</c>).</summary>
     string Name { get; }
 
-    /// <summary>The name of the HTTP header that carries the webhook signature ("Stripe-Signature", "Sandbox-Signature").</summary>
+    /// <summary>
+    /// The name of the HTTP header that carries the webhook signature ("Stripe-Signature", "Sandbox-Signature").
+    /// </summary>
     string WebhookSignatureHeader { get; }
 
-    /// <summary>Finds or creates the processor's customer for a portal customer; returns its id (cus_… / scus_…).</summary>
+    /// <summary>
+    /// Finds or creates the processor's customer for a portal customer; returns its id (cus_… / scus_…).
+    /// </summary>
     Task<string> EnsureCustomerAsync(GatewayCustomer customer, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates and confirms one payment. The same <see cref="ChargeRequest.IdempotencyKey"/> returns the same payment.</summary>
+    /// <summary>
+    /// Creates and confirms one payment. The same <see cref="ChargeRequest.IdempotencyKey"/> returns the same payment.
+    /// </summary>
     Task<ChargeResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>The processor's current view of a payment, or null when it does not know the id.</summary>
-    Task<ProcessorPayment?> GetPaymentAsync(string processorPaymentId, string? connectedAccountId = null, CancellationToken cancellationToken = default);
+    Task<ProcessorPayment?> GetPaymentAsync(
+        string processorPaymentId, string? connectedAccountId = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// For reconciliation after an unknown outcome: the payment created with this idempotency key (found by the
@@ -35,13 +42,19 @@ public interface IPaymentGateway
     /// <summary>Confirms a setup with the token collected by the processor's client-side component.</summary>
     Task<SetupResult> ConfirmSetupAsync(ConfirmSetupRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>What a person needs to recognise a method (brand, last 4, expiry; bank, type, last 4), or null if unknown.</summary>
-    Task<PaymentMethodDetails?> GetPaymentMethodAsync(string token, string? connectedAccountId = null, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// What a person needs to recognise a method (brand, last 4, expiry; bank, type, last 4), or null if unknown.
+    /// </summary>
+    Task<PaymentMethodDetails?> GetPaymentMethodAsync(
+        string token, string? connectedAccountId = null, CancellationToken cancellationToken = default);
 
-    Task<IReadOnlyList<PaymentMethodDetails>> ListPaymentMethodsAsync(string processorCustomerId, string? connectedAccountId = null, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<PaymentMethodDetails>> ListPaymentMethodsAsync(
+        string processorCustomerId, string? connectedAccountId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a saved method from the customer, after checking that it is that customer's.</summary>
-    Task<DetachOutcome> DetachPaymentMethodAsync(string processorCustomerId, string token, string? connectedAccountId = null, CancellationToken cancellationToken = default);
+    Task<DetachOutcome> DetachPaymentMethodAsync(
+        string processorCustomerId, string token, string? connectedAccountId = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Verifies the signature of a webhook on its raw body (300 s tolerance) and reads the event.</summary>
     WebhookParseResult ParseWebhook(string rawBody, string? signatureHeader);

@@ -5,6 +5,7 @@ using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;
@@ -12,8 +13,10 @@ using Serilog.Events;
 
 namespace CustomerPortal.Web.Tests.Payments;
 
-/// <summary>Parallel clicks, overlapping payments and a faulty processor; the four invariants checked at the end of each.</summary>
-public sealed class ConcurrencyAndFaults
+/// <summary>
+/// Parallel clicks, overlapping payments and a faulty processor; the four invariants checked at the end of each.
+/// </summary>
+public sealed class PaymentConcurrencyAndFaultTests
 {
     [Fact]
     public async Task TwentyParallelSubmitsOfOneDraftMakeOnePaymentAndOneCharge()
@@ -29,7 +32,8 @@ public sealed class ConcurrencyAndFaults
             ["ExpectedAmountCents"] = page.QuerySelector("input[name=ExpectedAmountCents]")!.GetAttribute("value")!,
         };
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() => kit.Client.PostFormAsync(page, "/pay/checkout", fields))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20)
+            .Select(_ => Task.Run(() => kit.Client.PostFormAsync(page, "/pay/checkout", fields))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Redirect, r.StatusCode));
         Assert.Single(responses.Select(PayKit.PaymentIdFrom).Distinct());
@@ -43,21 +47,25 @@ public sealed class ConcurrencyAndFaults
     {
         await using var kit = await PayKit.StartAsync();
         var invoices = await kit.OpenInvoicesAsync(12);
-        var access = await AccessAsync(kit);
-        // 20 people of the same customer, each with a window of 4 invoices out of 12: every invoice is wanted by several.
-        var people = Enumerable.Range(0, 20).Select(n => ($"user-{n}", invoices.Skip(n % 9).Take(4).Select(i => i.Id).ToList())).ToList();
+        var access = await kit.AccessAsync();
+        // 20 people of the same customer, each with a window of 4 invoices out of 12: every invoice is wanted by
+        // several.
+        var people = Enumerable.Range(0, 20)
+            .Select(n => ($"user-{n}", invoices.Skip(n % 9).Take(4).Select(i => i.Id).ToList())).ToList();
         foreach (var (user, ids) in people) await kit.SelectAsync(ids, userId: user);
         // each enters a card of their own: an entered card is its contact's
         var tokens = new Dictionary<string, string>();
         foreach (var (user, _) in people)
             tokens[user] = await kit.CardEnteredByAsync(access with { ActorUserId = user });
-        var expected = people.ToDictionary(p => p.Item1, p => invoices.Where(i => p.Item2.Contains(i.Id)).Sum(i => i.BalanceCents));
+        var expected = people.ToDictionary(
+            p => p.Item1, p => invoices.Where(i => p.Item2.Contains(i.Id)).Sum(i => i.BalanceCents));
 
         var outcomes = await Task.WhenAll(people.Select(p => Task.Run(async () =>
         {
             await using var scope = kit.Factory.Scope();
             var service = scope.ServiceProvider.GetRequiredService<PaymentService>();
-            var revision = await kit.DbAsync(db => db.PaymentDrafts.Where(d => d.UserId == p.Item1).Select(d => d.Revision).SingleAsync());
+            var revision = await kit.DbAsync(
+                db => db.PaymentDrafts.Where(d => d.UserId == p.Item1).Select(d => d.Revision).SingleAsync());
             return await service.SubmitAsync(access with { ActorUserId = p.Item1 },
                 new PayCommand(revision, expected[p.Item1], null, tokens[p.Item1], false, false),
                 new PayClient("127.0.0.1", "test", "http://localhost"));
@@ -66,7 +74,8 @@ public sealed class ConcurrencyAndFaults
         var paid = outcomes.Where(o => o.IsPayment).ToList();
         Assert.NotEmpty(paid);
         Assert.All(outcomes.Where(o => !o.IsPayment), o => Assert.True(o.StatusCode is 409 or 400, o.Message));
-        var after = await kit.DbAsync(db => db.Invoices.AsNoTracking().Where(i => invoices.Select(x => x.Id).Contains(i.Id)).ToListAsync());
+        var after = await kit.DbAsync(
+            db => db.Invoices.AsNoTracking().Where(i => invoices.Select(x => x.Id).Contains(i.Id)).ToListAsync());
         Assert.All(after, i => Assert.True(i.PaidCents <= i.TotalCents));
         Assert.Equal(paid.Count, (await kit.Sandbox.ListChargesAsync()).Count);
         await kit.AssertInvariantsAsync(settled: true);
@@ -78,10 +87,11 @@ public sealed class ConcurrencyAndFaults
     [InlineData("ServerError")]
     public async Task WithOneChargeInFiveFailingEveryPaymentEndsSettledOrFailedAndNoneIsChargedTwice(string fault)
     {
-        await using var kit = await PayKit.StartAsync(f => f.With("Payments:Sandbox:Faults", fault).With("Payments:Sandbox:FaultRate", "0.2"));
+        await using var kit = await PayKit.StartAsync(
+            f => f.With("Payments:Sandbox:Faults", fault).With("Payments:Sandbox:FaultRate", "0.2"));
         var invoices = await kit.OpenInvoicesAsync(200);
         Assert.Equal(200, invoices.Count);
-        var access = await AccessAsync(kit);
+        var access = await kit.AccessAsync();
         var tokens = new string[invoices.Count];
         for (var n = 0; n < invoices.Count; n++)
         {
@@ -97,10 +107,11 @@ public sealed class ConcurrencyAndFaults
             {
                 await using var scope = kit.Factory.Scope();
                 var user = $"fault-{x.n}";
-                var revision = await kit.DbAsync(db => db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
-                return await scope.ServiceProvider.GetRequiredService<PaymentService>().SubmitAsync(access with { ActorUserId = user },
-                    new PayCommand(revision, x.invoice.BalanceCents, null, tokens[x.n], false, false),
-                    new PayClient("127.0.0.1", "test", "http://localhost"));
+                var revision = await kit.DbAsync(
+                    db => db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
+                return await scope.ServiceProvider.GetRequiredService<PaymentService>().SubmitAsync(
+                    access with { ActorUserId = user }, new PayCommand(revision, x.invoice.BalanceCents,
+                    null, tokens[x.n], false, false), new PayClient("127.0.0.1", "test", "http://localhost"));
             }))));
         }
         Assert.All(outcomes, o => Assert.True(o.IsPayment, o.Message));
@@ -111,10 +122,12 @@ public sealed class ConcurrencyAndFaults
         kit.Factory.Clock.Advance(TimeSpan.FromMinutes(11));
         await kit.RunJobsAsync();
 
-        var statuses = await kit.DbAsync(db => db.Payments.GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
+        var statuses = await kit.DbAsync(
+            db => db.Payments.GroupBy(p => p.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync());
         Assert.All(statuses, s => Assert.Contains(s.Key, new[] { PaymentStatus.Succeeded, PaymentStatus.Failed }));
         var failed = statuses.SingleOrDefault(s => s.Key == PaymentStatus.Failed)?.Count ?? 0;
-        Assert.Equal(fault == "DropResponseAfterCharge" ? 0 : unknown, failed); // a dropped answer was charged: it succeeds; a timeout never charged: it fails
+        // a dropped answer was charged: it succeeds; a timeout never charged: it fails
+        Assert.Equal(fault == "DropResponseAfterCharge" ? 0 : unknown, failed);
         await kit.AssertInvariantsAsync(settled: true);
     }
 
@@ -122,22 +135,22 @@ public sealed class ConcurrencyAndFaults
     public async Task APaymentTheProcessorCannotAnswerForWaitsWithBackoffWhileTheReconcilerSettlesTheOthers()
     {
         // Three charges made, their answers lost: three unknown payments, each found again by its idempotency key.
-        await using var kit = await PayKit.StartAsync(f =>
-            f.With("Payments:Sandbox:Faults", "DropResponseAfterCharge"));
+        await using var kit = await PayKit.StartAsync(
+            f => f.With("Payments:Sandbox:Faults", "DropResponseAfterCharge"));
         var invoices = await kit.OpenInvoicesAsync(3);
-        var access = await AccessAsync(kit);
+        var access = await kit.AccessAsync();
         var ids = new List<long>();
         for (var n = 0; n < invoices.Count; n++)
         {
             var user = $"unknown-{n}";
             var token = await kit.CardEnteredByAsync(access with { ActorUserId = user });
             await kit.SelectAsync([invoices[n].Id], userId: user);
-            var revision = await kit.DbAsync(db =>
-                db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
+            var revision = await kit.DbAsync(
+                db => db.PaymentDrafts.Where(d => d.UserId == user).Select(d => d.Revision).SingleAsync());
             await using var scope = kit.Factory.Scope();
             var pay = new PayCommand(revision, invoices[n].BalanceCents, null, token, false, false);
-            var outcome = await scope.ServiceProvider.GetRequiredService<PaymentService>()
-                .SubmitAsync(access with { ActorUserId = user }, pay, new PayClient("127.0.0.1", "test", "http://x"));
+            var outcome = await scope.ServiceProvider.GetRequiredService<PaymentService>().SubmitAsync(
+                access with { ActorUserId = user }, pay, new PayClient("127.0.0.1", "test", "http://x"));
             ids.Add(outcome.PaymentId!.Value);
         }
         Assert.All(await StatusesAsync(kit, ids), s => Assert.Equal(PaymentStatus.Unknown, s));
@@ -160,17 +173,17 @@ public sealed class ConcurrencyAndFaults
         kit.Factory.Clock.Advance(TimeSpan.FromMinutes(3));
 
         Assert.Equal(2, await ReconcileAsync());
-        Assert.Equal([PaymentStatus.Unknown, PaymentStatus.Succeeded, PaymentStatus.Succeeded],
-            await StatusesAsync(kit, ids));
+        Assert.Equal(
+            [PaymentStatus.Unknown, PaymentStatus.Succeeded, PaymentStatus.Succeeded], await StatusesAsync(kit, ids));
         var brokenId = broken.ToString(CultureInfo.InvariantCulture);
-        Assert.Contains(kit.Factory.Logs.Raw, e => e.Level == LogEventLevel.Warning && e.Exception == down
-            && e.Properties.TryGetValue("PaymentId", out var id) && id.ToString() == brokenId);
+        Assert.Contains(kit.Factory.Logs.Raw, e => e.Level == LogEventLevel.Warning
+            && e.Exception == down && e.Properties.TryGetValue("PaymentId", out var id) && id.ToString() == brokenId);
         await kit.AssertInvariantsAsync();
 
         // Not asked again on the very next pass (backoff), but once its wait is over; then it settles.
         Assert.Equal(0, await ReconcileAsync());
-        gateway.Verify(g => g.FindPaymentAsync(It.Is<PaymentLookup>(l => l.PortalPaymentId == broken),
-            It.IsAny<CancellationToken>()), Times.Once);
+        gateway.Verify(g => g.FindPaymentAsync(
+            It.Is<PaymentLookup>(l => l.PortalPaymentId == broken), It.IsAny<CancellationToken>()), Times.Once);
         processorDown = false;
         kit.Factory.Clock.Advance(TimeSpan.FromMinutes(1));
         Assert.Equal(1, await ReconcileAsync());
@@ -180,12 +193,8 @@ public sealed class ConcurrencyAndFaults
 
     private static async Task<List<PaymentStatus>> StatusesAsync(PayKit kit, IReadOnlyList<long> ids)
     {
-        var byId = await kit.DbAsync(db =>
-            db.Payments.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Status));
+        var byId = await kit.DbAsync(
+            db => db.Payments.Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Status));
         return ids.Select(id => byId[id]).ToList();
     }
-
-    private static Task<CustomerAccess> AccessAsync(PayKit kit) =>
-        kit.DbAsync(db => (from c in db.Customers join co in db.Companies on c.CompanyId equals co.Id where c.Id == kit.CustomerId
-            select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, kit.UserId, false)).SingleAsync());
 }

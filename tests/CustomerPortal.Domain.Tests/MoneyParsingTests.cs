@@ -1,6 +1,6 @@
 namespace CustomerPortal.Domain.Tests;
 
-public sealed class MoneyParsing
+public sealed class MoneyParsingTests
 {
     [Theory]
     [InlineData("12", 1200)]
@@ -63,7 +63,7 @@ public sealed class MoneyParsing
     }
 }
 
-public sealed class MoneyFormatting
+public sealed class MoneyFormattingTests
 {
     [Theory]
     [InlineData(123456, "$1,234.56")]

@@ -9,7 +9,7 @@ namespace CustomerPortal.Domain.Tests;
 /// The Account Overview as requests make it: from the sums the read model keeps (<see cref="AccountOverview.Of"/>),
 /// with "overdue" decided by <see cref="OverdueRule"/> on the company's today (<see cref="Company.TodayIn"/>).
 /// </summary>
-public sealed class AccountOverviewFigures
+public sealed class AccountOverviewFiguresTests
 {
     private static readonly DateOnly DueLastDayOfFebruary = new(2025, 2, 28);
 
@@ -21,12 +21,12 @@ public sealed class AccountOverviewFigures
     private static (long Balance, long Pending, long NotYetDue) Sums(IEnumerable<Open> invoices, DateOnly today)
     {
         var list = invoices.ToList();
-        return (list.Sum(i => i.BalanceCents), list.Sum(i => i.PendingCents),
-            list.Where(i => NotYetDue(i.DueDate, today)).Sum(i => i.BalanceCents));
+        return (list.Sum(i => i.BalanceCents),
+            list.Sum(i => i.PendingCents), list.Where(i => NotYetDue(i.DueDate, today)).Sum(i => i.BalanceCents));
     }
 
-    private static AccountOverview Overview(IEnumerable<Open> invoices, DateOnly today, long amountSelectedCents = 0,
-        int invoicesToPay = 0)
+    private static AccountOverview Overview(
+        IEnumerable<Open> invoices, DateOnly today, long amountSelectedCents = 0, int invoicesToPay = 0)
     {
         var (balance, pending, notYetDue) = Sums(invoices, today);
         return AccountOverview.Of(balance, pending, notYetDue, amountSelectedCents, invoicesToPay);
@@ -37,17 +37,14 @@ public sealed class AccountOverviewFigures
     {
         var today = new DateOnly(2025, 3, 10);
         Open[] invoices =
-        [
-            new(100_00, 0, today.AddDays(-1)),
-            new(25_50, 4_50, today.AddDays(-40)),
-            new(300_00, 0, today),
-            new(0, 80_00, today.AddDays(5)),
+        [new(100_00, 0, today.AddDays(-1)),
+            new(25_50, 4_50, today.AddDays(-40)), new(300_00, 0, today), new(0, 80_00, today.AddDays(5)),
         ];
 
         var overview = Overview(invoices, today, amountSelectedCents: 125_50, invoicesToPay: 2);
 
-        Assert.Equal(new AccountOverview(OverdueBalanceCents: 125_50, BalanceCents: 425_50, PendingPaymentsCents: 84_50,
-            AmountSelectedCents: 125_50, InvoicesToPay: 2), overview);
+        Assert.Equal(new AccountOverview(OverdueBalanceCents: 125_50, BalanceCents: 425_50,
+            PendingPaymentsCents: 84_50, AmountSelectedCents: 125_50, InvoicesToPay: 2), overview);
         // The same as adding up the overdue invoices one by one.
         var overdue = invoices.Where(i => OverdueRule.IsOverdue(i.BalanceCents, i.DueDate, today));
         Assert.Equal(overdue.Sum(i => i.BalanceCents), overview.OverdueBalanceCents);
@@ -69,7 +66,8 @@ public sealed class AccountOverviewFigures
     {
         var today = new DateOnly(2025, 3, 10);
         var overview = Overview([new(0, 100_00, today.AddDays(-10))], today);
-        Assert.Equal((0L, 0L, 100_00L), (overview.OverdueBalanceCents, overview.BalanceCents, overview.PendingPaymentsCents));
+        Assert.Equal(
+            (0L, 0L, 100_00L), (overview.OverdueBalanceCents, overview.BalanceCents, overview.PendingPaymentsCents));
         Assert.False(OverdueRule.IsOverdue(0, today.AddDays(-10), today));
     }
 

@@ -10,7 +10,7 @@ namespace CustomerPortal.Domain.Tests;
 /// it. The SQL each query sends, the indexes and the order SQLite returns are checked against the same keys in
 /// CustomerPortal.Web.Tests (OldestFirstEverywhereTests).
 /// </summary>
-public sealed class OldestFirstOrder
+public sealed class OldestFirstOrderTests
 {
     [Fact]
     public void TheOrderIsInvoiceDateThenDueDateThenNumberThenId() =>
@@ -34,8 +34,8 @@ public sealed class OldestFirstOrder
     public void NumbersCompareOrdinallyAsSqlsBinaryCollationDoes()
     {
         // "INV-10" before "INV-9", upper case before lower case, whatever the culture of the machine.
-        OpenInvoice[] invoices =
-            [Invoice(1, number: "inv-1"), Invoice(2, number: "INV-9"), Invoice(3, number: "INV-10")];
+        OpenInvoice[] invoices = [Invoice(1, number: "inv-1"),
+            Invoice(2, number: "INV-9"), Invoice(3, number: "INV-10")];
 
         Assert.Equal(["INV-10", "INV-9", "inv-1"], invoices.OrderOldestFirst().Select(i => i.Number));
     }

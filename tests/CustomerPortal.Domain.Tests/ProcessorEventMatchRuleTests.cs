@@ -6,7 +6,7 @@ namespace CustomerPortal.Domain.Tests;
 /// A processor's payment changes a portal payment only if it is that payment (issue 14, finding 2): same processor id,
 /// amount, currency and idempotency key, and no other portal payment named in its metadata.
 /// </summary>
-public sealed class ProcessorEventMatchRule
+public sealed class ProcessorEventMatchRuleTests
 {
     private const string Key = "portal-7-3-1";
     private const long Amount = 123_45;
@@ -29,7 +29,7 @@ public sealed class ProcessorEventMatchRule
     }
 
     [Fact]
-    public void BeforeTheProcessorIdIsKnown_TheKeyAmountAndCurrencyAreEnoughToMatch()
+    public void BeforeTheProcessorIdIsKnownTheKeyAmountAndCurrencyAreEnoughToMatch()
     {
         var notYetKnown = StoredPayment(processorPaymentId: null);
 
@@ -66,14 +66,14 @@ public sealed class ProcessorEventMatchRule
     }
 
     [Fact]
-    public void AnotherPaymentsObject_AppliedToAnUnchargedOne_MismatchesOnAmountKeyAndName()
+    public void AnotherPaymentsObjectAppliedToAnUnchargedOneMismatchesOnAmountKeyAndName()
     {
         // The attack of issue 14: payment 1 never charged, an event carrying payment 3's processor object.
         var payment3 = new ProcessorClaim("spi_3", 40_00, "usd", "portal-7-5-1", PortalPaymentId: 3);
 
         var mismatch = ProcessorEventMatch.Check(StoredPayment(processorPaymentId: null), payment3);
 
-        Assert.Equal(ProcessorMismatch.Amount | ProcessorMismatch.IdempotencyKey | ProcessorMismatch.PortalPaymentId,
-            mismatch);
+        Assert.Equal(
+            ProcessorMismatch.Amount | ProcessorMismatch.IdempotencyKey | ProcessorMismatch.PortalPaymentId, mismatch);
     }
 }

@@ -5,14 +5,15 @@ using static CustomerPortal.Domain.Tests.TestInvoices;
 
 namespace CustomerPortal.Domain.Tests;
 
-public sealed class SingleSiteSelection
+public sealed class SingleSiteSelectionTests
 {
     private static readonly IReadOnlySet<long> Nothing = new HashSet<long>();
 
     private static InvoiceSelection Over(IEnumerable<OpenInvoice> invoices, params OpenMultiSiteInvoice[] parents) =>
         new(PaymentChoice.SingleSite, invoices, parents);
 
-    private static HashSet<long> Ids(long from, int count) => Enumerable.Range(0, count).Select(i => from + i).ToHashSet();
+    private static HashSet<long> Ids(long from, int count) =>
+        Enumerable.Range(0, count).Select(i => from + i).ToHashSet();
 
     [Fact]
     public void CheckingAnInvoiceSelectsItAndUncheckingItLetsItGo()
@@ -126,7 +127,8 @@ public sealed class SingleSiteSelection
     public void SelectAllTakesTheSameTwoHundredWhateverOrderTheInvoicesComeIn()
     {
         // The rules are given the invoices in the order a query or a cache returns them, not sorted.
-        var invoices = Enumerable.Range(1, 340).Select(i => Invoice(i, day: i / 3, number: $"N-{1000 - i % 7}")).ToList();
+        var invoices = Enumerable.Range(1, 340)
+            .Select(i => Invoice(i, day: i / 3, number: $"N-{1000 - i % 7}")).ToList();
         var shuffled = invoices.OrderBy(i => (i.Id * 7919) % 340).ToList();
         var expected = invoices.OrderOldestFirst().Take(200).Select(i => i.Id).ToHashSet();
 
@@ -208,7 +210,9 @@ public sealed class SingleSiteSelection
         var result = selection.SetInvoice(Nothing, 100, check: true);
 
         Assert.Equal(SelectionOutcome.Refused, result.Outcome);
-        Assert.Equal("Invoice MS-50-001 is part of multi-site invoice MS-50; choose “Select Multi-Site Invoices” to pay it.", result.Message);
+        Assert.Equal(
+            "Invoice MS-50-001 is part of multi-site invoice MS-50; choose “Select Multi-Site Invoices” to pay it.",
+            result.Message);
     }
 
     [Fact]

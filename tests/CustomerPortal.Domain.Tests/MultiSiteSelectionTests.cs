@@ -4,14 +4,15 @@ using static CustomerPortal.Domain.Tests.TestInvoices;
 
 namespace CustomerPortal.Domain.Tests;
 
-public sealed class MultiSiteSelection
+public sealed class MultiSiteSelectionTests
 {
     private static readonly IReadOnlySet<long> Nothing = new HashSet<long>();
 
     private static InvoiceSelection Over(IEnumerable<OpenInvoice> invoices, params OpenMultiSiteInvoice[] parents) =>
         new(PaymentChoice.MultiSite, invoices, parents);
 
-    private static HashSet<long> Ids(long from, int count) => Enumerable.Range(0, count).Select(i => from + i).ToHashSet();
+    private static HashSet<long> Ids(long from, int count) =>
+        Enumerable.Range(0, count).Select(i => from + i).ToHashSet();
 
     [Fact]
     public void CheckingAParentSelectsAllItsChildren()
@@ -115,9 +116,8 @@ public sealed class MultiSiteSelection
         var result = selection.SetParent(Nothing, 1, check: true);
 
         Assert.Equal(SelectionOutcome.Refused, result.Outcome);
-        Assert.Equal(
-            "Multi-site invoice MS-BIG has 201 invoices to pay, more than one payment can cover (200). Expand it and select its invoices one by one.",
-            result.Message);
+        Assert.Equal("Multi-site invoice MS-BIG has 201 invoices to pay, more than one payment can cover (200). "
+            + "Expand it and select its invoices one by one.", result.Message);
         Assert.Empty(result.Selected);
     }
 
@@ -140,7 +140,8 @@ public sealed class MultiSiteSelection
     {
         var first = Parent(1);
         var second = Parent(2, day: 1);
-        var selection = Over([.. Children(first, 150, firstId: 1000), .. Children(second, 60, firstId: 2000)], first, second);
+        var selection = Over(
+            [.. Children(first, 150, firstId: 1000), .. Children(second, 60, firstId: 2000)], first, second);
         var current = Ids(1000, 150);
 
         var result = selection.SetParent(current, 2, check: true);
@@ -156,7 +157,12 @@ public sealed class MultiSiteSelection
         var first = Parent(1);
         var second = Parent(2, day: 1);
         var third = Parent(3, day: 2);
-        var selection = Over([.. Children(first, 2, firstId: 10), .. Children(second, 2, firstId: 20), .. Children(third, 2, firstId: 30)],
+        var selection = Over(
+            [
+                .. Children(first, 2, firstId: 10),
+                .. Children(second, 2, firstId: 20),
+                .. Children(third, 2, firstId: 30),
+            ],
             first, second, third);
 
         var result = selection.SelectPage(Nothing, [1, 3]);
@@ -172,15 +178,20 @@ public sealed class MultiSiteSelection
         var tooMany = Parent(3, day: 10);
         var newest = Parent(4, day: 20);
         var selection = Over(
-            [.. Children(newest, 5, firstId: 4000), .. Children(oldest, 120, firstId: 1000), .. Children(middle, 70, firstId: 2000),
-                .. Children(tooMany, 30, firstId: 3000)],
+            [
+                .. Children(newest, 5, firstId: 4000),
+                .. Children(oldest, 120, firstId: 1000),
+                .. Children(middle, 70, firstId: 2000),
+                .. Children(tooMany, 30, firstId: 3000),
+            ],
             newest, tooMany, middle, oldest);
 
         var result = selection.SelectAll(Nothing);
 
         Assert.Equal(SelectionOutcome.Accepted, result.Outcome);
         Assert.Equal(Ids(1000, 120).Union(Ids(2000, 70)).ToHashSet(), result.Selected);
-        Assert.Equal("2 of 4 multi-site invoices selected (190 invoices) — the most one payment can cover", result.Message);
+        Assert.Equal(
+            "2 of 4 multi-site invoices selected (190 invoices) — the most one payment can cover", result.Message);
         Assert.Equal(ParentCheckState.Unchecked, selection.StateOf(4, result.Selected));
     }
 
@@ -237,7 +248,8 @@ public sealed class MultiSiteSelection
         var result = selection.SetInvoice(Nothing, 5, check: true);
 
         Assert.Equal(SelectionOutcome.Refused, result.Outcome);
-        Assert.Equal("Invoice INV-5 is a single-site invoice; choose “Select Single-Site Invoices” to pay it.", result.Message);
+        Assert.Equal(
+            "Invoice INV-5 is a single-site invoice; choose “Select Single-Site Invoices” to pay it.", result.Message);
     }
 
     [Fact]
@@ -280,7 +292,11 @@ public sealed class MultiSiteSelection
     {
         var first = Parent(1);
         var second = Parent(2, day: 1);
-        var selection = Over([.. Children(first, 3, firstId: 10, balanceCents: 10_00), .. Children(second, 4, firstId: 20, balanceCents: 1_01)],
+        var selection = Over(
+            [
+                .. Children(first, 3, firstId: 10, balanceCents: 10_00),
+                .. Children(second, 4, firstId: 20, balanceCents: 1_01),
+            ],
             first, second);
         var all = selection.SelectAll(Nothing).Selected;
 

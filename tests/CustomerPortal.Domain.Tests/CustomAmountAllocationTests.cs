@@ -4,7 +4,7 @@ using static CustomerPortal.Domain.Tests.TestInvoices;
 
 namespace CustomerPortal.Domain.Tests;
 
-public sealed class CustomAmountAllocation
+public sealed class CustomAmountAllocationTests
 {
     /// <summary>The split as a request asks for it: over these invoices, given the balance they add up to.</summary>
     private static AllocationPlan Split(long amountCents, IReadOnlyCollection<OpenInvoice> invoices) =>
@@ -122,7 +122,8 @@ public sealed class CustomAmountAllocation
     [Fact]
     public void OneCentOverTheBalanceIsRefusedNamingTheMostThatCanBePaid()
     {
-        var invoices = new[] { Invoice(1, 1_000_00), Invoice(2, 234_56, day: 1), Invoice(3, 0, day: 2, pendingCents: 50_00) };
+        var invoices = new[]
+            { Invoice(1, 1_000_00), Invoice(2, 234_56, day: 1), Invoice(3, 0, day: 2, pendingCents: 50_00) };
 
         var ex = Assert.Throws<DomainException>(() => Split(1_234_57, invoices));
 
@@ -155,9 +156,8 @@ public sealed class CustomAmountAllocation
         var ex = Assert.Throws<DomainException>(() => Split(2_000_01, invoices));
 
         Assert.Equal(200, fits.InvoiceCount);
-        Assert.Equal(
-            "One payment can cover at most 200 invoices; this amount would be applied to 201. The most you can pay in one payment is $2,000.00.",
-            ex.Message);
+        Assert.Equal("One payment can cover at most 200 invoices; this amount would be applied to 201. "
+            + "The most you can pay in one payment is $2,000.00.", ex.Message);
     }
 
     [Fact]
@@ -171,7 +171,8 @@ public sealed class CustomAmountAllocation
         for (var round = 0; round < 200; round++)
         {
             var invoices = Enumerable.Range(1, random.Next(1, 30))
-                .Select(i => Invoice(i, random.Next(0, 500_00), day: random.Next(0, 10), pendingCents: random.Next(0, 2) * 10_00))
+                .Select(i => Invoice(
+                    i, random.Next(0, 500_00), day: random.Next(0, 10), pendingCents: random.Next(0, 2) * 10_00))
                 .ToList();
             var balance = invoices.Sum(i => i.BalanceCents);
             if (balance == 0) continue;

@@ -1,4 +1,5 @@
 using System.Net;
+using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
@@ -8,11 +9,10 @@ using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Features.PaymentMethods;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Hosting;
-using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CustomerPortal.Web.Tests.Payments;
+namespace CustomerPortal.Web.Tests.Infrastructure;
 
 /// <summary>A seeded portal, the Pro customer signed in, and the helpers payment tests share.</summary>
 public sealed class PayKit : IAsyncDisposable
@@ -25,7 +25,8 @@ public sealed class PayKit : IAsyncDisposable
     public const string AchOk = "000123456789";
     public const string AchR01 = "000111111116";
     public const string AchR02 = "000111111113";
-    public static readonly string[] SecretNumbers = [Visa, Declined, NoFunds, ThreeDs, ExpiredCard, AchOk, AchR01, AchR02];
+    public static readonly string[] SecretNumbers = [Visa,
+        Declined, NoFunds, ThreeDs, ExpiredCard, AchOk, AchR01, AchR02];
 
     private PayKit(PortalFactory factory) => Factory = factory;
 
@@ -47,7 +48,8 @@ public sealed class PayKit : IAsyncDisposable
             var user = await db.Users.SingleAsync(u => u.Email == DemoAccounts.ProCustomer);
             kit.UserId = user.Id;
             kit.CustomerId = user.CustomerId!.Value;
-            kit.CompanyId = await db.Customers.Where(c => c.Id == kit.CustomerId).Select(c => c.CompanyId).SingleAsync();
+            kit.CompanyId = await db.Customers
+                .Where(c => c.Id == kit.CustomerId).Select(c => c.CompanyId).SingleAsync();
             kit.OfflinePaid = await PaymentInvariants.OfflinePaidAsync(db);
             return 0;
         });
@@ -56,10 +58,16 @@ public sealed class PayKit : IAsyncDisposable
 
     public SandboxProcessor Sandbox => Factory.Services.GetRequiredService<SandboxProcessor>();
 
-    /// <summary>The oldest open single-site invoices with nothing pending, skipping <paramref name="skip"/>.</summary>
+    /// <summary>
+    /// The oldest open single-site invoices with nothing pending (oldest first, the order payments apply in), skipping
+    /// <paramref name="skip"/>.
+    /// </summary>
     public Task<List<Invoice>> OpenInvoicesAsync(int count, int skip = 0) => Factory.WithDbAsync(db =>
-        db.Invoices.AsNoTracking().Where(i => i.CustomerId == CustomerId && i.MultiSiteInvoiceId == null && !i.IsVoid && i.PendingCents == 0 && i.BalanceCents > 0)
-            .OrderBy(i => i.InvoiceDate).ThenBy(i => i.Id).Skip(skip).Take(count).ToListAsync());
+        db.Invoices.AsNoTracking()
+            .Where(i => i.CustomerId == CustomerId && i.MultiSiteInvoiceId == null && !i.IsVoid
+                && i.PendingCents == 0 && i.BalanceCents > 0)
+            .OrderOldestFirst()
+            .Skip(skip).Take(count).ToListAsync());
 
     /// <summary>Stores a selection of single-site invoices as the page would (through the app's draft store).</summary>
     public Task SelectAsync(IEnumerable<long> invoiceIds, string? userId = null, long? customerId = null) =>
@@ -91,13 +99,15 @@ public sealed class PayKit : IAsyncDisposable
     /// Enters a card in the sandbox's own form (as the browser would), which hands the token to the portal for the
     /// signed-in contact and sends the browser back without it; returns the token, read from the portal's record.
     /// </summary>
-    public async Task<string> CardTokenAsync(string number, int month = 12, int year = 2030, string cvc = "123", PortalClient? client = null)
+    public async Task<string> CardTokenAsync(
+        string number, int month = 12, int year = 2030, string cvc = "123", PortalClient? client = null)
     {
         client ??= Client;
         var page = await client.GetDocumentAsync("/sandbox/elements/card?return_url=%2Fpay%2Fcheckout");
         var response = await client.PostFormAsync(page, "/sandbox/elements/card", new()
         {
-            ["number"] = number, ["expMonth"] = month.ToString(), ["expYear"] = year.ToString(), ["cvc"] = cvc, ["return_url"] = "/pay/checkout",
+            ["number"] = number, ["expMonth"] = month.ToString(), ["expYear"] = year.ToString(), ["cvc"] = cvc,
+            ["return_url"] = "/pay/checkout",
         });
         return await EnteredTokenAsync(response);
     }
@@ -107,7 +117,8 @@ public sealed class PayKit : IAsyncDisposable
         var page = await Client.GetDocumentAsync("/sandbox/elements/bank?return_url=%2Fpay%2Fcheckout");
         var response = await Client.PostFormAsync(page, "/sandbox/elements/bank", new()
         {
-            ["routing"] = routing, ["account"] = account, ["accountType"] = "checking", ["return_url"] = "/pay/checkout",
+            ["routing"] = routing, ["account"] = account, ["accountType"] = "checking",
+            ["return_url"] = "/pay/checkout",
         });
         return await EnteredTokenAsync(response);
     }
@@ -133,8 +144,11 @@ public sealed class PayKit : IAsyncDisposable
         return token;
     }
 
-    /// <summary>Opens the checkout page and presses Pay with <paramref name="method"/> ("saved-1", "new-spm_…").</summary>
-    public async Task<HttpResponseMessage> PayAsync(string method, bool save = false, bool achAuthorized = false, PortalClient? client = null,
+    /// <summary>
+    /// Opens the checkout page and presses Pay with <paramref name="method"/> ("saved-1", "new-spm_…").
+    /// </summary>
+    public async Task<HttpResponseMessage> PayAsync(
+        string method, bool save = false, bool achAuthorized = false, PortalClient? client = null,
         Dictionary<string, string>? overrides = null)
     {
         client ??= Client;
@@ -151,14 +165,28 @@ public sealed class PayKit : IAsyncDisposable
         return await client.PostFormAsync(page, "/pay/checkout", fields);
     }
 
+    /// <summary>
+    /// The customer as the app resolves it for a request of <paramref name="userId"/> (the signed-in contact unless
+    /// another is given): for calling the payment service directly.
+    /// </summary>
+    public Task<CustomerAccess> AccessAsync(string? userId = null) => DbAsync(db => (
+            from c in db.Customers
+            join co in db.Companies on c.CompanyId equals co.Id
+            where c.Id == CustomerId
+            select new CustomerAccess(
+                c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, userId ?? UserId, false))
+        .SingleAsync());
+
     public static long PaymentIdFrom(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         var location = response.Headers.Location!.ToString();
         var marker = "/pay/payments/";
         var at = location.IndexOf(marker, StringComparison.Ordinal);
-        if (at < 0) at = location.IndexOf(Uri.EscapeDataString(marker), StringComparison.Ordinal) is var e and >= 0 ? e : throw new InvalidOperationException(location);
-        var rest = location[at..].Replace(Uri.EscapeDataString(marker), marker, StringComparison.Ordinal)[marker.Length..];
+        if (at < 0) at = location.IndexOf(Uri.EscapeDataString(marker), StringComparison.Ordinal) is var e and >= 0
+            ? e : throw new InvalidOperationException(location);
+        var rest = location[at..]
+            .Replace(Uri.EscapeDataString(marker), marker, StringComparison.Ordinal)[marker.Length..];
         return long.Parse(new string(rest.TakeWhile(char.IsAsciiDigit).ToArray()));
     }
 

@@ -8,6 +8,7 @@ using CustomerPortal.Infrastructure.Payments;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -20,7 +21,7 @@ namespace CustomerPortal.Web.Tests.Payments;
 /// Webhooks that must not be believed (issue 14, finding 2: a signed event applied to a payment it does not belong to;
 /// the sandbox's secret in the source) and webhooks that arrive while the processor cannot be asked (finding 4).
 /// </summary>
-public sealed class ForgedAndFailingWebhooks
+public sealed class ForgedAndFailingWebhookTests
 {
     private const string SecretInTheSource = "whsec_sandbox_local_development_only";
 
@@ -42,10 +43,10 @@ public sealed class ForgedAndFailingWebhooks
         // first with the victim's amount and key (the processor's object says otherwise), then with the charged one's.
         var forged = new[]
         {
-            Forged(kit, "sevt_forged_1", charged.ProcessorPaymentId!, victim.Id, victim.AmountCents,
-                victim.IdempotencyKey),
-            Forged(kit, "sevt_forged_2", charged.ProcessorPaymentId!, victim.Id, charged.AmountCents,
-                charged.IdempotencyKey),
+            Forged(kit,
+                "sevt_forged_1", charged.ProcessorPaymentId!, victim.Id, victim.AmountCents, victim.IdempotencyKey),
+            Forged(kit,
+                "sevt_forged_2", charged.ProcessorPaymentId!, victim.Id, charged.AmountCents, charged.IdempotencyKey),
         };
         foreach (var body in forged)
         {
@@ -59,11 +60,11 @@ public sealed class ForgedAndFailingWebhooks
         var invoice = await kit.DbAsync(db => db.Invoices.AsNoTracking().SingleAsync(i => i.Id == invoices[1].Id));
         Assert.Equal((before.PaidCents, before.PendingCents), (invoice.PaidCents, invoice.PendingCents));
         Assert.Equal(PaymentStatus.Succeeded, await StatusAsync(kit, paid));
-        Assert.False(await kit.DbAsync(db =>
-            db.ProcessedWebhookEvents.AnyAsync(e => e.EventId.StartsWith("sevt_forged"))));
+        Assert.False(
+            await kit.DbAsync(db => db.ProcessedWebhookEvents.AnyAsync(e => e.EventId.StartsWith("sevt_forged"))));
         var victimId = victim.Id.ToString(CultureInfo.InvariantCulture);
-        var warnings = kit.Factory.Logs.Raw.Where(e => e.Level == LogEventLevel.Warning
-            && e.MessageTemplate.Text.StartsWith("Security:", StringComparison.Ordinal)
+        var warnings = kit.Factory.Logs.Raw.Where(e =>
+            e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.StartsWith("Security:", StringComparison.Ordinal)
             && e.Properties.TryGetValue("PaymentId", out var named) && named.ToString() == victimId).ToList();
         Assert.Equal(2, warnings.Count);
         await kit.AssertInvariantsAsync();
@@ -81,8 +82,8 @@ public sealed class ForgedAndFailingWebhooks
         // A processor that answers the lookup by the victim's key with another payment's record.
         var processor = new Mock<IPaymentGateway>();
         var other = await kit.Sandbox.GetPaymentAsync(charged.ProcessorPaymentId!);
-        processor.Setup(g => g.FindPaymentAsync(It.IsAny<PaymentLookup>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(other);
+        processor.Setup(g => g.FindPaymentAsync(It.IsAny<PaymentLookup>(), It.IsAny<CancellationToken>())).ReturnsAsync(
+            other);
         kit.Factory.Clock.Advance(TimeSpan.FromMinutes(3));
 
         await using (var scope = kit.Factory.Scope())
@@ -95,8 +96,8 @@ public sealed class ForgedAndFailingWebhooks
         var after = await kit.DbAsync(db => db.Payments.AsNoTracking().SingleAsync(p => p.Id == victim.Id));
         Assert.Equal((PaymentStatus.Submitted, (string?)null), (after.Status, after.ProcessorPaymentId));
         var victimId = victim.Id.ToString(CultureInfo.InvariantCulture);
-        Assert.Contains(kit.Factory.Logs.Raw, e => e.Level == LogEventLevel.Warning
-            && e.MessageTemplate.Text.StartsWith("Security:", StringComparison.Ordinal)
+        Assert.Contains(kit.Factory.Logs.Raw, e =>
+            e.Level == LogEventLevel.Warning && e.MessageTemplate.Text.StartsWith("Security:", StringComparison.Ordinal)
             && e.Properties.TryGetValue("PaymentId", out var named) && named.ToString() == victimId);
         await kit.AssertInvariantsAsync();
     }
@@ -130,13 +131,13 @@ public sealed class ForgedAndFailingWebhooks
     {
         var processorDown = false;
         var failing = new Mock<IPaymentGateway>();
-        await using var kit = await PayKit.StartAsync(f => f.WithServices(s => s.AddTransient<IPaymentGateway>(sp =>
-            processorDown ? failing.Object : sp.GetRequiredService<SandboxProcessor>())));
+        await using var kit = await PayKit.StartAsync(f => f.WithServices(s => s.AddTransient<IPaymentGateway>(
+            sp => processorDown ? failing.Object : sp.GetRequiredService<SandboxProcessor>())));
         var sandbox = kit.Sandbox;
         failing.SetupGet(g => g.Name).Returns(sandbox.Name);
         failing.SetupGet(g => g.WebhookSignatureHeader).Returns(sandbox.WebhookSignatureHeader);
-        failing.Setup(g => g.ParseWebhook(It.IsAny<string>(), It.IsAny<string?>()))
-            .Returns((string body, string? header) => sandbox.ParseWebhook(body, header));
+        failing.Setup(g => g.ParseWebhook(It.IsAny<string>(), It.IsAny<string?>())).Returns(
+            (string body, string? header) => sandbox.ParseWebhook(body, header));
         failing.Setup(g => g.GetPaymentAsync(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new Stripe.StripeException(HttpStatusCode.ServiceUnavailable, null, "Down"));
         var (id, succeeded) = await AchSettledButNotDeliveredAsync(kit);
@@ -180,8 +181,8 @@ public sealed class ForgedAndFailingWebhooks
         var dies = new Mock<IPaymentGateway>();
         dies.Setup(g => g.GetPaymentMethodAsync(It.IsAny<string>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .Returns((string t, string? a, CancellationToken ct) => kit.Sandbox.GetPaymentMethodAsync(t, a, ct));
-        dies.Setup(g => g.ChargeAsync(It.IsAny<ChargeRequest>(), It.IsAny<CancellationToken>()))
-            .ThrowsAsync(new InvalidOperationException("died"));
+        dies.Setup(g => g.ChargeAsync(It.IsAny<ChargeRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(
+            new InvalidOperationException("died"));
         await using var scope = kit.Factory.Scope();
         var service = ActivatorUtilities.CreateInstance<PaymentService>(scope.ServiceProvider, dies.Object);
         var access = await kit.DbAsync(db => (from c in db.Customers join co in db.Companies on c.CompanyId equals co.Id
@@ -189,23 +190,21 @@ public sealed class ForgedAndFailingWebhooks
             select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, kit.UserId,
                 false))
             .SingleAsync());
-        var revision = await kit.DbAsync(db =>
-            db.PaymentDrafts.Where(d => d.UserId == kit.UserId).Select(d => d.Revision).SingleAsync());
-        var balance = await kit.DbAsync(db =>
-            db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.BalanceCents).SingleAsync());
+        var revision = await kit.DbAsync(
+            db => db.PaymentDrafts.Where(d => d.UserId == kit.UserId).Select(d => d.Revision).SingleAsync());
+        var balance = await kit.DbAsync(
+            db => db.Invoices.Where(i => i.Id == invoiceId).Select(i => i.BalanceCents).SingleAsync());
         var pay = new PayCommand(revision, balance, null, token, false, false);
-        await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            service.SubmitAsync(access, pay, new PayClient("127.0.0.1", "test", "http://localhost")));
+        await Assert.ThrowsAsync<InvalidOperationException>(
+            () => service.SubmitAsync(access, pay, new PayClient("127.0.0.1", "test", "http://localhost")));
         var payment = await kit.DbAsync(db => db.Payments.AsNoTracking().OrderBy(p => p.Id).LastAsync());
         Assert.Equal((PaymentStatus.Submitted, (string?)null), (payment.Status, payment.ProcessorPaymentId));
         return payment;
     }
 
     /// <summary>An event shaped as the sandbox writes them: a processor payment succeeded for a portal one.</summary>
-    private static string Forged(PayKit kit, string eventId, string processorPaymentId, long portalPaymentId,
-        long amountCents, string key) =>
-        JsonSerializer.Serialize(new
-        {
+    private static string Forged(PayKit kit, string eventId,
+        string processorPaymentId, long portalPaymentId, long amountCents, string key) => JsonSerializer.Serialize(new {
             id = eventId,
             @object = "event",
             type = "payment_intent.succeeded",

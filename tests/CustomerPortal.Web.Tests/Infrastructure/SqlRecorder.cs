@@ -2,28 +2,15 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.RegularExpressions;
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace CustomerPortal.Web.Tests.MakeAPayment;
+namespace CustomerPortal.Web.Tests.Infrastructure;
 
-/// <summary>The app with the text of every query it sends kept: what requests really run, for the SQL checks.</summary>
-internal sealed class RecordingPortalFactory : PortalFactory
-{
-    public SqlRecorder Sql { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services =>
-            services.ConfigureDbContext<SqliteAppDbContext>(o => o.AddInterceptors(Sql)));
-    }
-}
-
-/// <summary>Keeps the text of every query (reads) the app sends.</summary>
+/// <summary>
+/// Keeps the text of every query (reads) the app sends: what requests really run, for the SQL checks
+/// (<see cref="PortalFactory.WithDbInterceptors"/>).
+/// </summary>
 internal sealed partial class SqlRecorder : DbCommandInterceptor
 {
     private readonly ConcurrentQueue<string> _texts = new();
@@ -79,16 +66,15 @@ internal sealed partial class SqlRecorder : DbCommandInterceptor
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result,
-        CancellationToken cancellationToken = default)
+        DbCommand command, CommandEventData eventData,
+        InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         Record(command);
         return base.ReaderExecutingAsync(command, eventData, result, cancellationToken);
     }
 
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(
-        DbCommand command, CommandEventData eventData, InterceptionResult<object> result,
-        CancellationToken cancellationToken = default)
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command,
+        CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
         Record(command);
         return base.ScalarExecutingAsync(command, eventData, result, cancellationToken);

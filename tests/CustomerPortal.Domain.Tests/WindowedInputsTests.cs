@@ -8,7 +8,7 @@ namespace CustomerPortal.Domain.Tests;
 /// The page passes only the oldest 201 payable invoices (plus the whole balance or count) so that a customer with
 /// thousands of invoices costs one short query; the answers must be the same as over every invoice.
 /// </summary>
-public sealed class WindowedInputs
+public sealed class WindowedInputsTests
 {
     private static readonly List<Invoices.OpenInvoice> Thousand = Enumerable.Range(0, 1000)
         .Select(i => Invoice(i + 1, balanceCents: 10_00 + i % 7, day: 1000 - i)).ToList();
@@ -35,7 +35,8 @@ public sealed class WindowedInputs
     {
         var balance = Thousand.Sum(i => i.BalanceCents);
 
-        var ex = Assert.Throws<DomainException>(() => PaymentAllocator.AllocateOverOldest(balance + 1, OldestWindow(), balance));
+        var ex = Assert.Throws<DomainException>(
+            () => PaymentAllocator.AllocateOverOldest(balance + 1, OldestWindow(), balance));
 
         Assert.Equal($"The most you can pay is {Money.FromCents(balance).Format()}.", ex.Message);
     }
@@ -46,7 +47,8 @@ public sealed class WindowedInputs
         var balance = Thousand.Sum(i => i.BalanceCents);
         var fits = OldestWindow().Take(200).Sum(i => i.BalanceCents);
 
-        var ex = Assert.Throws<DomainException>(() => PaymentAllocator.AllocateOverOldest(fits + 1_000_00, OldestWindow(), balance));
+        var ex = Assert.Throws<DomainException>(
+            () => PaymentAllocator.AllocateOverOldest(fits + 1_000_00, OldestWindow(), balance));
 
         Assert.Contains("at most 200 invoices", ex.Message);
         Assert.Contains(Money.FromCents(fits).Format(), ex.Message);
@@ -57,7 +59,8 @@ public sealed class WindowedInputs
     {
         var whole = new InvoiceSelection(PaymentChoice.SingleSite, Thousand, []).SelectAll(new HashSet<long>());
 
-        var windowed = new InvoiceSelection(PaymentChoice.SingleSite, OldestWindow(), []).SelectAll(new HashSet<long>(), payableSingleSiteCount: 1000);
+        var windowed = new InvoiceSelection(PaymentChoice.SingleSite, OldestWindow(), []).SelectAll(
+            new HashSet<long>(), payableSingleSiteCount: 1000);
 
         Assert.Equal(whole.Selected.Order(), windowed.Selected.Order());
         Assert.Equal("200 of 1,000 selected — the most one payment can cover", windowed.Message);

@@ -7,7 +7,7 @@ namespace CustomerPortal.Domain.Tests;
 /// cases run through the SQL (EF's translation, the hand-written predicate, the triggers) in
 /// CustomerPortal.Infrastructure.Tests (InvoiceRulesInSqlTests).
 /// </summary>
-public sealed class InvoiceRules
+public sealed class InvoiceRulesTests
 {
     private static readonly Func<Invoice, bool> IsOpen = OpenInvoiceRule.IsOpen.Compile();
     private static readonly Func<Invoice, bool> IsPayable = OpenInvoiceRule.IsPayable.Compile();
@@ -58,8 +58,8 @@ public sealed class InvoiceRules
 
         var balance = Invoice.BalanceOf(invoice.TotalCents, invoice.PaidCents, invoice.PendingCents);
         Assert.Equal(balance, invoice.BalanceCents);
-        var snapshot = new OpenInvoice(1, null, "INV-1", invoice.InvoiceDate, invoice.DueDate, balance,
-            invoice.PendingCents);
+        var snapshot = new OpenInvoice(
+            1, null, "INV-1", invoice.InvoiceDate, invoice.DueDate, balance, invoice.PendingCents);
         Assert.Equal(payable, open && snapshot.HasBalance);
     }
 }
