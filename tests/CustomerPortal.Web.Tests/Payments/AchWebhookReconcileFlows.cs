@@ -3,7 +3,9 @@ using System.Text;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Payments;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
+using CustomerPortal.Web.Features.PaymentMethods;
 using CustomerPortal.Web.Features.Payments;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -156,9 +158,9 @@ public sealed class AchWebhookReconcileFlows : IAsyncLifetime
         Assert.NotNull(await c.ServiceProvider.GetRequiredService<PaymentReconciler>().RunOnceAsync(loser));
     }
 
-    private async Task<CustomerPortal.Web.Hosting.CustomerAccess> AccessAsync(IServiceProvider sp) =>
+    private async Task<CustomerAccess> AccessAsync(IServiceProvider sp) =>
         await _kit.DbAsync(db => (from c in db.Customers join co in db.Companies on c.CompanyId equals co.Id where c.Id == _kit.CustomerId
-            select new CustomerPortal.Web.Hosting.CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, _kit.UserId, false)).SingleAsync());
+            select new CustomerAccess(c.Id, co.Id, c.Name, c.AccountNumber, co.Name, co.Plan, co.TimeZoneId, _kit.UserId, false)).SingleAsync());
 }
 
 /// <summary>Charges through the real sandbox, then throws as if the process had been killed before the commit.</summary>

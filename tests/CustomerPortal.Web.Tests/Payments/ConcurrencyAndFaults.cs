@@ -4,7 +4,7 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Moq;

@@ -7,7 +7,7 @@ using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Infrastructure.Payments;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -3,7 +3,7 @@ using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
 using CustomerPortal.Domain.Selection;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
@@ -159,6 +159,9 @@ public sealed record PayPage(
     PageMessage? Message)
 {
     public bool HasSelection => Overview.InvoicesToPay > 0;
+
+    /// <summary>The choice as the page's form and script name it ("single", "multi", "custom").</summary>
+    public string ChoiceKey => PaymentDraftService.KeyOf(Choice);
 
     /// <summary>The stored draft's revision this page shows (0 when the user has none yet).</summary>
     public int Revision { get; init; }

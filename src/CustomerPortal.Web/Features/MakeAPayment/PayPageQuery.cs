@@ -5,7 +5,7 @@ using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Drafts;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
@@ -30,7 +30,7 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var draft = await _q.DraftAsync(access, ct);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
         var at = InvoicesAsOf.Of(access.CustomerId, sums); // what may be kept between requests is read under this
-        var canChange = MakeAPaymentRules.CanChange(access);
+        var canChange = PlanGate.MayChange(access);
         var stamp = PageVersion.Stamp(sums);
 
         switch (draft.Choice)
@@ -256,14 +256,4 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var rows = await ordered.ThenOldestFirst().Skip(skip).Take(take).ToListAsync(ct);
         return (total, pages, page, rows);
     }
-}
-
-/// <summary>Who may change a selection or pay: one place, used by the page, the actions and Continue.</summary>
-public static class MakeAPaymentRules
-{
-    /// <summary>
-    /// A contact of a customer whose company may take payments online (<see cref="ProPlan.MayPayOnline"/>), not a
-    /// support agent viewing as one.
-    /// </summary>
-    public static bool CanChange(CustomerAccess access) => access.CanPayOnline && !access.IsReadOnly;
 }

@@ -4,7 +4,7 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Drafts;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
@@ -214,7 +214,7 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
             : null;
 
     private static ActionOutcome? Denied(CustomerAccess access) =>
-        MakeAPaymentRules.CanChange(access)
+        PlanGate.MayChange(access)
             ? null
             : new ActionOutcome(ActionStatus.NotAllowed, new PageMessage(
                 access.IsReadOnly

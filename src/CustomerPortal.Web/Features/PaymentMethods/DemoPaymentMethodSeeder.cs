@@ -2,8 +2,7 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Infrastructure.Seeding;
-using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -81,18 +80,4 @@ public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sa
         log.LogWarning("Demo payment method for customer {CustomerId} was not saved: {Message}", access.CustomerId, outcome.Message);
         return 0;
     }
-}
-
-/// <summary>Seeds the demo's saved payment methods at start when demo data is on and the sandbox is the processor.</summary>
-internal sealed class DemoPaymentMethodsAtStart(IServiceProvider services, DatabaseOptions database, IOptions<PaymentsOptions> options) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!database.SeedDemoData || !options.Value.SeedDemoMethods) return;
-        await using var scope = services.CreateAsyncScope();
-        if (scope.ServiceProvider.GetRequiredService<Domain.Payments.Gateway.IPaymentGateway>() is not SandboxProcessor) return;
-        await scope.ServiceProvider.GetRequiredService<DemoPaymentMethodSeeder>().SeedAsync(cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

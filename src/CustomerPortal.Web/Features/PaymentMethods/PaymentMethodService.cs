@@ -2,8 +2,7 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.PaymentMethods;
@@ -27,7 +26,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
     /// <summary>Saves a method entered in the processor's form without paying (setup, off-session use later).</summary>
     public async Task<PayOutcome> AddAsync(CustomerAccess access, string? token, bool achAuthorized, PayClient client, CancellationToken ct)
     {
-        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return refused;
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
         if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return PayOutcome.Refused(400, "Enter the card or bank account first.");
         var already = await db.SavedPaymentMethods.AsNoTracking().Where(m => m.CustomerId == access.CustomerId
             && m.ProcessorMethodId == token && m.RemovedAt == null).Select(m => (long?)m.Id).SingleOrDefaultAsync(ct);
@@ -69,7 +68,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
 
     public async Task<PayOutcome> RemoveAsync(CustomerAccess access, long id, CancellationToken ct)
     {
-        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return refused;
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
         var method = await db.SavedPaymentMethods.SingleOrDefaultAsync(m => m.Id == id && m.CustomerId == access.CustomerId && m.RemovedAt == null, ct);
         if (method is null) return PayOutcome.Refused(404, NotYours);
         var processorCustomer = await db.Customers.Where(c => c.Id == access.CustomerId).Select(c => c.ProcessorCustomerId).SingleAsync(ct);
@@ -95,7 +94,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
 
     public async Task<PayOutcome> MakeDefaultAsync(CustomerAccess access, long id, CancellationToken ct)
     {
-        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return refused;
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
         var all = await db.SavedPaymentMethods.Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null).ToListAsync(ct);
         var chosen = all.SingleOrDefault(m => m.Id == id);
         if (chosen is null) return PayOutcome.Refused(404, NotYours);

@@ -7,24 +7,11 @@ using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Infrastructure.Payments.Stripe;
 using CustomerPortal.Web.Features.PaymentMethods;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Features.Payments;
-
-public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired, bool IsDefault);
-
-/// <summary>
-/// A method this contact just entered in the processor's form, offered with "Save for future payments". The page and
-/// the form carry only <see cref="Value"/>, the id of the portal's record; the token stays on the server.
-/// </summary>
-public sealed record NewMethodOption(long EnteredId, PaymentMethodKind Kind, string Summary, string Detail)
-{
-    public const string Prefix = "entered-";
-
-    public string Value => Prefix + EnteredId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-}
 
 public sealed record CheckoutView(
     CustomerAccess Access,
@@ -36,7 +23,17 @@ public sealed record CheckoutView(
     string AchAuthorizationText,
     string? StripePublishableKey,
     string? Error = null,
-    string? ErrorField = null);
+    string? ErrorField = null)
+{
+    /// <summary>
+    /// Paying and changing methods are offered: a support agent viewing as the customer sees the same figures and
+    /// methods, and nothing that would pay or change a method.
+    /// </summary>
+    public bool CanChange => PlanGate.MayChange(Access);
+
+    /// <summary>Why there is nothing to pay, when the plan cannot be paid.</summary>
+    public string NotPayableReason => Plan.Problem ?? PaymentPlanner.NothingSelected;
+}
 
 public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long AmountCents)
 {
@@ -50,6 +47,27 @@ public sealed record PaymentView(long Id, string ReceiptNumber, PaymentStatus St
     public bool HasReceipt => Status is PaymentStatus.Succeeded or PaymentStatus.Processing or PaymentStatus.Returned;
 
     public string ReceiptPdfUrl => $"/payments/{Id}/receipt.pdf";
+
+    /// <summary>The status as a customer reads it, and the colour of its badge.</summary>
+    public string StatusLabel => PaymentStatusText.Label(Status);
+
+    public string StatusBadge => PaymentStatusText.Badge(Status);
+
+    /// <summary>Where the customer confirms the payment with their bank (3-D Secure), coming back here after.</summary>
+    public string? ConfirmUrl =>
+        NextActionUrl is { } next ? PaymentService.WithReturnUrl(next, $"/pay/payments/{Id}") : null;
+
+    /// <summary>Who is looking: times are shown on their company's clock.</summary>
+    public CustomerAccess? Viewer { get; init; }
+
+    /// <summary>When the payment was submitted, on the company's clock (UTC without a viewer).</summary>
+    public DateTimeOffset SubmittedAt => Viewer?.ToCompanyTime(CreatedAt) ?? CreatedAt;
+
+    /// <summary>The clock <see cref="SubmittedAt"/> is on.</summary>
+    public string SubmittedZone => Viewer is null ? "UTC" : "(" + Viewer.CompanyTimeZone + ")";
+
+    /// <summary>Only the customer confirms with their bank; an agent viewing as the customer sees the state.</summary>
+    public bool MayConfirm => Viewer is not { IsReadOnly: true };
 }
 
 public sealed record HistoryView(IReadOnlyList<PaymentView> Payments, int Page, int PageCount, int Total);
@@ -116,7 +134,8 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             await ledger.ApplyAsync(id, PaymentReconciler.VerdictOf(current), ct: ct);
             db.ChangeTracker.Clear();
         }
-        return (await LoadAsync(db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId), ct)).SingleOrDefault();
+        var own = db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId);
+        return (await LoadAsync(access, own, ct)).SingleOrDefault();
     }
 
     /// <summary>Whether the processor's payment <paramref name="processorPaymentId"/> is this customer's.</summary>
@@ -131,12 +150,13 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var total = await query.CountAsync(ct);
         var pages = Math.Max(1, (total + HistoryPageSize - 1) / HistoryPageSize);
         page = Math.Clamp(page, 1, pages);
-        var list = await LoadAsync(query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+        var list = await LoadAsync(access, query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
             .Skip((page - 1) * HistoryPageSize).Take(HistoryPageSize), ct);
         return new HistoryView(list, page, pages, total);
     }
 
-    private async Task<List<PaymentView>> LoadAsync(IQueryable<Payment> query, CancellationToken ct)
+    private async Task<List<PaymentView>> LoadAsync(
+        CustomerAccess access, IQueryable<Payment> query, CancellationToken ct)
     {
         var payments = await query.Select(p => new
         {
@@ -151,7 +171,10 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var byPayment = allocations.ToLookup(a => a.PaymentId);
         return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt,
             p.CompletedAt, p.FailureMessage, p.NextActionUrl,
-            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())).ToList();
+            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())
+        {
+            Viewer = access,
+        }).ToList();
     }
 }
 

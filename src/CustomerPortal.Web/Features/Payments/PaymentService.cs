@@ -8,7 +8,7 @@ using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Web.Features.PaymentMethods;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.Payments;
@@ -26,17 +26,6 @@ public sealed record PayCommand(
     bool SaveMethod,
     bool AchAuthorized,
     long? EnteredMethodId = null);
-
-/// <summary>Who is paying from where: kept with an ACH authorization, and where 3-D Secure returns to.</summary>
-public sealed record PayClient(string IpAddress, string UserAgent, string BaseUrl);
-
-/// <summary>Either the payment (new or the one this draft already made) or a refusal that changed nothing.</summary>
-public sealed record PayOutcome(long? PaymentId, int StatusCode, string? Message, string? Field = null, string? RedirectUrl = null)
-{
-    public bool IsPayment => PaymentId is not null;
-    public static PayOutcome Payment(long id) => new(id, 200, null);
-    public static PayOutcome Refused(int status, string message, string? field = null) => new(null, status, message, field);
-}
 
 /// <summary>
 /// One charge as the engine submits it, whoever asks (the portal's Pay button, the back office): whose, what to plan, the
@@ -86,16 +75,9 @@ public sealed class PaymentService(
     public static string IdempotencyKey(long customerId, long draftId, int revision) =>
         string.Create(CultureInfo.InvariantCulture, $"portal-{customerId}-{draftId}-{revision}");
 
-    public static PayOutcome? RefuseIfNotAllowed(CustomerAccess access)
-    {
-        if (!access.CanPayOnline) return PayOutcome.Refused(403, ProPlan.NotEnabledMessage(access.CompanyName));
-        if (access.IsReadOnly) return PayOutcome.Refused(403, "You are viewing as the customer: paying and changing payment methods is not allowed.");
-        return null;
-    }
-
     public async Task<PayOutcome> SubmitAsync(CustomerAccess access, PayCommand command, PayClient client, CancellationToken ct = default)
     {
-        if (RefuseIfNotAllowed(access) is { } refused) return refused;
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
         var customerId = access.CustomerId;
 
         // Read to change: the revision compared below is never older than the invoices it pays (DraftRead).

@@ -18,11 +18,7 @@ public static class PaymentsFeature
             .ValidateOnStart();
         services.AddScoped<PaymentLedger>();
         services.AddScoped<PaymentService>();
-        services.AddScoped<CustomerPortal.Web.Api.Payments.IBackOfficeCharges, BackOfficeChargeService>();
         services.AddScoped<PaymentQueries>();
-        services.AddScoped<PaymentMethodService>();
-        services.AddScoped<EnteredPaymentTokens>();
-        services.AddScoped<DemoPaymentMethodSeeder>();
         services.AddScoped<WebhookProcessor>();
         services.AddScoped<PaymentReconciler>();
         services.AddSingleton<ReconcileBackoff>();
