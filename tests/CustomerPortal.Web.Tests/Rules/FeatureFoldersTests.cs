@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using CustomerPortal.Web.Hosting;
 using Microsoft.AspNetCore.Mvc;
+using Xunit.Abstractions;
 using static CustomerPortal.Web.Tests.Rules.FolderGraph;
 
 namespace CustomerPortal.Web.Tests.Rules;
@@ -10,7 +11,7 @@ namespace CustomerPortal.Web.Tests.Rules;
 /// <c>Features/*</c> and <c>Api/*</c> above it and acyclic among themselves, <c>Hosting</c> on top. Read from the
 /// source by <see cref="FolderGraph"/>; each rule is first shown failing on a small project that breaks it.
 /// </summary>
-public sealed partial class FeatureFoldersTests
+public sealed partial class FeatureFoldersTests(ITestOutputHelper output)
 {
     /// <summary>
     /// What a view may <c>@inject</c>, by type name: the layout has no view model, and shows who is signed in and the
@@ -27,6 +28,7 @@ public sealed partial class FeatureFoldersTests
     [Fact]
     public void TheGraphSeesTheUsesItIsAbout()
     {
+        foreach (var use in App.Value.Uses) output.WriteLine(use.ToString());
         var uses = App.Value.Uses.Select(u => (u.From, u.To)).ToHashSet();
 
         // One of each kind: a type by name, a view's model, a feature's registration, an extension via its using.
@@ -39,23 +41,23 @@ public sealed partial class FeatureFoldersTests
 
     [Fact]
     public void NoFoldersUseEachOtherInACircle() =>
-        Assert.Empty(App.Value.UsesInCycles().Select(u => u.ToString()));
+        NoneOf("Uses on a cycle", App.Value.UsesInCycles());
 
     [Fact]
     public void SharedUsesNoFeatureAndNotHosting() =>
-        Assert.Empty(SharedUses(App.Value));
+        NoneOf("Shared uses", SharedUses(App.Value));
 
     [Fact]
     public void NothingUsesHosting() =>
-        Assert.Empty(HostingUsers(App.Value));
+        NoneOf("Uses of Hosting", HostingUsers(App.Value));
 
     [Fact]
     public void TheAppHasOnlyTheKnownKindsOfFolder() =>
-        Assert.Empty(UnknownFolders(App.Value));
+        NoneOf("Folders of no known kind", UnknownFolders(App.Value));
 
     [Fact]
     public void EveryControllerLivesInAFeatureFolder() =>
-        Assert.Empty(ControllersOutsideFeatures(App.Value.Files));
+        NoneOf("Controllers outside Features/", ControllersOutsideFeatures(App.Value.Files));
 
     [Fact]
     public void EveryControllerTypeIsInAFeatureNamespaceWhoseViewsItFinds()
@@ -74,7 +76,7 @@ public sealed partial class FeatureFoldersTests
 
     [Fact]
     public void ViewsCallNoServices() =>
-        Assert.Empty(ViewsCallingServices(App.Value.Files));
+        NoneOf("Views naming or injecting a service", ViewsCallingServices(App.Value.Files));
 
     /// <summary>Each rule catches the break it is for.</summary>
     [Fact]
@@ -127,6 +129,13 @@ public sealed partial class FeatureFoldersTests
             "Features/A/Views/Other.cshtml: PaymentDraftService", "Views/Shared/_Layout.cshtml: @inject IPlanner",
             "Views/Shared/_Layout.cshtml: IPlanner",
         ], ViewsCallingServices(views));
+    }
+
+    /// <summary>Fails listing every item (xUnit would cut a long collection short).</summary>
+    private static void NoneOf<T>(string what, IEnumerable<T> items)
+    {
+        var found = items.Select(i => i?.ToString()).ToList();
+        Assert.True(found.Count == 0, $"{what}:{Environment.NewLine}{string.Join(Environment.NewLine, found)}");
     }
 
     private static IEnumerable<Use> SharedUses(FolderGraph graph) => graph.Uses.Where(u => u.From == "Shared");
