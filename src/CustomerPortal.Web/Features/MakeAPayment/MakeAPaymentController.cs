@@ -24,7 +24,8 @@ public sealed class TableStateInput
 [Route("pay")]
 [EnableRateLimiting(PortalPolicies.PayPageConcurrency)]
 [RefuseUnreadableNumbers]
-public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQuery pages, PaymentDraftService drafts) : Controller
+public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQuery pages, PaymentDraftService drafts)
+    : Controller
 {
     private const string NoticeKey = "pay.notice";
     private const string NoticeTargetKey = "pay.notice.target";
@@ -34,7 +35,11 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         PageMessage? notice = TempData[NoticeKey] is string text
-            ? new PageMessage(text, Enum.TryParse<MessageTarget>(TempData[NoticeTargetKey] as string, out var t) ? t : MessageTarget.Selection, false)
+            ? new PageMessage(text,
+                Enum.TryParse<MessageTarget>(TempData[NoticeTargetKey] as string, out var t)
+                    ? t
+                    : MessageTarget.Selection,
+                false)
             : null;
         var page = await pages.BuildAsync(access, table.ToState(), notice, null, ct);
         return IsFragmentRequest ? Fragments(page) : View(page);
@@ -47,26 +52,32 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
 
     [HttpPost("selection/invoice")]
     [RequiresProPlan]
-    public Task<IActionResult> SetInvoice([FromForm] string? invoiceId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
+    public Task<IActionResult> SetInvoice([FromForm] string? invoiceId, [FromForm] string? check, TableStateInput table,
+        CancellationToken ct) =>
         long.TryParse(invoiceId, out var id) && id > 0
-            ? Toggle((access, c) => drafts.SetInvoiceAsync(access, id, IsChecked(check), c), RowScope.Invoice(id), table.ToState(), ct)
+            ? Toggle((access, c) => drafts.SetInvoiceAsync(access, id, IsChecked(check), c), RowScope.Invoice(id),
+                table.ToState(), ct)
             : RefuseAsync("That invoice is not one of your open invoices.", table.ToState(), ct);
 
     [HttpPost("selection/parent")]
     [RequiresProPlan]
-    public Task<IActionResult> SetParent([FromForm] string? parentId, [FromForm] string? check, TableStateInput table, CancellationToken ct) =>
+    public Task<IActionResult> SetParent([FromForm] string? parentId, [FromForm] string? check, TableStateInput table,
+        CancellationToken ct) =>
         long.TryParse(parentId, out var id) && id > 0
-            ? Toggle((access, c) => drafts.SetParentAsync(access, id, IsChecked(check), c), RowScope.Parent(id), table.ToState(), ct)
+            ? Toggle((access, c) => drafts.SetParentAsync(access, id, IsChecked(check), c), RowScope.Parent(id),
+                table.ToState(), ct)
             : RefuseAsync("That multi-site invoice is not one of your open invoices.", table.ToState(), ct);
 
     [HttpPost("selection/page")]
     [RequiresProPlan]
-    public Task<IActionResult> SelectPage([FromForm(Name = "ids")] string[]? ids, TableStateInput table, CancellationToken ct)
+    public Task<IActionResult> SelectPage([FromForm(Name = "ids")] string[]? ids, TableStateInput table,
+        CancellationToken ct)
     {
         var parsed = new List<long>();
         foreach (var text in ids ?? [])
         {
-            if (!long.TryParse(text, out var id) || id <= 0) return RefuseAsync("That invoice is not one of your open invoices.", table.ToState(), ct);
+            if (!long.TryParse(text, out var id) || id <= 0)
+                return RefuseAsync("That invoice is not one of your open invoices.", table.ToState(), ct);
             parsed.Add(id);
         }
         return Act((access, c) => drafts.SelectPageAsync(access, parsed, c), table.ToState(), null, ct);
@@ -100,12 +111,16 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
 
     private bool IsFragmentRequest => Request.Headers["X-Fragment"] == "1";
 
-    /// <summary>The header a script sends with the <see cref="PageVersion"/> its page shows, and gets back with the version it shows next.</summary>
+    /// <summary>
+    /// The header a script sends with the <see cref="PageVersion"/> its page shows, and gets back with the version it
+    /// shows next.
+    /// </summary>
     public const string VersionHeader = "X-Page-Version";
 
     private static bool IsChecked(string? check) => string.Equals(check, "true", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<IActionResult> Act(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action, TableState state, string? attemptedAmount, CancellationToken ct)
+    private async Task<IActionResult> Act(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action,
+        TableState state, string? attemptedAmount, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         var outcome = await action(access, ct);
@@ -119,15 +134,18 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     /// else (a refusal, a notice, no version, another tab's change, a payment or an invoice change since the page was
     /// drawn) gets the whole work area, so the page never keeps a row the server no longer agrees with.
     /// </summary>
-    private async Task<IActionResult> Toggle(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action, RowScope scope, TableState state, CancellationToken ct)
+    private async Task<IActionResult> Toggle(Func<CustomerAccess, CancellationToken, Task<ActionOutcome>> action,
+        RowScope scope, TableState state, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         var outcome = await action(access, ct);
         if (IsFragmentRequest && outcome is { Status: ActionStatus.Done, Message: null, RevisionBefore: { } before } &&
-            PageVersion.TryParse(Request.Headers[VersionHeader], out var shownRevision, out var shownStamp) && shownRevision == before &&
+            PageVersion.TryParse(Request.Headers[VersionHeader], out var shownRevision, out var shownStamp) &&
+            shownRevision == before &&
             shownStamp == await pages.DataStampAsync(access, ct))
         {
-            // RowsOnly is false when only the whole page can say it (a child whose parent was not read): then it is drawn whole.
+            // RowsOnly is false when only the whole page can say it (a child whose parent was not read): then it is
+            // drawn whole.
             return Fragments(await pages.BuildAsync(access, state, null, null, ct, scope));
         }
         return await AnswerAsync(access, outcome, state, null, ct);
@@ -142,15 +160,22 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     private async Task<IActionResult> RefuseAsync(string message, TableState state, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
-        return await AnswerAsync(access, new ActionOutcome(ActionStatus.Refused, new PageMessage(message, MessageTarget.Selection, true)), state, null, ct);
+        var refused = new ActionOutcome(
+            ActionStatus.Refused, new PageMessage(message, MessageTarget.Selection, true));
+        return await AnswerAsync(access, refused, state, null, ct);
     }
 
-    private async Task<IActionResult> AnswerAsync(CustomerAccess access, ActionOutcome outcome, TableState state, string? attemptedAmount, CancellationToken ct)
+    private async Task<IActionResult> AnswerAsync(CustomerAccess access, ActionOutcome outcome, TableState state,
+        string? attemptedAmount, CancellationToken ct)
     {
         var refused = outcome.Status != ActionStatus.Done;
         if (!refused && !IsFragmentRequest)
         {
-            if (outcome.Message is { } notice) { TempData[NoticeKey] = notice.Text; TempData[NoticeTargetKey] = notice.Target.ToString(); }
+            if (outcome.Message is { } notice)
+            {
+                TempData[NoticeKey] = notice.Text;
+                TempData[NoticeTargetKey] = notice.Target.ToString();
+            }
             return Redirect(MakeAPaymentRoutes.Page + state.Query());
         }
         // A refused amount is shown as typed; an accepted one is shown as stored.

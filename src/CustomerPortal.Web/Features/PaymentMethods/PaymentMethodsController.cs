@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace CustomerPortal.Web.Features.PaymentMethods;
 
-/// <summary>Saved payment methods: add (through the processor's form), make default, remove with confirmation.</summary>
+/// <summary>
+/// Saved payment methods: add (through the processor's form), make default, remove with confirmation.
+/// </summary>
 [RequiresProPlan]
 public sealed class PaymentMethodsController(ICustomerContext customers, PaymentMethodService methods) : Controller
 {
@@ -11,7 +13,11 @@ public sealed class PaymentMethodsController(ICustomerContext customers, Payment
     public async Task<IActionResult> ConfirmRemove(long id, string? return_url, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
-        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) { Response.StatusCode = refused.StatusCode; return View("Refused", refused.Message); }
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused)
+        {
+            Response.StatusCode = refused.StatusCode;
+            return View("Refused", refused.Message);
+        }
         var method = await methods.FindAsync(access, id, ct);
         if (method is null) return NotFound();
         ViewData["ReturnUrl"] = Local(return_url);
@@ -45,10 +51,13 @@ public sealed class PaymentMethodsController(ICustomerContext customers, Payment
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
         var outcome = await methods.AddAsync(access, token, achAuthorized,
-            new PayClient(HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown", Request.Headers.UserAgent.ToString(), ""), ct);
+            new PayClient(HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                Request.Headers.UserAgent.ToString(), ""), ct);
         if (outcome.StatusCode == 404) return NotFound();
         if (!outcome.IsPayment) { Response.StatusCode = outcome.StatusCode; return View("Refused", outcome.Message); }
-        return Redirect(Local(return_url) is var back && back.Contains('?', StringComparison.Ordinal) ? back : $"{back}?method=saved-{outcome.PaymentId}");
+        return Redirect(Local(return_url) is var back && back.Contains('?', StringComparison.Ordinal)
+            ? back
+            : $"{back}?method=saved-{outcome.PaymentId}");
     }
 
     private string Local(string? url) => !string.IsNullOrEmpty(url) && Url.IsLocalUrl(url) ? url : "/pay/checkout";

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Features.Payments;
 
-/// <summary>Seeds the demo's saved payment methods at start when demo data is on and the sandbox is the processor.</summary>
+/// <summary>
+/// Seeds the demo's saved payment methods at start when demo data is on and the sandbox is the processor.
+/// </summary>
 internal sealed class DemoPaymentMethodsAtStart(
     IServiceProvider services, DatabaseOptions database, IOptions<PaymentsOptions> options) : IHostedService
 {

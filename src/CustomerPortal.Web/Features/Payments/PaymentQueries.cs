@@ -40,10 +40,14 @@ public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long A
     public string PdfUrl => $"/invoices/{InvoiceId}/pdf";
 }
 
-public sealed record PaymentView(long Id, string ReceiptNumber, PaymentStatus Status, long AmountCents, string MethodSummary, PaymentMethodKind MethodKind,
-    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage, string? NextActionUrl, IReadOnlyList<AllocationView> Allocations)
+public sealed record PaymentView(
+    long Id, string ReceiptNumber, PaymentStatus Status, long AmountCents, string MethodSummary,
+    PaymentMethodKind MethodKind, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage,
+    string? NextActionUrl, IReadOnlyList<AllocationView> Allocations)
 {
-    /// <summary>A receipt is offered for money that moved or is moving: paid, pending (ACH) and returned; not for a decline.</summary>
+    /// <summary>
+    /// A receipt is offered for money that moved or is moving: paid, pending (ACH) and returned; not for a decline.
+    /// </summary>
     public bool HasReceipt => Status is PaymentStatus.Succeeded or PaymentStatus.Processing or PaymentStatus.Returned;
 
     public string ReceiptPdfUrl => $"/payments/{Id}/receipt.pdf";
@@ -78,7 +82,9 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
 {
     public const int HistoryPageSize = 25;
 
-    /// <summary>The checkout page, or null when <paramref name="selected"/> names a method this customer does not have.</summary>
+    /// <summary>
+    /// The checkout page, or null when <paramref name="selected"/> names a method this customer does not have.
+    /// </summary>
     public async Task<CheckoutView?> CheckoutAsync(CustomerAccess access, string? selected, CancellationToken ct)
     {
         // Read to show: the revision the Pay form hands back is never newer than the invoices shown (DraftRead).
@@ -104,30 +110,35 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                 .Select(c => c.ProcessorCustomerId).SingleAsync(ct);
             if (d.ProcessorCustomerId is null || d.ProcessorCustomerId == processorCustomer)
                 newMethod = new NewMethodOption(entered.Id, d.Kind, SavedMethodStore.Summary(d),
-                    d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : SavedMethodStore.BankDetail);
+                    d.Kind == PaymentMethodKind.Card
+                        ? $"Expires {d.ExpMonth:00}/{d.ExpYear}"
+                        : SavedMethodStore.BankDetail);
         }
         // A method named in the URL or the form must be one this page offers: anything else is not this customer's.
-        if (selected is not null && selected != newMethod?.Value && !methods.Any(m => "saved-" + m.Id == selected)) return null;
+        if (selected is not null && selected != newMethod?.Value && !methods.Any(m => "saved-" + m.Id == selected))
+            return null;
         var choice = selected
             ?? newMethod?.Value
             ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
             ?? methods.Where(m => !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault();
         var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
-        var stripeKey = gateway is SandboxProcessor ? null : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
+        var stripeKey = gateway is SandboxProcessor
+            ? null
+            : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
         return new CheckoutView(access, plan, draft?.Revision ?? 0, methods, newMethod, choice, text, stripeKey);
     }
 
     /// <summary>
-    /// The payment, or null when it is not this customer's. A payment waiting for 3-D Secure is first refreshed from the
-    /// processor, so a customer coming back from the challenge sees how it ended without waiting for the event.
+    /// The payment, or null when it is not this customer's. A payment waiting for 3-D Secure is first refreshed from
+    /// the processor, so a customer coming back from the challenge sees how it ended without waiting for the event.
     /// </summary>
     public async Task<PaymentView?> PaymentAsync(CustomerAccess access, long id, CancellationToken ct)
     {
         var row = await db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId)
             .Select(p => new { p.Status, p.ProcessorPaymentId }).SingleOrDefaultAsync(ct);
         if (row is null) return null;
-        // Only for the customer: an agent viewing as the customer changes nothing, not even by reading (the event or the
-        // reconciler brings the same answer).
+        // Only for the customer: an agent viewing as the customer changes nothing, not even by reading (the event or
+        // the reconciler brings the same answer).
         if (row.Status == PaymentStatus.RequiresAction && !access.IsReadOnly && row.ProcessorPaymentId is { } pid
             && await gateway.GetPaymentAsync(pid, cancellationToken: ct) is { } current)
         {
@@ -160,7 +171,8 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
     {
         var payments = await query.Select(p => new
         {
-            p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt, p.CompletedAt, p.FailureMessage, p.NextActionUrl,
+            p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt, p.CompletedAt,
+            p.FailureMessage, p.NextActionUrl,
         }).ToListAsync(ct);
         var ids = payments.Select(p => p.Id).ToList();
         var allocations = await (from a in db.PaymentAllocations.AsNoTracking()
@@ -169,7 +181,8 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                                  orderby a.Id
                                  select new { a.PaymentId, InvoiceId = i.Id, i.Number, a.AmountCents }).ToListAsync(ct);
         var byPayment = allocations.ToLookup(a => a.PaymentId);
-        return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt,
+        return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary,
+            p.MethodKind, p.CreatedAt,
             p.CompletedAt, p.FailureMessage, p.NextActionUrl,
             byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())
         {

@@ -20,7 +20,8 @@ public sealed class PayForm
     {
         long? saved = null, entered = null;
         string? token = null;
-        if (Method is { } m && m.StartsWith("saved-", StringComparison.Ordinal) && long.TryParse(m.AsSpan(6), out var id)) saved = id;
+        if (Method is { } m && m.StartsWith("saved-", StringComparison.Ordinal)
+            && long.TryParse(m.AsSpan(6), out var id)) saved = id;
         else if (Method is { } e && e.StartsWith(NewMethodOption.Prefix, StringComparison.Ordinal)
                  && long.TryParse(e.AsSpan(NewMethodOption.Prefix.Length), out var enteredId)) entered = enteredId;
         else if (Method is { } n && n.StartsWith("new-", StringComparison.Ordinal) && n.Length > 4) token = n[4..];
@@ -31,13 +32,15 @@ public sealed class PayForm
 /// <summary>Checkout ("How will you be paying today?" and Pay), a payment's result, and payment history.</summary>
 [RequiresProPlan]
 [RefuseUnreadableNumbers]
-public sealed class PaymentsController(ICustomerContext customers, PaymentQueries queries, PaymentService payments) : Controller
+public sealed class PaymentsController(ICustomerContext customers, PaymentQueries queries, PaymentService payments)
+    : Controller
 {
     [HttpGet("/pay/checkout")]
     public async Task<IActionResult> Checkout(string? method, CancellationToken ct)
     {
         if (await customers.GetAsync(ct) is not { } access) return Redirect("/");
-        // An agent viewing as the customer sees the page (figures, split, saved methods) without its controls; only the plan refuses.
+        // An agent viewing as the customer sees the page (figures, split, saved methods) without its controls; only the
+        // plan refuses.
         if (!access.CanPayOnline && PlanGate.RefuseIfNotAllowed(access) is { } refused) return Refusal(refused);
         return await queries.CheckoutAsync(access, method, ct) is { } view ? View(view) : NotFound();
     }
