@@ -1,6 +1,7 @@
 using CustomerPortal.Domain;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api;
 

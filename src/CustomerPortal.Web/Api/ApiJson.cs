@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api;
 

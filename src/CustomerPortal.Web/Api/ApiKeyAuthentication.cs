@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CustomerPortal.Infrastructure.ApiKeys;
 using Microsoft.AspNetCore.Authentication;
+using CustomerPortal.Web.Shared;
 using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Api;
@@ -18,8 +19,8 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     public const string Policy = "back-office-api";
-    public const string CompanyClaim = "cp:api-company";
-    public const string KeyClaim = "cp:api-key";
+    public const string CompanyClaim = ApiCaller.CompanyClaim;
+    public const string KeyClaim = ApiCaller.KeyClaim;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -65,20 +66,4 @@ public sealed class ApiKeyAuthenticationHandler(
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
     }
-}
-
-/// <summary>The company and key of the authenticated back-office caller.</summary>
-public static class ApiCaller
-{
-    public static long CompanyId(this ClaimsPrincipal user) =>
-        long.Parse(
-            user.FindFirstValue(ApiKeyAuthenticationHandler.CompanyClaim)
-                ?? throw new InvalidOperationException("Not an API caller."),
-            CultureInfo.InvariantCulture);
-
-    public static long ApiKeyId(this ClaimsPrincipal user) =>
-        long.Parse(
-            user.FindFirstValue(ApiKeyAuthenticationHandler.KeyClaim)
-                ?? throw new InvalidOperationException("Not an API caller."),
-            CultureInfo.InvariantCulture);
 }

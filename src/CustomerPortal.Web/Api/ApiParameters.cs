@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api;
 

@@ -7,8 +7,8 @@ using CustomerPortal.Web.Api.Invoices;
 using CustomerPortal.Web.Api.Payments;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api;
 
@@ -40,7 +40,7 @@ public static class BackOfficeApi
         services.AddScoped<InvoiceApiService>();
         services.AddScoped<MultiSiteInvoiceApiService>();
         services.AddScoped<PaymentApiService>();
-        services.TryAddScoped<IBackOfficeCharges, BackOfficeChargesNotAvailable>();
+        services.AddScoped<BackOfficeChargeService>();
 
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(
@@ -137,7 +137,7 @@ public static class BackOfficeApi
         // Numbers in paths have no route constraint: a malformed one is a 400 naming it (ApiParameters), not a 404.
         customers.MapPost("/{id}/payment-methods/{methodId}/charges",
                 async (string id, long methodId, HttpContext http, ApiJson json, PaymentApiService payments,
-                    IBackOfficeCharges charges, CancellationToken ct) =>
+                    BackOfficeChargeService charges, CancellationToken ct) =>
                 {
                     var companyId = http.User.CompanyId();
                     var body = await json.ReadAsync<ChargeRequest>(http, ct);

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.EntityFrameworkCore;
 using Serilog;
+using CustomerPortal.Web.Shared;
 using Serilog.Formatting.Compact;
 
 namespace CustomerPortal.Web.Hosting;
@@ -16,14 +17,6 @@ namespace CustomerPortal.Web.Hosting;
 /// <summary>The composition root: services, middleware order and start-up tasks, in one place.</summary>
 public static class PortalComposition
 {
-    public const string SignInRateLimitPolicy = "sign-in";
-
-    /// <summary>
-    /// The Make a Payment page and its actions: a few at a time, the rest queued oldest first (see AddRateLimiter
-    /// below).
-    /// </summary>
-    public const string PayPageConcurrencyPolicy = "pay-page";
-
     public static WebApplicationBuilder AddPortal(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -120,7 +113,7 @@ public static class PortalComposition
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(PayPageConcurrencyPolicy, _ => pageConcurrency <= 0
+            o.AddPolicy(PortalPolicies.PayPageConcurrency, _ => pageConcurrency <= 0
                 ? RateLimitPartition.GetNoLimiter("pay-page")
                 : RateLimitPartition.GetConcurrencyLimiter("pay-page", _ => new ConcurrencyLimiterOptions
                 {
@@ -128,7 +121,7 @@ public static class PortalComposition
                     QueueLimit = pageQueue,
                     QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
                 }));
-            o.AddPolicy(SignInRateLimitPolicy, ctx => RateLimitPartition.GetFixedWindowLimiter(
+            o.AddPolicy(PortalPolicies.SignInRateLimit, ctx => RateLimitPartition.GetFixedWindowLimiter(
                 ctx.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                 _ => new FixedWindowRateLimiterOptions
                 {
@@ -137,7 +130,7 @@ public static class PortalComposition
             o.OnRejected = async (ctx, ct) =>
             {
                 if (ctx.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName
-                    == PayPageConcurrencyPolicy)
+                    == PortalPolicies.PayPageConcurrency)
                 {
                     ctx.HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     ctx.HttpContext.Response.Headers.RetryAfter = "1";
@@ -225,11 +218,6 @@ public static class PortalComposition
         app.MapControllers();
         return app;
     }
-}
-
-public static class PortalPolicies
-{
-    public const string Staff = "staff";
 }
 
 /// <summary>Lets a feature (or a test) add a Serilog sink without touching the composition root.</summary>

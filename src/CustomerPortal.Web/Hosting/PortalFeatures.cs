@@ -1,8 +1,10 @@
 using CustomerPortal.Web.Features.Documents;
 using CustomerPortal.Web.Api;
 using CustomerPortal.Web.Features.Staff;
+using CustomerPortal.Web.Features.PaymentMethods;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Features.MakeAPayment;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Hosting;
 
@@ -16,9 +18,11 @@ public static class PortalFeatures
     {
         _ = config;
         services.AddFormInputRules();
+        services.AddFeatureViews();
         services.AddDocuments();
         services.AddBackOfficeApi(config);
         services.AddStaffFeature();
+        services.AddPaymentMethods();
         services.AddPayments(config);
         services.AddMakeAPayment(config);
         return services;

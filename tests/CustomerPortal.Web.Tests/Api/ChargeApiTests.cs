@@ -6,6 +6,7 @@ using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.ApiKeys;
+using CustomerPortal.Web.Api.Payments;
 using CustomerPortal.Web.Features.Payments;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,5 @@
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Features.Gating;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 

@@ -4,7 +4,7 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Seeding;
 using CustomerPortal.Web.Features.PaymentMethods;
 using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;

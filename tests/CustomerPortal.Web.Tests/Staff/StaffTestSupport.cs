@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Dom;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Web.Shared;
 using CustomerPortal.Web.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

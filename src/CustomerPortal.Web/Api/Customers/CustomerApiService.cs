@@ -1,6 +1,7 @@
 using CustomerPortal.Domain.Customers;
 using CustomerPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api.Customers;
 

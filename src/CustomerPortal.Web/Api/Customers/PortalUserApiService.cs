@@ -1,6 +1,7 @@
 using CustomerPortal.Infrastructure.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api.Customers;
 

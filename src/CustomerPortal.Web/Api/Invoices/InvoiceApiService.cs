@@ -4,6 +4,7 @@ using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Web.Api.Customers;
 using Microsoft.EntityFrameworkCore;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api.Invoices;
 

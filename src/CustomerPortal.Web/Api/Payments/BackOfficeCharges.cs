@@ -24,24 +24,3 @@ public sealed record BackOfficeCharge(long CompanyId, long CustomerId, long Save
 /// The payment the charge made, or (<see cref="Replayed"/>) the one an earlier request with the same key made.
 /// </summary>
 public sealed record BackOfficeChargeResult(long PaymentId, bool Replayed);
-
-/// <summary>
-/// SEAM for the payment engine: charges a saved method on behalf of the back office and returns the portal's payment
-/// id (the API then answers with <c>GET /api/v1/payments/{id}</c>'s body and a status from the payment's status). The
-/// engine registers its implementation with <c>services.AddScoped&lt;IBackOfficeCharges, …&gt;()</c>; the API only
-/// registers <see cref="BackOfficeChargesNotAvailable"/> with TryAdd, so the engine's registration wins whichever
-/// order the features are added in. Errors: throw <see cref="Api.ApiProblem"/> (e.g. 403/409/422 with a plain message)
-/// or a DomainException (422).
-/// </summary>
-public interface IBackOfficeCharges
-{
-    Task<BackOfficeChargeResult> ChargeAsync(BackOfficeCharge charge, CancellationToken ct);
-}
-
-/// <summary>Without the payment engine: the charge endpoint answers 501 with a plain message.</summary>
-public sealed class BackOfficeChargesNotAvailable : IBackOfficeCharges
-{
-    public Task<BackOfficeChargeResult> ChargeAsync(BackOfficeCharge charge, CancellationToken ct) =>
-        throw new Api.ApiProblem(StatusCodes.Status501NotImplemented, "Not available yet",
-            "Charging a saved payment method from the back office is not available yet.");
-}

@@ -3,6 +3,7 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Web.Api.Customers;
 using Microsoft.EntityFrameworkCore;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Api.Payments;
 

@@ -1,4 +1,4 @@
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.AspNetCore.Mvc;
 
 namespace CustomerPortal.Web.Features.Documents;

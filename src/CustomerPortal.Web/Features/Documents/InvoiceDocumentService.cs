@@ -1,6 +1,6 @@
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Documents;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.Documents;

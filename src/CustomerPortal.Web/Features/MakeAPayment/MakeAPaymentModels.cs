@@ -3,11 +3,13 @@ using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Overview;
 using CustomerPortal.Domain.Selection;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
-/// <summary>The columns the Open Invoices table sorts by (a whitelist: anything else is the default, invoice date).</summary>
+/// <summary>
+/// The columns the Open Invoices table sorts by (a whitelist: anything else is the default, invoice date).
+/// </summary>
 public enum InvoiceSort
 {
     InvoiceDate = 0,
@@ -30,7 +32,9 @@ public sealed record TableState(int Page, int Size, InvoiceSort Sort, bool Desce
 
     public static TableState Default { get; } = new(1, DefaultSize, InvoiceSort.InvoiceDate, false, []);
 
-    /// <summary>Reads the state leniently: an unknown size is 25, an unknown sort is invoice date, a bad page is 1.</summary>
+    /// <summary>
+    /// Reads the state leniently: an unknown size is 25, an unknown sort is invoice date, a bad page is 1.
+    /// </summary>
     public static TableState From(int? page, int? size, string? sort, string? dir, IEnumerable<long>? open) => new(
         page is > 0 ? page.Value : 1,
         size is { } s && Sizes.Contains(s) ? s : DefaultSize,
@@ -78,8 +82,9 @@ public sealed record TableState(int Page, int Size, InvoiceSort Sort, bool Desce
 }
 
 /// <summary>
-/// The rows one toggle can change, for an answer that carries only those (see docs/make-a-payment.md, "Toggle answers"):
-/// an invoice (under multi-site: with its parent and the parent's children) or a multi-site invoice with its children.
+/// The rows one toggle can change, for an answer that carries only those (see docs/make-a-payment.md, "Toggle
+/// answers"): an invoice (under multi-site: with its parent and the parent's children) or a multi-site invoice with its
+/// children.
 /// </summary>
 public sealed record RowScope(long? InvoiceId, long? ParentId)
 {
@@ -97,7 +102,8 @@ public sealed record RowScope(long? InvoiceId, long? ParentId)
 /// </summary>
 public static class PageVersion
 {
-    public static string Of(int revision, string stamp) => string.Create(CultureInfo.InvariantCulture, $"{revision}.{stamp}");
+    public static string Of(int revision, string stamp) =>
+        string.Create(CultureInfo.InvariantCulture, $"{revision}.{stamp}");
 
     public static bool TryParse(string? text, out int revision, out string stamp)
     {
@@ -108,7 +114,9 @@ public static class PageVersion
         return int.TryParse(text.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out revision);
     }
 
-    /// <summary>FNV-1a over the figures, as 16 hex digits: the same in every process (no per-process hash seed).</summary>
+    /// <summary>
+    /// FNV-1a over the figures, as 16 hex digits: the same in every process (no per-process hash seed).
+    /// </summary>
     internal static string Stamp(OverviewSums sums)
     {
         var hash = 14695981039346656037UL;
@@ -146,10 +154,12 @@ public sealed record InvoiceRow(
 /// <summary>A multi-site ("parent") row with its open children (children of the rows on this page only).</summary>
 public sealed record ParentRow(
     long Id, string Number, int Sites, DateOnly InvoiceDate, DateOnly DueDate, InvoiceStatus Status,
-    long TotalCents, long BalanceCents, ParentCheckState Check, bool Selectable, bool Expanded, IReadOnlyList<InvoiceRow> Children);
+    long TotalCents, long BalanceCents, ParentCheckState Check, bool Selectable, bool Expanded,
+    IReadOnlyList<InvoiceRow> Children);
 
 /// <summary>The custom amount as entered (or as stored) and, when it is valid, how it splits.</summary>
-public sealed record CustomAmountView(string AmountText, AllocationPlan? Plan, IReadOnlyDictionary<long, AllocationRowInfo> Invoices);
+public sealed record CustomAmountView(string AmountText, AllocationPlan? Plan,
+    IReadOnlyDictionary<long, AllocationRowInfo> Invoices);
 
 public sealed record AllocationRowInfo(string Site, DateOnly InvoiceDate);
 
@@ -168,6 +178,9 @@ public sealed record PayPage(
     PageMessage? Message)
 {
     public bool HasSelection => Overview.InvoicesToPay > 0;
+
+    /// <summary>The choice as the page's form and script name it ("single", "multi", "custom").</summary>
+    public string ChoiceKey => PaymentDraftService.KeyOf(Choice);
 
     /// <summary>The stored draft's revision this page shows (0 when the user has none yet).</summary>
     public int Revision { get; init; }

@@ -1,4 +1,4 @@
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using CustomerPortal.Domain;
 using CustomerPortal.Domain.Allocation;
 using CustomerPortal.Domain.Invoices;

@@ -5,7 +5,7 @@ using CustomerPortal.Domain.Invoices;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Drafts;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
@@ -21,16 +21,17 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
 
     /// <summary>
     /// The page for <paramref name="state"/>; with <paramref name="only"/>, just the rows one toggle changed and the
-    /// overview (<see cref="PayPage.RowsOnly"/>): the same queries and rules, over those rows instead of a page of the table.
-    /// A custom amount has no toggles: it is always drawn whole.
+    /// overview (<see cref="PayPage.RowsOnly"/>): the same queries and rules, over those rows instead of a page of the
+    /// table. A custom amount has no toggles: it is always drawn whole.
     /// </summary>
-    public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message, string? attemptedAmount, CancellationToken ct, RowScope? only = null)
+    public async Task<PayPage> BuildAsync(CustomerAccess access, TableState state, PageMessage? message,
+        string? attemptedAmount, CancellationToken ct, RowScope? only = null)
     {
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var draft = await _q.DraftAsync(access, ct);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
         var at = InvoicesAsOf.Of(access.CustomerId, sums); // what may be kept between requests is read under this
-        var canChange = MakeAPaymentRules.CanChange(access);
+        var canChange = PlanGate.MayChange(access);
         var stamp = PageVersion.Stamp(sums);
 
         switch (draft.Choice)
@@ -40,19 +41,24 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var (total, pages, page, rows) =
                     await InvoiceRowsAsync(at, singleSiteOnly: false, sums.OpenCount, state, ct);
                 var custom = await CustomAmountAsync(at, draft, sums, attemptedAmount, ct);
-                var overview = OpenInvoiceQueries.Overview(sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
+                var overview = OpenInvoiceQueries.Overview(
+                    sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom, message) { Revision = draft.Revision, DataStamp = stamp };
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom,
+                    message) { Revision = draft.Revision, DataStamp = stamp };
             }
             case PaymentChoice.MultiSite:
             {
                 // A toggled child is redrawn with its parent; a parent this request has not read means the whole table.
-                var parentId = only is null ? null : only.ParentId ?? (only.InvoiceId is { } child ? _q.ParentOf(child) : null);
+                var parentId = only is null
+                    ? null
+                    : only.ParentId ?? (only.InvoiceId is { } child ? _q.ParentOf(child) : null);
                 if (parentId is null) only = null;
                 var (total, pages, page, parents) = only is null
                     ? await ParentRowsAsync(access.CustomerId, state, ct)
                     : (0, 0, state, await ParentsByIdAsync(access.CustomerId, parentId!.Value, ct));
-                var snapshots = await _q.SnapshotsAsync(access.CustomerId, draft.Selected, parents.Select(p => p.Id).ToList(), ct);
+                var snapshots = await _q.SnapshotsAsync(
+                    access.CustomerId, draft.Selected, parents.Select(p => p.Id).ToList(), ct);
                 var rules = OpenInvoiceQueries.SelectionOver(PaymentChoice.MultiSite, snapshots);
                 var selected = rules.Normalize(draft.Selected);
                 var totals = rules.Totals(selected);
@@ -61,13 +67,17 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var shown = parents.Select(p =>
                 {
                     var kids = children[p.Id].OrderBy(c => c.ToOpenInvoice(), OldestFirst.Instance)
-                        .Select(c => Row(c, today, selectable: c.BalanceCents > 0, selected: selected.Contains(c.Id))).ToList();
-                    var status = InvoiceStatusRules.Of(p.TotalCents, p.PaidCents, p.PendingCents, p.DueDate, false, today);
-                    return new ParentRow(p.Id, p.Number, p.Sites, p.InvoiceDate, p.DueDate, status, p.TotalCents, p.BalanceCents,
-                        rules.StateOf(p.Id, selected), kids.Any(k => k.Selectable), open.Contains(p.Id), kids);
+                        .Select(c => Row(c, today, selectable: c.BalanceCents > 0, selected: selected.Contains(c.Id)))
+                            .ToList();
+                    var status = InvoiceStatusRules.Of(
+                        p.TotalCents, p.PaidCents, p.PendingCents, p.DueDate, false, today);
+                    return new ParentRow(p.Id, p.Number, p.Sites, p.InvoiceDate, p.DueDate, status, p.TotalCents,
+                        p.BalanceCents, rules.StateOf(p.Id, selected), kids.Any(k => k.Selectable),
+                        open.Contains(p.Id), kids);
                 }).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null, message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
+                return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null,
+                    message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
             default:
             {
@@ -77,9 +87,11 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var rules = await _q.RulesAsync(at, PaymentChoice.SingleSite, draft.Selected, ct);
                 var selected = rules.Normalize(draft.Selected);
                 var totals = rules.Totals(selected);
-                var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0, selected: selected.Contains(r.Id))).ToList();
+                var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0,
+                    selected: selected.Contains(r.Id))).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
-                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [], null, message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
+                return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [],
+                    null, message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
         }
     }
@@ -89,7 +101,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     {
         // A refused amount is shown as typed, next to its message; the stored amount (and its split) stays as it was.
         var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
-        if (draft.CustomAmountCents is not { } cents) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
+        if (draft.CustomAmountCents is not { } cents)
+            return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
         // The split an action of this request made of the same amount, or made now.
         var (oldest, split, _) = await _q.SplitAsync(at, sums, cents, ct);
         // The stored amount no longer fits (invoices paid since): nothing is selected until a new preview says why.
@@ -102,7 +115,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         return new CustomAmountView(text, plan, info);
     }
 
-    internal sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate, long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
+    internal sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate,
+        long TotalCents, long PaidCents, long PendingCents, long BalanceCents);
 
     // Built with an initializer, not a constructor: EF orders by the members of a projection only then.
     private sealed class ParentData : IOldestFirstKeys
@@ -119,11 +133,13 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     }
 
     private static InvoiceRow Row(RowData r, DateOnly today, bool selectable, bool selected) =>
-        new(r.Id, r.Number, r.Site ?? "", r.InvoiceDate, r.DueDate, InvoiceStatusRules.Of(r.TotalCents, r.PaidCents, r.PendingCents, r.DueDate, false, today),
+        new(r.Id, r.Number, r.Site ?? "", r.InvoiceDate, r.DueDate,
+            InvoiceStatusRules.Of(r.TotalCents, r.PaidCents, r.PendingCents, r.DueDate, false, today),
             r.TotalCents, r.BalanceCents, selectable, selected);
 
     private static InvoiceRow Row(SnapshotRow r, DateOnly today, bool selectable, bool selected) =>
-        new(r.Id, r.Number, r.SiteName ?? "", r.InvoiceDate, r.DueDate, r.StatusOn(today), r.TotalCents!.Value, r.BalanceCents, selectable, selected);
+        new(r.Id, r.Number, r.SiteName ?? "", r.InvoiceDate, r.DueDate, r.StatusOn(today), r.TotalCents!.Value,
+            r.BalanceCents, selectable, selected);
 
     private static (int Pages, TableState State) Clamp(int total, TableState state)
     {
@@ -141,8 +157,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         var (skip, take) = ((page.Page - 1) * page.Size, page.Size);
         if (page.Sort == InvoiceSort.InvoiceDate && !page.Descending)
         {
-            // The default order (oldest first), which nearly every request uses: a compiled query, its answer kept under
-            // the customer's invoices version (site names included: renaming a site moves the version too).
+            // The default order (oldest first), which nearly every request uses: a compiled query, its answer kept
+            // under the customer's invoices version (site names included: renaming a site moves the version too).
             var found = await _q.PageAsync(at, new PageKey(singleSiteOnly, skip, take), ct);
             return (total, pages, page, found);
         }
@@ -152,14 +168,16 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
         // page costs about as much for 50,000 open invoices as for 500.
         var rows = await query.OrderByColumn(page.SortColumn, page.Descending)
             .Skip(skip).Take(take)
-            .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+            .Select(i => new RowData(i.Id, i.Number,
+                db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                 i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))
             .ToListAsync(ct);
         return (total, pages, page, rows);
     }
 
-    // Two queries rather than one with a "single-site only" flag: the single-site page must say MultiSiteInvoiceId IS NULL
-    // outright so SQLite reads it from IX_Invoices_OpenByCustomer; the all-kinds page reads IX_Invoices_OldestFirst.
+    // Two queries rather than one with a "single-site only" flag: the single-site page must say MultiSiteInvoiceId IS
+    // NULL outright so SQLite reads it from IX_Invoices_OpenByCustomer; the all-kinds page reads
+    // IX_Invoices_OldestFirst.
     internal static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> SingleSitePageQuery =
         EF.CompileAsyncQuery(InvoiceQueryRules.Expand(
             (AppDbContext db, long customerId, bool isVoid, int skip, int take) =>
@@ -167,7 +185,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 .Where(i => i.CustomerId == customerId).WhereOpen(isVoid).Where(i => i.MultiSiteInvoiceId == null)
                 .OrderOldestFirst()
                 .Skip(skip).Take(take)
-                .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                .Select(i => new RowData(i.Id, i.Number,
+                    db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                     i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
     internal static readonly Func<AppDbContext, long, bool, int, int, IAsyncEnumerable<RowData>> AllKindsPageQuery =
@@ -177,7 +196,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 .Where(i => i.CustomerId == customerId).WhereOpen(isVoid)
                 .OrderOldestFirst()
                 .Skip(skip).Take(take)
-                .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                .Select(i => new RowData(i.Id, i.Number,
+                    db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                     i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
     /// <summary>
@@ -189,7 +209,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
             db.Invoices.AsNoTracking()
                 .Where(i => i.Id == invoiceId && i.CustomerId == customerId).WhereOpen(isVoid)
                 .Where(i => i.MultiSiteInvoiceId == null)
-                .Select(i => new RowData(i.Id, i.Number, db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                .Select(i => new RowData(i.Id, i.Number,
+                    db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
                     i.InvoiceDate, i.DueDate, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents))));
 
     /// <summary>The customer's multi-site invoices that are not void and have an open child.</summary>
@@ -224,9 +245,11 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     /// read once per request (the page this request answers with reuses them).
     /// </summary>
     public async Task<string> DataStampAsync(CustomerAccess access, CancellationToken ct) =>
-        PageVersion.Stamp(await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct));
+        PageVersion.Stamp(
+            await _q.OverviewAsync(access.CustomerId, Company.TodayIn(access.CompanyTimeZone, clock), ct));
 
-    private async Task<(int Total, int Pages, TableState State, List<ParentData> Rows)> ParentRowsAsync(long customerId, TableState state, CancellationToken ct)
+    private async Task<(int Total, int Pages, TableState State, List<ParentData> Rows)> ParentRowsAsync(
+        long customerId, TableState state, CancellationToken ct)
     {
         var query = OpenParents(customerId);
         var total = await query.CountAsync(ct);
@@ -237,14 +260,4 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
             .Skip(skip).Take(take).ToListAsync(ct);
         return (total, pages, page, rows);
     }
-}
-
-/// <summary>Who may change a selection or pay: one place, used by the page, the actions and Continue.</summary>
-public static class MakeAPaymentRules
-{
-    /// <summary>
-    /// A contact of a customer whose company may take payments online (<see cref="ProPlan.MayPayOnline"/>), not a
-    /// support agent viewing as one.
-    /// </summary>
-    public static bool CanChange(CustomerAccess access) => access.CanPayOnline && !access.IsReadOnly;
 }

@@ -4,7 +4,7 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Selection;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Drafts;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Features.MakeAPayment;
 
@@ -51,31 +51,40 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
     {
         if (Denied(access) is { } denied) return denied;
         if (!TryParseChoice(choiceText, out var choice))
-            return Refused("Choose what you are paying today: Custom Amount, Single-Site Invoices or Multi-Site Invoices.", MessageTarget.Choice);
+            return Refused(
+                "Choose what you are paying today: Custom Amount, Single-Site Invoices or Multi-Site Invoices.",
+                MessageTarget.Choice);
         var draft = await DraftAsync(access, ct);
         var before = draft.SelectedInvoiceIds;
         var (wasChoice, wasAmount) = (draft.Choice, draft.CustomAmountCents);
         draft.Choose(choice, clock.GetUtcNow());
-        if (draft.Id != 0 && draft.Choice == wasChoice && draft.CustomAmountCents == wasAmount) return Done(); // nothing changed
+        if (draft.Id != 0 && draft.Choice == wasChoice && draft.CustomAmountCents == wasAmount)
+            return Done(); // nothing changed
         await SaveAsync(draft, before, ct);
         return Done();
     }
 
-    public Task<ActionOutcome> SetInvoiceAsync(CustomerAccess access, long invoiceId, bool check, CancellationToken ct) =>
+    public Task<ActionOutcome> SetInvoiceAsync(CustomerAccess access, long invoiceId, bool check,
+        CancellationToken ct) =>
         SelectAsync(access,
             (draft, at, ct2) => _q.RulesAsync(at, draft.Choice, [.. draft.SelectedInvoiceIds, invoiceId], ct2),
             (rules, selected) => rules.SetInvoice(selected, invoiceId, check), ct);
 
-    public Task<ActionOutcome> SetParentAsync(CustomerAccess access, long multiSiteInvoiceId, bool check, CancellationToken ct) =>
+    public Task<ActionOutcome> SetParentAsync(CustomerAccess access, long multiSiteInvoiceId, bool check,
+        CancellationToken ct) =>
         SelectAsync(access, async (draft, _, ct2) => OpenInvoiceQueries.SelectionOver(draft.Choice,
-                await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), [multiSiteInvoiceId], ct2)),
+                await _q.SnapshotsAsync(access.CustomerId, draft.SelectedInvoiceIds.ToList(), [multiSiteInvoiceId],
+                    ct2)),
             (rules, selected) => rules.SetParent(selected, multiSiteInvoiceId, check), ct);
 
     public Task<ActionOutcome> SelectPageAsync(CustomerAccess access, IReadOnlyList<long> pageIds, CancellationToken ct)
     {
-        if (pageIds.Count == 0) return Task.FromResult(Refused("There are no invoices on this page to select.", MessageTarget.Selection));
+        if (pageIds.Count == 0)
+            return Task.FromResult(Refused("There are no invoices on this page to select.", MessageTarget.Selection));
         if (pageIds.Count > MaxIdsPerRequest)
-            return Task.FromResult(Refused($"A page has at most {MaxIdsPerRequest} invoices; this asked for {pageIds.Count}.", MessageTarget.Selection));
+            return Task.FromResult(Refused(
+                $"A page has at most {MaxIdsPerRequest} invoices; this asked for {pageIds.Count}.",
+                MessageTarget.Selection));
         return SelectAsync(access, async (draft, at, ct2) => draft.Choice == PaymentChoice.MultiSite
                 ? OpenInvoiceQueries.SelectionOver(draft.Choice, await _q.SnapshotsAsync(access.CustomerId,
                     draft.SelectedInvoiceIds.ToList(), pageIds.Distinct().ToList(), ct2))
@@ -116,12 +125,14 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
     }
 
     /// <summary>Checks the amount text and its split; stores the amount only when both are accepted.</summary>
-    public async Task<ActionOutcome> SetCustomAmountAsync(CustomerAccess access, string? amountText, CancellationToken ct)
+    public async Task<ActionOutcome> SetCustomAmountAsync(CustomerAccess access, string? amountText,
+        CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
         if (!Money.TryParse(amountText, out var money, out var error)) return Refused(error, MessageTarget.Amount);
         var draft = await DraftAsync(access, ct);
-        if (draft.Choice != PaymentChoice.CustomAmount) return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
+        if (draft.Choice != PaymentChoice.CustomAmount)
+            return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
         // The split is made once: the page this action answers with shows the same one.
@@ -134,22 +145,27 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
     }
 
     /// <summary>
-    /// "Continue to payment": checks that the stored draft can be paid today, with the same planner the checkout and the
-    /// write-ahead use (<see cref="Payments.PaymentPlanner"/>), so the page never sends on what checkout would refuse.
+    /// "Continue to payment": checks that the stored draft can be paid today, with the same planner the checkout and
+    /// the write-ahead use (<see cref="Payments.PaymentPlanner"/>), so the page never sends on what checkout would
+    /// refuse.
     /// </summary>
     public async Task<ActionOutcome> ContinueAsync(CustomerAccess access, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
         var draft = await drafts.ReadAsync(Own(access), DraftRead.ToChange, ct);
         if (draft is null
-            || (draft.Choice == PaymentChoice.CustomAmount ? draft.CustomAmountCents is null : draft.Selected.Count == 0))
+            || (draft.Choice == PaymentChoice.CustomAmount
+                ? draft.CustomAmountCents is null
+                : draft.Selected.Count == 0))
         {
             return Refused(draft?.Choice == PaymentChoice.CustomAmount
                 ? "Enter an amount and preview it before you continue."
                 : "Select at least one invoice before you continue.", MessageTarget.Continue);
         }
         var (plan, _) = await Payments.PaymentPlanner.PlanAsync(db, draft.ToDraft(), track: false, ct);
-        return plan.IsPayable ? Done() : Refused(plan.Problem ?? Payments.PaymentPlanner.NothingSelected, MessageTarget.Continue);
+        return plan.IsPayable
+            ? Done()
+            : Refused(plan.Problem ?? Payments.PaymentPlanner.NothingSelected, MessageTarget.Continue);
     }
 
     private async Task<ActionOutcome> SelectAsync(CustomerAccess access,
@@ -171,7 +187,8 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         switch (result.Outcome)
         {
             case SelectionOutcome.NotFound:
-                return new ActionOutcome(ActionStatus.NotFound, new PageMessage(result.Message ?? "Not found.", MessageTarget.Selection, true));
+                return new ActionOutcome(ActionStatus.NotFound,
+                    new PageMessage(result.Message ?? "Not found.", MessageTarget.Selection, true));
             case SelectionOutcome.Refused:
                 return Refused(result.Message ?? "That selection is not possible.", MessageTarget.Selection);
             default:
@@ -180,10 +197,14 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
                 // An action that leaves the selection as it was (checking a checked invoice, "Select all" again) writes
                 // nothing: the draft, its revision (the payment's idempotency key) and its time stay as they are.
                 if (draft.Id != 0 && before.SetEquals(result.Selected))
-                    return new ActionOutcome(ActionStatus.Done, result.Message is { } same ? new PageMessage(same, MessageTarget.Selection, false) : null) { RevisionBefore = revisionBefore };
+                    return new ActionOutcome(ActionStatus.Done, result.Message is { } same
+                        ? new PageMessage(same, MessageTarget.Selection, false)
+                        : null) { RevisionBefore = revisionBefore };
                 draft.ReplaceInvoices(result.Selected, clock.GetUtcNow());
                 await SaveAsync(draft, before, ct);
-                return new ActionOutcome(ActionStatus.Done, result.Message is { } notice ? new PageMessage(notice, MessageTarget.Selection, false) : null) { RevisionBefore = revisionBefore };
+                return new ActionOutcome(ActionStatus.Done, result.Message is { } notice
+                    ? new PageMessage(notice, MessageTarget.Selection, false)
+                    : null) { RevisionBefore = revisionBefore };
         }
     }
 
@@ -210,11 +231,12 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
 
     private static ActionOutcome? NotAnInvoiceChoice(PaymentDraft draft) =>
         draft.Choice == PaymentChoice.CustomAmount
-            ? Refused("Choose “Select Single-Site Invoices” or “Select Multi-Site Invoices” to select invoices.", MessageTarget.Selection)
+            ? Refused("Choose “Select Single-Site Invoices” or “Select Multi-Site Invoices” to select invoices.",
+                MessageTarget.Selection)
             : null;
 
     private static ActionOutcome? Denied(CustomerAccess access) =>
-        MakeAPaymentRules.CanChange(access)
+        PlanGate.MayChange(access)
             ? null
             : new ActionOutcome(ActionStatus.NotAllowed, new PageMessage(
                 access.IsReadOnly
@@ -224,7 +246,8 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
 
     private static ActionOutcome Done() => new(ActionStatus.Done, null);
 
-    private static ActionOutcome Refused(string message, MessageTarget target) => new(ActionStatus.Refused, new PageMessage(message, target, true));
+    private static ActionOutcome Refused(string message, MessageTarget target) =>
+        new(ActionStatus.Refused, new PageMessage(message, target, true));
 
     public static bool TryParseChoice(string? text, out PaymentChoice choice)
     {

@@ -2,8 +2,7 @@ using CustomerPortal.Domain.Payments;
 using CustomerPortal.Infrastructure.Data;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Infrastructure.Seeding;
-using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +13,11 @@ namespace CustomerPortal.Web.Features.PaymentMethods;
 /// checking account, Alpine Events a card that has expired (shown, cannot be chosen). Each is entered into the sandbox
 /// processor (which keeps brand, last 4 and expiry only) and saved through <see cref="PaymentMethodService.AddAsync"/>,
 /// exactly as a customer saving a method would, so the portal only ever holds the token. Runs after
-/// <see cref="DemoDataSeeder"/>, only while the sandbox is the processor; repeatable: a customer that has ever had a saved
-/// method of a kind (even one removed since) gets none of that kind from here.
+/// <see cref="DemoDataSeeder"/>, only while the sandbox is the processor; repeatable: a customer that has ever had a
+/// saved method of a kind (even one removed since) gets none of that kind from here.
 /// </summary>
-public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sandbox, PaymentMethodService methods, ILogger<DemoPaymentMethodSeeder> log)
+public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sandbox, PaymentMethodService methods,
+    ILogger<DemoPaymentMethodSeeder> log)
 {
     /// <summary>Where the bank debit authorization of a seeded account says it was accepted from.</summary>
     public static readonly PayClient SeedClient = new("demo-seed", "CustomerPortal demo seed", "");
@@ -37,7 +37,8 @@ public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sa
             new DemoBank(SandboxInstruments.TestRoutingNumber, "000123456789"), ct);
         // Saved in 2023, expired at the end of January 2024.
         saved += await SeedCustomerAsync(DemoAccounts.SecondCustomer,
-            new DemoCard("4242424242424242", 1, 2024, new DateTimeOffset(2023, 6, 1, 12, 0, 0, TimeSpan.Zero)), null, ct);
+            new DemoCard("4242424242424242", 1, 2024,
+                new DateTimeOffset(2023, 6, 1, 12, 0, 0, TimeSpan.Zero)), null, ct);
         return saved;
     }
 
@@ -50,7 +51,8 @@ public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sa
                                 co.TimeZoneId, SeedActor, false))
             .FirstOrDefaultAsync(ct);
         if (access is null) return 0;
-        var kinds = await db.SavedPaymentMethods.AsNoTracking().Where(m => m.CustomerId == access.CustomerId).Select(m => m.Kind).Distinct().ToListAsync(ct);
+        var kinds = await db.SavedPaymentMethods.AsNoTracking().Where(m => m.CustomerId == access.CustomerId)
+            .Select(m => m.Kind).Distinct().ToListAsync(ct);
 
         var saved = 0;
         if (card is not null && !kinds.Contains(PaymentMethodKind.Card))
@@ -68,31 +70,20 @@ public sealed class DemoPaymentMethodSeeder(AppDbContext db, SandboxProcessor sa
         return saved;
     }
 
-    private async Task<int> SaveAsync(CustomerAccess access, TokenizeResult token, bool achAuthorized, CancellationToken ct)
+    private async Task<int> SaveAsync(CustomerAccess access, TokenizeResult token, bool achAuthorized,
+        CancellationToken ct)
     {
         if (!token.Succeeded)
         {
-            log.LogWarning("Demo payment method for customer {CustomerId} was refused by the sandbox: {Code}", access.CustomerId, token.ErrorCode);
+            log.LogWarning("Demo payment method for customer {CustomerId} was refused by the sandbox: {Code}",
+                access.CustomerId, token.ErrorCode);
             return 0;
         }
         var outcome = await methods.AddAsync(access, token.Token, achAuthorized, SeedClient, ct);
         db.ChangeTracker.Clear();
         if (outcome.IsPayment) return 1;
-        log.LogWarning("Demo payment method for customer {CustomerId} was not saved: {Message}", access.CustomerId, outcome.Message);
+        log.LogWarning("Demo payment method for customer {CustomerId} was not saved: {Message}", access.CustomerId,
+            outcome.Message);
         return 0;
     }
-}
-
-/// <summary>Seeds the demo's saved payment methods at start when demo data is on and the sandbox is the processor.</summary>
-internal sealed class DemoPaymentMethodsAtStart(IServiceProvider services, DatabaseOptions database, IOptions<PaymentsOptions> options) : IHostedService
-{
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        if (!database.SeedDemoData || !options.Value.SeedDemoMethods) return;
-        await using var scope = services.CreateAsyncScope();
-        if (scope.ServiceProvider.GetRequiredService<Domain.Payments.Gateway.IPaymentGateway>() is not SandboxProcessor) return;
-        await scope.ServiceProvider.GetRequiredService<DemoPaymentMethodSeeder>().SeedAsync(cancellationToken);
-    }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -1,7 +1,7 @@
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.PaymentMethods;

@@ -2,15 +2,17 @@ using CustomerPortal.Domain.Companies;
 using CustomerPortal.Domain.Payments;
 using CustomerPortal.Domain.Payments.Gateway;
 using CustomerPortal.Infrastructure.Data;
-using CustomerPortal.Web.Features.Payments;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.PaymentMethods;
 
-public sealed record MethodsView(IReadOnlyList<MethodOption> Methods, NewMethodOption? NewMethod, string AchText, string? Message, string? Error);
+public sealed record MethodsView(IReadOnlyList<MethodOption> Methods, NewMethodOption? NewMethod, string AchText,
+    string? Message, string? Error);
 
-/// <summary>Saved payment methods of the signed-in customer: list, add (through the processor's setup), make default, remove.</summary>
+/// <summary>
+/// Saved payment methods of the signed-in customer: list, add (through the processor's setup), make default, remove.
+/// </summary>
 public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gateway, EnteredPaymentTokens tokens,
     TimeProvider clock, ILogger<PaymentMethodService> log)
 {
@@ -19,16 +21,22 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
     public async Task<MethodOption?> FindAsync(CustomerAccess access, long id, CancellationToken ct)
     {
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
-        var m = await db.SavedPaymentMethods.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.CustomerId == access.CustomerId && x.RemovedAt == null, ct);
-        return m is null ? null : new MethodOption(m.Id, m.Kind, m.Summary,
-            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail, m.IsExpiredOn(today), m.IsDefault);
+        var m = await db.SavedPaymentMethods.AsNoTracking()
+            .SingleOrDefaultAsync(x => x.Id == id && x.CustomerId == access.CustomerId && x.RemovedAt == null, ct);
+        if (m is null) return null;
+        var detail = m.Kind == PaymentMethodKind.Card
+            ? $"Expires {m.ExpMonth:00}/{m.ExpYear}"
+            : SavedMethodStore.BankDetail;
+        return new MethodOption(m.Id, m.Kind, m.Summary, detail, m.IsExpiredOn(today), m.IsDefault);
     }
 
     /// <summary>Saves a method entered in the processor's form without paying (setup, off-session use later).</summary>
-    public async Task<PayOutcome> AddAsync(CustomerAccess access, string? token, bool achAuthorized, PayClient client, CancellationToken ct)
+    public async Task<PayOutcome> AddAsync(CustomerAccess access, string? token, bool achAuthorized, PayClient client,
+        CancellationToken ct)
     {
-        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return refused;
-        if (string.IsNullOrWhiteSpace(token) || token.Length > 100) return PayOutcome.Refused(400, "Enter the card or bank account first.");
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 100)
+            return PayOutcome.Refused(400, "Enter the card or bank account first.");
         var already = await db.SavedPaymentMethods.AsNoTracking().Where(m => m.CustomerId == access.CustomerId
             && m.ProcessorMethodId == token && m.RemovedAt == null).Select(m => (long?)m.Id).SingleOrDefaultAsync(ct);
         if (already is { } savedId) return PayOutcome.Payment(savedId);
@@ -37,7 +45,8 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         var details = await gateway.GetPaymentMethodAsync(token, cancellationToken: ct);
         if (details is null) return PayOutcome.Refused(400, "That payment method could not be found. Enter it again.");
         if (details.Kind == PaymentMethodKind.BankAccount && !achAuthorized)
-            return PayOutcome.Refused(400, "Accept the bank debit authorization to save a bank account.", "AchAuthorized");
+            return PayOutcome.Refused(400, "Accept the bank debit authorization to save a bank account.",
+                "AchAuthorized");
         var customer = await db.Customers.SingleAsync(c => c.Id == access.CustomerId, ct);
         if (customer.ProcessorCustomerId is null)
         {
@@ -45,37 +54,48 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
                 new GatewayCustomer(customer.CompanyId, customer.Id, customer.Name, customer.ContactEmail), ct));
             await db.SaveChangesAsync(ct);
         }
-        if (details.ProcessorCustomerId is { } owner && owner != customer.ProcessorCustomerId) return PayOutcome.Refused(404, NotYours);
+        if (details.ProcessorCustomerId is { } owner && owner != customer.ProcessorCustomerId)
+            return PayOutcome.Refused(404, NotYours);
 
         var now = clock.GetUtcNow();
-        var mandate = details.Kind == PaymentMethodKind.BankAccount ? new MandateAcceptance(now, client.IpAddress, client.UserAgent) : null;
+        var mandate = details.Kind == PaymentMethodKind.BankAccount
+            ? new MandateAcceptance(now, client.IpAddress, client.UserAgent)
+            : null;
         var setup = await gateway.CreateSetupAsync(new SetupRequest(customer.ProcessorCustomerId!, details.Kind), ct);
-        var confirmed = await gateway.ConfirmSetupAsync(new ConfirmSetupRequest(setup.SetupId, token, null, mandate), ct);
+        var confirmed = await gateway.ConfirmSetupAsync(
+            new ConfirmSetupRequest(setup.SetupId, token, null, mandate), ct);
         if (confirmed.Outcome != SetupOutcome.Succeeded)
-            return PayOutcome.Refused(400, confirmed.FailureMessage ?? FailureMessages.For(confirmed.FailureCode, details.Kind));
+            return PayOutcome.Refused(400, confirmed.FailureMessage
+                ?? FailureMessages.For(confirmed.FailureCode, details.Kind));
 
-        var saved = await SavedMethodStore.SaveAsync(db, access.CustomerId, details with { ProcessorCustomerId = customer.ProcessorCustomerId }, now, ct);
+        var saved = await SavedMethodStore.SaveAsync(db, access.CustomerId,
+            details with { ProcessorCustomerId = customer.ProcessorCustomerId }, now, ct);
         await db.SaveChangesAsync(ct);
         if (mandate is not null)
         {
             db.AchMandates.Add(new AchMandate(access.CustomerId, saved.Id, token, AchAuthorization.Version,
-                "I authorize " + access.CompanyName + " to debit this bank account by ACH for payments I make in the portal, until I remove it.",
+                "I authorize " + access.CompanyName + " to debit this bank account by ACH for payments I make in "
+                + "the portal, until I remove it.",
                 now, client.IpAddress, client.UserAgent));
             await db.SaveChangesAsync(ct);
         }
-        log.LogInformation("Customer {CustomerId} saved payment method {SavedMethodId} ({Kind})", access.CustomerId, saved.Id, saved.Kind);
+        log.LogInformation("Customer {CustomerId} saved payment method {SavedMethodId} ({Kind})", access.CustomerId,
+            saved.Id, saved.Kind);
         return PayOutcome.Payment(saved.Id);
     }
 
     public async Task<PayOutcome> RemoveAsync(CustomerAccess access, long id, CancellationToken ct)
     {
-        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return refused;
-        var method = await db.SavedPaymentMethods.SingleOrDefaultAsync(m => m.Id == id && m.CustomerId == access.CustomerId && m.RemovedAt == null, ct);
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
+        var method = await db.SavedPaymentMethods.SingleOrDefaultAsync(
+            m => m.Id == id && m.CustomerId == access.CustomerId && m.RemovedAt == null, ct);
         if (method is null) return PayOutcome.Refused(404, NotYours);
-        var processorCustomer = await db.Customers.Where(c => c.Id == access.CustomerId).Select(c => c.ProcessorCustomerId).SingleAsync(ct);
+        var processorCustomer = await db.Customers.Where(c => c.Id == access.CustomerId)
+            .Select(c => c.ProcessorCustomerId).SingleAsync(ct);
         if (processorCustomer is not null)
         {
-            var detached = await gateway.DetachPaymentMethodAsync(processorCustomer, method.ProcessorMethodId, cancellationToken: ct);
+            var detached = await gateway.DetachPaymentMethodAsync(processorCustomer, method.ProcessorMethodId,
+                cancellationToken: ct);
             if (detached == DetachOutcome.NotOwned) return PayOutcome.Refused(404, NotYours);
         }
         var now = clock.GetUtcNow();
@@ -84,7 +104,8 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         if (wasDefault)
         {
             var today = Company.TodayIn(access.CompanyTimeZone, clock);
-            var next = (await db.SavedPaymentMethods.Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null && m.Id != id)
+            var next = (await db.SavedPaymentMethods
+                .Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null && m.Id != id)
                 .OrderByDescending(m => m.Id).ToListAsync(ct)).FirstOrDefault(m => !m.IsExpiredOn(today));
             next?.MakeDefault(true);
         }
@@ -95,11 +116,13 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
 
     public async Task<PayOutcome> MakeDefaultAsync(CustomerAccess access, long id, CancellationToken ct)
     {
-        if (PaymentService.RefuseIfNotAllowed(access) is { } refused) return refused;
-        var all = await db.SavedPaymentMethods.Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null).ToListAsync(ct);
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
+        var all = await db.SavedPaymentMethods.Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null)
+            .ToListAsync(ct);
         var chosen = all.SingleOrDefault(m => m.Id == id);
         if (chosen is null) return PayOutcome.Refused(404, NotYours);
-        if (chosen.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock))) return PayOutcome.Refused(400, "An expired card cannot be the default.");
+        if (chosen.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock)))
+            return PayOutcome.Refused(400, "An expired card cannot be the default.");
         foreach (var m in all) m.MakeDefault(m.Id == id);
         await db.SaveChangesAsync(ct);
         return PayOutcome.Payment(id);

@@ -7,24 +7,11 @@ using CustomerPortal.Infrastructure.Drafts;
 using CustomerPortal.Infrastructure.Payments.Sandbox;
 using CustomerPortal.Infrastructure.Payments.Stripe;
 using CustomerPortal.Web.Features.PaymentMethods;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Features.Payments;
-
-public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired, bool IsDefault);
-
-/// <summary>
-/// A method this contact just entered in the processor's form, offered with "Save for future payments". The page and
-/// the form carry only <see cref="Value"/>, the id of the portal's record; the token stays on the server.
-/// </summary>
-public sealed record NewMethodOption(long EnteredId, PaymentMethodKind Kind, string Summary, string Detail)
-{
-    public const string Prefix = "entered-";
-
-    public string Value => Prefix + EnteredId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-}
 
 public sealed record CheckoutView(
     CustomerAccess Access,
@@ -36,20 +23,55 @@ public sealed record CheckoutView(
     string AchAuthorizationText,
     string? StripePublishableKey,
     string? Error = null,
-    string? ErrorField = null);
+    string? ErrorField = null)
+{
+    /// <summary>
+    /// Paying and changing methods are offered: a support agent viewing as the customer sees the same figures and
+    /// methods, and nothing that would pay or change a method.
+    /// </summary>
+    public bool CanChange => PlanGate.MayChange(Access);
+
+    /// <summary>Why there is nothing to pay, when the plan cannot be paid.</summary>
+    public string NotPayableReason => Plan.Problem ?? PaymentPlanner.NothingSelected;
+}
 
 public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long AmountCents)
 {
     public string PdfUrl => $"/invoices/{InvoiceId}/pdf";
 }
 
-public sealed record PaymentView(long Id, string ReceiptNumber, PaymentStatus Status, long AmountCents, string MethodSummary, PaymentMethodKind MethodKind,
-    DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage, string? NextActionUrl, IReadOnlyList<AllocationView> Allocations)
+public sealed record PaymentView(
+    long Id, string ReceiptNumber, PaymentStatus Status, long AmountCents, string MethodSummary,
+    PaymentMethodKind MethodKind, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage,
+    string? NextActionUrl, IReadOnlyList<AllocationView> Allocations)
 {
-    /// <summary>A receipt is offered for money that moved or is moving: paid, pending (ACH) and returned; not for a decline.</summary>
+    /// <summary>
+    /// A receipt is offered for money that moved or is moving: paid, pending (ACH) and returned; not for a decline.
+    /// </summary>
     public bool HasReceipt => Status is PaymentStatus.Succeeded or PaymentStatus.Processing or PaymentStatus.Returned;
 
     public string ReceiptPdfUrl => $"/payments/{Id}/receipt.pdf";
+
+    /// <summary>The status as a customer reads it, and the colour of its badge.</summary>
+    public string StatusLabel => PaymentStatusText.Label(Status);
+
+    public string StatusBadge => PaymentStatusText.Badge(Status);
+
+    /// <summary>Where the customer confirms the payment with their bank (3-D Secure), coming back here after.</summary>
+    public string? ConfirmUrl =>
+        NextActionUrl is { } next ? PaymentService.WithReturnUrl(next, $"/pay/payments/{Id}") : null;
+
+    /// <summary>Who is looking: times are shown on their company's clock.</summary>
+    public CustomerAccess? Viewer { get; init; }
+
+    /// <summary>When the payment was submitted, on the company's clock (UTC without a viewer).</summary>
+    public DateTimeOffset SubmittedAt => Viewer?.ToCompanyTime(CreatedAt) ?? CreatedAt;
+
+    /// <summary>The clock <see cref="SubmittedAt"/> is on.</summary>
+    public string SubmittedZone => Viewer is null ? "UTC" : "(" + Viewer.CompanyTimeZone + ")";
+
+    /// <summary>Only the customer confirms with their bank; an agent viewing as the customer sees the state.</summary>
+    public bool MayConfirm => Viewer is not { IsReadOnly: true };
 }
 
 public sealed record HistoryView(IReadOnlyList<PaymentView> Payments, int Page, int PageCount, int Total);
@@ -60,7 +82,9 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
 {
     public const int HistoryPageSize = 25;
 
-    /// <summary>The checkout page, or null when <paramref name="selected"/> names a method this customer does not have.</summary>
+    /// <summary>
+    /// The checkout page, or null when <paramref name="selected"/> names a method this customer does not have.
+    /// </summary>
     public async Task<CheckoutView?> CheckoutAsync(CustomerAccess access, string? selected, CancellationToken ct)
     {
         // Read to show: the revision the Pay form hands back is never newer than the invoices shown (DraftRead).
@@ -86,37 +110,43 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                 .Select(c => c.ProcessorCustomerId).SingleAsync(ct);
             if (d.ProcessorCustomerId is null || d.ProcessorCustomerId == processorCustomer)
                 newMethod = new NewMethodOption(entered.Id, d.Kind, SavedMethodStore.Summary(d),
-                    d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : SavedMethodStore.BankDetail);
+                    d.Kind == PaymentMethodKind.Card
+                        ? $"Expires {d.ExpMonth:00}/{d.ExpYear}"
+                        : SavedMethodStore.BankDetail);
         }
         // A method named in the URL or the form must be one this page offers: anything else is not this customer's.
-        if (selected is not null && selected != newMethod?.Value && !methods.Any(m => "saved-" + m.Id == selected)) return null;
+        if (selected is not null && selected != newMethod?.Value && !methods.Any(m => "saved-" + m.Id == selected))
+            return null;
         var choice = selected
             ?? newMethod?.Value
             ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
             ?? methods.Where(m => !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault();
         var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
-        var stripeKey = gateway is SandboxProcessor ? null : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
+        var stripeKey = gateway is SandboxProcessor
+            ? null
+            : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
         return new CheckoutView(access, plan, draft?.Revision ?? 0, methods, newMethod, choice, text, stripeKey);
     }
 
     /// <summary>
-    /// The payment, or null when it is not this customer's. A payment waiting for 3-D Secure is first refreshed from the
-    /// processor, so a customer coming back from the challenge sees how it ended without waiting for the event.
+    /// The payment, or null when it is not this customer's. A payment waiting for 3-D Secure is first refreshed from
+    /// the processor, so a customer coming back from the challenge sees how it ended without waiting for the event.
     /// </summary>
     public async Task<PaymentView?> PaymentAsync(CustomerAccess access, long id, CancellationToken ct)
     {
         var row = await db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId)
             .Select(p => new { p.Status, p.ProcessorPaymentId }).SingleOrDefaultAsync(ct);
         if (row is null) return null;
-        // Only for the customer: an agent viewing as the customer changes nothing, not even by reading (the event or the
-        // reconciler brings the same answer).
+        // Only for the customer: an agent viewing as the customer changes nothing, not even by reading (the event or
+        // the reconciler brings the same answer).
         if (row.Status == PaymentStatus.RequiresAction && !access.IsReadOnly && row.ProcessorPaymentId is { } pid
             && await gateway.GetPaymentAsync(pid, cancellationToken: ct) is { } current)
         {
             await ledger.ApplyAsync(id, PaymentReconciler.VerdictOf(current), ct: ct);
             db.ChangeTracker.Clear();
         }
-        return (await LoadAsync(db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId), ct)).SingleOrDefault();
+        var own = db.Payments.AsNoTracking().Where(p => p.Id == id && p.CustomerId == access.CustomerId);
+        return (await LoadAsync(access, own, ct)).SingleOrDefault();
     }
 
     /// <summary>Whether the processor's payment <paramref name="processorPaymentId"/> is this customer's.</summary>
@@ -131,16 +161,18 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var total = await query.CountAsync(ct);
         var pages = Math.Max(1, (total + HistoryPageSize - 1) / HistoryPageSize);
         page = Math.Clamp(page, 1, pages);
-        var list = await LoadAsync(query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
+        var list = await LoadAsync(access, query.OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id)
             .Skip((page - 1) * HistoryPageSize).Take(HistoryPageSize), ct);
         return new HistoryView(list, page, pages, total);
     }
 
-    private async Task<List<PaymentView>> LoadAsync(IQueryable<Payment> query, CancellationToken ct)
+    private async Task<List<PaymentView>> LoadAsync(
+        CustomerAccess access, IQueryable<Payment> query, CancellationToken ct)
     {
         var payments = await query.Select(p => new
         {
-            p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt, p.CompletedAt, p.FailureMessage, p.NextActionUrl,
+            p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt, p.CompletedAt,
+            p.FailureMessage, p.NextActionUrl,
         }).ToListAsync(ct);
         var ids = payments.Select(p => p.Id).ToList();
         var allocations = await (from a in db.PaymentAllocations.AsNoTracking()
@@ -149,9 +181,13 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                                  orderby a.Id
                                  select new { a.PaymentId, InvoiceId = i.Id, i.Number, a.AmountCents }).ToListAsync(ct);
         var byPayment = allocations.ToLookup(a => a.PaymentId);
-        return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt,
+        return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary,
+            p.MethodKind, p.CreatedAt,
             p.CompletedAt, p.FailureMessage, p.NextActionUrl,
-            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())).ToList();
+            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())
+        {
+            Viewer = access,
+        }).ToList();
     }
 }
 

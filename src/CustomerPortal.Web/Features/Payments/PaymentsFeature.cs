@@ -14,15 +14,12 @@ public static class PaymentsFeature
     {
         services.AddPaymentGateway(config);
         services.AddOptions<PaymentsOptions>().Bind(config.GetSection(PaymentsOptions.SectionName))
-            .Validate(o => o.Problems().Count == 0, "Payments options are invalid: check ReconcileAfter, GiveUpAfter, JobInterval and LeaseDuration.")
+            .Validate(o => o.Problems().Count == 0,
+                "Payments options are invalid: check ReconcileAfter, GiveUpAfter, JobInterval and LeaseDuration.")
             .ValidateOnStart();
         services.AddScoped<PaymentLedger>();
         services.AddScoped<PaymentService>();
-        services.AddScoped<CustomerPortal.Web.Api.Payments.IBackOfficeCharges, BackOfficeChargeService>();
         services.AddScoped<PaymentQueries>();
-        services.AddScoped<PaymentMethodService>();
-        services.AddScoped<EnteredPaymentTokens>();
-        services.AddScoped<DemoPaymentMethodSeeder>();
         services.AddScoped<WebhookProcessor>();
         services.AddScoped<PaymentReconciler>();
         services.AddSingleton<ReconcileBackoff>();
@@ -38,15 +35,19 @@ public static class PaymentsFeature
     public static WebApplication MapPayments(this WebApplication app)
     {
         // Raw body, no antiforgery, no sign-in: the signature is the authentication.
-        app.MapPost("/webhooks/{provider}", async (string provider, HttpContext http, WebhookProcessor webhooks, CancellationToken ct) =>
+        app.MapPost("/webhooks/{provider}",
+            async (string provider, HttpContext http, WebhookProcessor webhooks, CancellationToken ct) =>
         {
-            if (http.Request.ContentLength > WebhookProcessor.MaxBodyBytes) return Results.Text("The event is too large.", statusCode: 413);
+            if (http.Request.ContentLength > WebhookProcessor.MaxBodyBytes)
+                return Results.Text("The event is too large.", statusCode: 413);
             using var reader = new StreamReader(http.Request.Body, System.Text.Encoding.UTF8);
             var buffer = new char[WebhookProcessor.MaxBodyBytes + 1];
             var read = await reader.ReadBlockAsync(buffer, ct);
             if (read > WebhookProcessor.MaxBodyBytes) return Results.Text("The event is too large.", statusCode: 413);
-            var header = http.RequestServices.GetRequiredService<CustomerPortal.Domain.Payments.Gateway.IPaymentGateway>().WebhookSignatureHeader;
-            var outcome = await webhooks.HandleAsync(provider, new string(buffer, 0, read), http.Request.Headers[header].ToString(), ct);
+            var header = http.RequestServices
+                .GetRequiredService<CustomerPortal.Domain.Payments.Gateway.IPaymentGateway>().WebhookSignatureHeader;
+            var outcome = await webhooks.HandleAsync(provider, new string(buffer, 0, read),
+                http.Request.Headers[header].ToString(), ct);
             if (!outcome.IsRetryLater) return Results.Text(outcome.Message, statusCode: outcome.StatusCode);
             var retryAfter = WebhookProcessor.RetryAfterSeconds;
             http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
@@ -58,7 +59,8 @@ public static class PaymentsFeature
 
 /// <summary>
 /// SQLite: switch the file to write-ahead logging once (it persists in the file), so readers do not wait for the writer
-/// and a commit costs one append. Writers still queue one at a time (busy timeout), which the payment write-ahead relies on.
+/// and a commit costs one append. Writers still queue one at a time (busy timeout), which the payment write-ahead
+/// relies on.
 /// </summary>
 public sealed class SqliteWriteAheadLog(IServiceScopeFactory scopes, DatabaseOptions options) : IHostedService
 {

@@ -1,5 +1,6 @@
 using CustomerPortal.Domain.Staff;
 using CustomerPortal.Infrastructure.Data;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Features.Staff;
 

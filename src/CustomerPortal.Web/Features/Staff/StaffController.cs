@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using CustomerPortal.Domain.Staff;
-using CustomerPortal.Web.Controllers;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 
@@ -79,7 +78,7 @@ public sealed record AuditPage(AuditFilter Filter, Paged<AuditRow> Rows);
 
 public static class StaffRoutes
 {
-    public const string Customers = "/staff/customers";
+    public const string Customers = PortalRoutes.StaffLanding;
     public const string Audit = "/staff/audit";
     public const string LeaveViewAs = "/staff/view-as/leave";
 }

@@ -3,6 +3,7 @@ using CustomerPortal.Domain.Customers;
 using CustomerPortal.Domain.Staff;
 using CustomerPortal.Infrastructure.Data;
 using Microsoft.EntityFrameworkCore;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Features.Staff;
 

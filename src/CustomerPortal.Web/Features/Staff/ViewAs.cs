@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using CustomerPortal.Web.Hosting;
+using CustomerPortal.Web.Shared;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace CustomerPortal.Web.Features.Staff;

@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Context;
+using CustomerPortal.Web.Shared;
 
 namespace CustomerPortal.Web.Features.Staff;
 
