@@ -21,7 +21,8 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var m = await db.SavedPaymentMethods.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id && x.CustomerId == access.CustomerId && x.RemovedAt == null, ct);
         return m is null ? null : new MethodOption(m.Id, m.Kind, m.Summary,
-            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail, m.IsExpiredOn(today), m.IsDefault);
+            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
+            m.IsExpiredOn(today), m.IsDefault, m.ReturnNotice);
     }
 
     /// <summary>Saves a method entered in the processor's form without paying (setup, off-session use later).</summary>
@@ -100,6 +101,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         var chosen = all.SingleOrDefault(m => m.Id == id);
         if (chosen is null) return PayOutcome.Refused(404, NotYours);
         if (chosen.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock))) return PayOutcome.Refused(400, "An expired card cannot be the default.");
+        if (chosen.ReturnNotice is { } returned) return PayOutcome.Refused(400, $"{chosen.Summary}: {returned}.");
         foreach (var m in all) m.MakeDefault(m.Id == id);
         await db.SaveChangesAsync(ct);
         return PayOutcome.Payment(id);

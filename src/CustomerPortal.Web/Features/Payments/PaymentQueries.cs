@@ -13,7 +13,15 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerPortal.Web.Features.Payments;
 
-public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired, bool IsDefault);
+/// <summary>
+/// A saved method as the pages list it. <see cref="ReturnNotice"/>: a bank account the bank returned as closed or
+/// invalid, listed but not offered until the customer adds it again.
+/// </summary>
+public sealed record MethodOption(long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired,
+    bool IsDefault, string? ReturnNotice = null)
+{
+    public bool IsUsable => !IsExpired && ReturnNotice is null;
+}
 
 /// <summary>
 /// A method this contact just entered in the processor's form, offered with "Save for future payments". The page and
@@ -46,6 +54,11 @@ public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long A
 public sealed record PaymentView(long Id, string ReceiptNumber, PaymentStatus Status, long AmountCents, string MethodSummary, PaymentMethodKind MethodKind,
     DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage, string? NextActionUrl, IReadOnlyList<AllocationView> Allocations)
 {
+    public string? FailureCode { get; init; }
+
+    /// <summary>The status in words (<see cref="PaymentStatusText.Label(PaymentStatus, string?)"/>).</summary>
+    public string StatusLabel => PaymentStatusText.Label(Status, FailureCode);
+
     /// <summary>A receipt is offered for money that moved or is moving: paid, pending (ACH) and returned; not for a decline.</summary>
     public bool HasReceipt => Status is PaymentStatus.Succeeded or PaymentStatus.Processing or PaymentStatus.Returned;
 
@@ -75,7 +88,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var saved = await PaymentPathQueries.SavedMethods(db, access.CustomerId).ToListAsync(ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
             m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
-            m.IsExpiredOn(today), m.IsDefault)).ToList();
+            m.IsExpiredOn(today), m.IsDefault, m.ReturnNotice)).ToList();
 
         // What this contact entered in the processor's form, from the portal's own record: never from the URL.
         NewMethodOption? newMethod = null;
@@ -92,8 +105,8 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         if (selected is not null && selected != newMethod?.Value && !methods.Any(m => "saved-" + m.Id == selected)) return null;
         var choice = selected
             ?? newMethod?.Value
-            ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
-            ?? methods.Where(m => !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault();
+            ?? methods.Where(m => m.IsDefault && m.IsUsable).Select(m => "saved-" + m.Id).FirstOrDefault()
+            ?? methods.Where(m => m.IsUsable).Select(m => "saved-" + m.Id).FirstOrDefault();
         var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
         var stripeKey = gateway is SandboxProcessor ? null : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
         return new CheckoutView(access, plan, draft?.Revision ?? 0, methods, newMethod, choice, text, stripeKey);
@@ -141,6 +154,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var payments = await query.Select(p => new
         {
             p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt, p.CompletedAt, p.FailureMessage, p.NextActionUrl,
+            p.FailureCode,
         }).ToListAsync(ct);
         var ids = payments.Select(p => p.Id).ToList();
         var allocations = await (from a in db.PaymentAllocations.AsNoTracking()
@@ -151,13 +165,27 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var byPayment = allocations.ToLookup(a => a.PaymentId);
         return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt,
             p.CompletedAt, p.FailureMessage, p.NextActionUrl,
-            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())).ToList();
+            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())
+        {
+            FailureCode = p.FailureCode,
+        }).ToList();
     }
 }
 
 /// <summary>How a payment's status reads to a customer.</summary>
 public static class PaymentStatusText
 {
+    /// <summary>What a return did to the invoices (the pending, or paid, amounts went back).</summary>
+    public const string ReturnedBalances = "The invoices are open again with their balances as before.";
+
+    /// <summary>
+    /// The status as the result page, history and the receipt PDF name it: a return says the bank returned it and why
+    /// ("Returned by your bank (R01: insufficient funds)").
+    /// </summary>
+    public static string Label(PaymentStatus s, string? failureCode) => s == PaymentStatus.Returned
+        ? AchReturn.Of(failureCode)?.Message ?? AchReturn.UnknownMessage
+        : Label(s);
+
     public static string Label(PaymentStatus s) => s switch
     {
         PaymentStatus.Succeeded => "Paid",
