@@ -25,7 +25,11 @@ public static class PaymentInvariants
         var invoices = await db.Invoices.AsNoTracking()
             .Select(i => new { i.Id, i.CustomerId, i.Number, i.TotalCents, i.PaidCents, i.PendingCents, i.BalanceCents }).ToListAsync(ct);
         var payments = await db.Payments.AsNoTracking()
-            .Select(p => new { p.Id, p.CustomerId, p.AmountCents, p.Status, p.IdempotencyKey, p.ProcessorPaymentId, p.FailureCode }).ToListAsync(ct);
+            .Select(p => new
+            {
+                p.Id, p.CustomerId, p.AmountCents, p.Status, p.IdempotencyKey, p.ProcessorPaymentId, p.FailureCode,
+                p.MethodKind,
+            }).ToListAsync(ct);
         var allocations = await db.PaymentAllocations.AsNoTracking().Select(a => new { a.PaymentId, a.InvoiceId, a.AmountCents }).ToListAsync(ct);
         var byId = payments.ToDictionary(p => p.Id);
 
@@ -84,7 +88,15 @@ public static class PaymentInvariants
                 if (p.FailureCode == PaymentReconciler.NotChargedCode) problems.Add($"Payment {p.Id} was failed as never charged, but charge {c.Id} exists");
                 if (settled)
                 {
-                    var expected = c.Status switch { "succeeded" => PaymentStatus.Succeeded, "failed" => PaymentStatus.Failed, "processing" => PaymentStatus.Processing, _ => PaymentStatus.RequiresAction };
+                    // A bank debit the processor reports failed after processing is, for the portal, a return.
+                    var returned = p.MethodKind == PaymentMethodKind.BankAccount && p.Status == PaymentStatus.Returned;
+                    var expected = c.Status switch
+                    {
+                        "succeeded" => PaymentStatus.Succeeded,
+                        "failed" => returned ? PaymentStatus.Returned : PaymentStatus.Failed,
+                        "processing" => PaymentStatus.Processing,
+                        _ => PaymentStatus.RequiresAction,
+                    };
                     if (p.Status != expected) problems.Add($"Payment {p.Id} is {p.Status} but its charge {c.Id} is {c.Status}");
                 }
             }
