@@ -11,8 +11,8 @@ namespace CustomerPortal.Web.Features.Payments;
 /// is set when the verdict is the processor's record of a payment (an event, the reconciler, a re-read): the ledger
 /// applies it only to the payment it matches (<see cref="ProcessorEventMatch"/>).
 /// </summary>
-public sealed record ProcessorVerdict(PaymentStatus Status, string? ProcessorPaymentId, string? FailureCode = null, string? FailureMessage = null,
-    string? NextActionUrl = null, ProcessorClaim? Claim = null);
+public sealed record ProcessorVerdict(PaymentStatus Status, string? ProcessorPaymentId, string? FailureCode = null,
+    string? FailureMessage = null, string? NextActionUrl = null, ProcessorClaim? Claim = null);
 
 /// <summary>The result of applying a verdict: where the payment was, where it is now, and whether it moved.</summary>
 public sealed record LedgerMove(long PaymentId, PaymentStatus From, PaymentStatus To, bool Moved)
@@ -39,17 +39,21 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
 {
     private const int MaxAttempts = 8;
 
-    /// <param name="alsoInTransaction">Extra rows committed with the move or no-move (e.g. the webhook event id).</param>
+    /// <param name="alsoInTransaction">
+    /// Extra rows committed with the move or no-move (e.g. the webhook event id).
+    /// </param>
     /// <param name="thenInTransaction">
-    /// Async work that depends on where the payment ended, committed in the same transaction (the portal's submit resets
-    /// the draft here instead of in a transaction of its own). Runs again on a retry, after the change tracker was cleared.
+    /// Async work that depends on where the payment ended, committed in the same transaction (the portal's submit
+    /// resets the draft here instead of in a transaction of its own). Runs again on a retry, after the change tracker
+    /// was cleared.
     /// </param>
     /// <param name="reuseTracked">
-    /// The caller's context tracks the payment (with its allocations) and its invoices exactly as it just committed them
-    /// (the submit path, right after the write-ahead): the first attempt uses them instead of reading them again.
+    /// The caller's context tracks the payment (with its allocations) and its invoices exactly as it just committed
+    /// them (the submit path, right after the write-ahead): the first attempt uses them instead of reading them again.
     /// </param>
-    public async Task<LedgerMove?> ApplyAsync(long paymentId, ProcessorVerdict verdict, Action<AppDbContext>? alsoInTransaction = null,
-        CancellationToken ct = default, Func<LedgerMove, CancellationToken, Task>? thenInTransaction = null, bool reuseTracked = false)
+    public async Task<LedgerMove?> ApplyAsync(long paymentId, ProcessorVerdict verdict,
+        Action<AppDbContext>? alsoInTransaction = null, CancellationToken ct = default,
+        Func<LedgerMove, CancellationToken, Task>? thenInTransaction = null, bool reuseTracked = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -74,7 +78,8 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
                 }
                 var now = clock.GetUtcNow();
                 var from = payment.Status;
-                if (verdict.ProcessorPaymentId is { Length: > 0 } pid && payment.ProcessorPaymentId is null) payment.RecordProcessorId(pid, now);
+                if (verdict.ProcessorPaymentId is { Length: > 0 } pid && payment.ProcessorPaymentId is null)
+                    payment.RecordProcessorId(pid, now);
                 var moved = payment.TryApplyVerdict(verdict.Status, now, verdict.FailureCode, verdict.FailureMessage,
                     verdict.NextActionUrl);
                 if (moved) await MoveMoneyAsync(payment, from, payment.Status, ct);
@@ -86,7 +91,8 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 if (moved)
-                    log.LogInformation("Payment {PaymentId} moved from {From} to {To} (processor payment {ProcessorPaymentId})",
+                    log.LogInformation(
+                        "Payment {PaymentId} moved from {From} to {To} (processor payment {ProcessorPaymentId})",
                         paymentId, from, payment.Status, payment.ProcessorPaymentId);
                 if (payment.Status is PaymentStatus.Succeeded or PaymentStatus.Processing or PaymentStatus.Failed
                     or PaymentStatus.Returned)
@@ -96,7 +102,8 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
                 await tx.RollbackAsync(ct);
-                log.LogDebug("Payment {PaymentId}: concurrent change, applying {Status} again (attempt {Attempt})", paymentId, verdict.Status, attempt);
+                log.LogDebug("Payment {PaymentId}: concurrent change, applying {Status} again (attempt {Attempt})",
+                    paymentId, verdict.Status, attempt);
             }
         }
     }
@@ -168,19 +175,24 @@ public sealed class PaymentLedger(AppDbContext db, TimeProvider clock, ILogger<P
 
     private async Task MoveMoneyAsync(Payment payment, PaymentStatus from, PaymentStatus to, CancellationToken ct)
     {
-        var heldPending = from is PaymentStatus.Submitted or PaymentStatus.Processing or PaymentStatus.RequiresAction or PaymentStatus.Unknown;
+        var heldPending = from is PaymentStatus.Submitted or PaymentStatus.Processing or PaymentStatus.RequiresAction
+            or PaymentStatus.Unknown;
         if (heldPending && payment.HoldsPending) return; // still in flight: the money stays pending
         var ids = payment.Allocations.Select(a => a.InvoiceId).ToList();
-        var invoices = db.Invoices.Local.Where(i => ids.Contains(i.Id) && db.Entry(i).State == EntityState.Unchanged).ToDictionary(i => i.Id);
+        var invoices = db.Invoices.Local.Where(i => ids.Contains(i.Id) && db.Entry(i).State == EntityState.Unchanged)
+            .ToDictionary(i => i.Id);
         if (invoices.Count != ids.Count)
-            invoices = await PaymentPathQueries.InvoicesTracked(db, ids).ToDictionaryAsync(i => i.Id, cancellationToken: ct);
+            invoices = await PaymentPathQueries.InvoicesTracked(db, ids)
+                .ToDictionaryAsync(i => i.Id, cancellationToken: ct);
         foreach (var a in payment.Allocations)
         {
             var invoice = invoices[a.InvoiceId];
             switch (from, to)
             {
                 case (_, PaymentStatus.Succeeded) when heldPending: invoice.SettlePending(a.AmountCents); break;
-                case (_, PaymentStatus.Failed or PaymentStatus.Returned) when heldPending: invoice.ReleasePending(a.AmountCents); break;
+                case (_, PaymentStatus.Failed or PaymentStatus.Returned) when heldPending:
+                    invoice.ReleasePending(a.AmountCents);
+                    break;
                 case (PaymentStatus.Succeeded, PaymentStatus.Returned): invoice.ReversePaid(a.AmountCents); break;
                 default: throw new InvalidOperationException($"No money movement is defined from {from} to {to}.");
             }
