@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 namespace CustomerPortal.Web.Features.Payments;
 
 /// <summary>
-/// The four invariants of payments.md (and the stored per-customer invoice totals),, checked on a whole database
+/// The four invariants of payments.md (and the stored per-customer invoice totals), checked on a whole database
 /// (tests after every money test, the benchmark after its run). Money recorded on invoices outside portal payments
 /// (the back office's checks, the demo seed) is the <c>offlinePaid</c> baseline taken before the payments started.
 /// </summary>
