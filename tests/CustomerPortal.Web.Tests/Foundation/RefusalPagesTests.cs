@@ -129,7 +129,9 @@ public sealed class RefusalPagesTests : IClassFixture<SharedPortal>
 
     private const string ProPlanNotEnabled = "not enabled";
 
-    /// <summary>The answer is the error page for <paramref name="status"/>, inside the layout (header, nav, footer).</summary>
+    /// <summary>
+    /// The answer is the error page for <paramref name="status"/>, inside the layout (header, nav, footer).
+    /// </summary>
     private static async Task<IHtmlDocument> InLayoutAsync(HttpResponseMessage response, int status)
     {
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);

@@ -73,10 +73,13 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         return await AddAsync(access, entered.Token, achAuthorized, client, ct);
     }
 
-    private static MethodOption Option(SavedPaymentMethod m, DateOnly today) =>
-        new(m.Id, m.Kind, m.Summary,
-            m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
-            m.IsExpiredOn(today), m.IsDefault);
+    private static MethodOption Option(SavedPaymentMethod m, DateOnly today)
+    {
+        var expired = m.IsExpiredOn(today);
+        var detail = m.Kind != PaymentMethodKind.Card ? SavedMethodStore.BankDetail
+            : $"{(expired ? "Expired" : "Expires")} {m.ExpMonth:00}/{m.ExpYear}";
+        return new(m.Id, m.Kind, m.Summary, detail, expired, m.IsDefault);
+    }
 
     /// <summary>Saves a method entered in the processor's form without paying (setup, off-session use later).</summary>
     public async Task<PayOutcome> AddAsync(CustomerAccess access, string? token, bool achAuthorized, PayClient client,
