@@ -337,6 +337,14 @@ internal sealed class OpenInvoiceQueries
         return split;
     }
 
+    /// <summary>
+    /// The largest custom amount one payment can take (<see cref="PaymentAllocator.MostInOnePayment"/>), from the same
+    /// oldest window the split reads.
+    /// </summary>
+    public async Task<long> MostInOnePaymentAsync(InvoicesAsOf at, CancellationToken ct) =>
+        PaymentAllocator.MostInOnePayment(
+            (await OldestPayableAsync(at, singleSiteOnly: false, ct)).Select(r => r.ToOpenInvoice()));
+
     /// <summary>The custom amount split over the oldest window and the whole balance (see <see cref="PaymentAllocator.AllocateOverOldest"/>).</summary>
     public static AllocationPlan Allocate(long amountCents, IEnumerable<SnapshotRow> oldest, OverviewSums sums) =>
         PaymentAllocator.AllocateOverOldest(amountCents, oldest.Select(r => r.ToOpenInvoice()), sums.BalanceCents);

@@ -129,19 +129,35 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
-        if (!Money.TryParse(amountText, out var money, out var error)) return Refused(error, MessageTarget.Amount);
+        var parsed = Money.TryParse(amountText, out var money, out var error);
         var draft = await DraftAsync(access, ct);
         if (draft.Choice != PaymentChoice.CustomAmount)
-            return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
+            return Refused(parsed ? "Choose “Custom Amount” before entering an amount." : error, MessageTarget.Amount);
+        if (!parsed) return await ForgetAmountAsync(draft, error, ct);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
         // The split is made once: the page this action answers with shows the same one.
         var split = await _q.SplitAsync(InvoicesAsOf.Of(access.CustomerId, sums), sums, money.Cents, ct);
-        if (split.Refusal is { } refusal) return Refused(refusal, MessageTarget.Amount);
+        if (split.Refusal is { } refusal) return await ForgetAmountAsync(draft, refusal, ct);
         var before = draft.SelectedInvoiceIds;
         draft.SetCustomAmount(money.Cents, clock.GetUtcNow());
         await SaveAsync(draft, before, ct);
         return Done();
+    }
+
+    /// <summary>
+    /// A refused amount also forgets the amount stored before it: the page then shows no split and nothing selected,
+    /// and a Pay button drawn for the old amount names a revision that is gone (409), so it cannot pay it.
+    /// </summary>
+    private async Task<ActionOutcome> ForgetAmountAsync(PaymentDraft draft, string message, CancellationToken ct)
+    {
+        if (draft.Id != 0 && draft.CustomAmountCents is not null)
+        {
+            var before = draft.SelectedInvoiceIds;
+            draft.SetCustomAmount(null, clock.GetUtcNow());
+            await SaveAsync(draft, before, ct);
+        }
+        return Refused(message, MessageTarget.Amount);
     }
 
     /// <summary>

@@ -35,6 +35,20 @@ public sealed record CheckoutView(
     public string NotPayableReason => Plan.Problem ?? PaymentPlanner.NothingSelected;
 }
 
+/// <summary>The ways to pay offered to a customer, and the one chosen (a form value: "saved-1", "entered-2").</summary>
+public sealed record PayOptions(
+    IReadOnlyList<MethodOption> Methods,
+    NewMethodOption? NewMethod,
+    string? SelectedMethod,
+    string? StripePublishableKey)
+{
+    /// <summary>Some method can be paid with (a saved one not expired, or one just entered).</summary>
+    public bool AnyUsable => NewMethod is not null || Methods.Any(m => !m.IsExpired);
+
+    public bool HasBank => NewMethod?.Kind == PaymentMethodKind.BankAccount
+        || Methods.Any(m => m.Kind == PaymentMethodKind.BankAccount);
+}
+
 public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long AmountCents)
 {
     public string PdfUrl => $"/invoices/{InvoiceId}/pdf";
@@ -96,6 +110,20 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             ? PaymentPlan.Refused(Domain.Selection.PaymentChoice.SingleSite, PaymentPlanner.NothingSelected)
             : (await PaymentPlanner.PlanAsync(db, draft, track: false, ct)).Plan;
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        if (await PayOptionsAsync(access, selected, ct) is not { } options) return null;
+        var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
+        return new CheckoutView(access, plan, draft?.Revision ?? 0, options.Methods, options.NewMethod,
+            options.SelectedMethod, text, options.StripePublishableKey);
+    }
+
+    /// <summary>
+    /// How the customer can pay ("How will you be paying today?", on the Make a Payment page and at checkout): saved
+    /// methods, the method this contact just entered, the one chosen. Null when <paramref name="selected"/> names a
+    /// method this customer does not have.
+    /// </summary>
+    public async Task<PayOptions?> PayOptionsAsync(CustomerAccess access, string? selected, CancellationToken ct)
+    {
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var saved = await PaymentPathQueries.SavedMethods(db, access.CustomerId).ToListAsync(ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
             m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
@@ -121,11 +149,10 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             ?? newMethod?.Value
             ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
             ?? methods.Where(m => !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault();
-        var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
         var stripeKey = gateway is SandboxProcessor
             ? null
             : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
-        return new CheckoutView(access, plan, draft?.Revision ?? 0, methods, newMethod, choice, text, stripeKey);
+        return new PayOptions(methods, newMethod, choice, stripeKey);
     }
 
     /// <summary>
