@@ -88,6 +88,11 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     public Task<IActionResult> SelectAll(TableStateInput table, CancellationToken ct) =>
         Act(drafts.SelectAllAsync, table.ToState(), null, ct);
 
+    [HttpPost("selection/overdue")]
+    [RequiresProPlan]
+    public Task<IActionResult> SelectOverdue(TableStateInput table, CancellationToken ct) =>
+        Act(drafts.SelectOverdueAsync, TableState.Default, null, ct);
+
     [HttpPost("selection/clear")]
     [RequiresProPlan]
     public Task<IActionResult> Clear(TableStateInput table, CancellationToken ct) =>

@@ -91,6 +91,10 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0,
                     selected: selected.Contains(r.Id))).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
+                // "200 of 240 selected": on every page and answer while it holds, not only after "Select all".
+                if (message is null
+                    && InvoiceSelection.CapNoticeFor(totals.InvoiceCount, sums.PayableSingleSiteCount) is { } cap)
+                    message = new PageMessage(cap, MessageTarget.Selection, false);
                 return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [],
                     null, message) { Today = today, Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }

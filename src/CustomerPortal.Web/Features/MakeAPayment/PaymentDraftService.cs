@@ -116,6 +116,23 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         return await ApplyAsync(draft, result, ct);
     }
 
+    /// <summary>
+    /// "Pay overdue balance": the overdue invoices of the current invoice choice (from a custom amount: single-site),
+    /// oldest first, up to 200 (<see cref="InvoiceSelection.SelectOverdue"/>).
+    /// </summary>
+    public async Task<ActionOutcome> SelectOverdueAsync(CustomerAccess access, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return denied;
+        var draft = await DraftAsync(access, ct);
+        if (draft.Choice == PaymentChoice.CustomAmount) draft.Choose(PaymentChoice.SingleSite, clock.GetUtcNow());
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        var (oldest, count) = await _q.OverdueAsync(
+            access.CustomerId, children: draft.Choice == PaymentChoice.MultiSite, today, ct);
+        var result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest)
+            .SelectOverdue(draft.SelectedInvoiceIds, today, count);
+        return await ApplyAsync(draft, result, ct);
+    }
+
     public async Task<ActionOutcome> ClearAsync(CustomerAccess access, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
