@@ -133,4 +133,32 @@ public sealed class PayFromThePageTests : IAsyncLifetime
         Assert.Equal((invoices.Sum(i => i.BalanceCents), PaymentStatus.Processing),
             (payment.AmountCents, payment.Status));
     }
+
+    [Fact]
+    public async Task ASiteInvoiceKeepsItsParentLabelAtCheckoutAndOnThePaymentPage()
+    {
+        var pay = new PayPageDriver(_kit.Client);
+        await pay.ChooseAsync("multi");
+        var child = (await _kit.Factory.PayableInvoicesAsync("1001")).First(i => i.Parent is not null);
+        await pay.PostAsync("/pay/selection/invoice", new() { ["invoiceId"] = Text(child.Id), ["check"] = "true" });
+        var label = await _kit.DbAsync(async db =>
+        {
+            var parent = await db.MultiSiteInvoices.Where(p => p.Id == child.Parent).Select(p => p.Number)
+                .SingleAsync();
+            var site = await db.Invoices.Where(i => i.Id == child.Id)
+                .Select(i => db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).Single()).SingleAsync();
+            return parent + " · " + site;
+        });
+
+        var checkout = await _kit.Client.GetDocumentAsync("/pay/checkout");
+        Assert.Equal(label, checkout.QuerySelector("[data-testid=split] [data-testid=parent-label]")!
+            .TextContent.Trim());
+
+        var page = await _kit.Client.GetDocumentAsync("/pay");
+        var id = PayKit.PaymentIdFrom(await _kit.Client.PostFormAsync(page, "/pay/checkout", PayFields(page)));
+        var receipt = await _kit.Client.GetDocumentAsync($"/pay/payments/{id}");
+        Assert.Equal(label, receipt.QuerySelector("[data-testid=allocations] [data-testid=parent-label]")!
+            .TextContent.Trim());
+        Assert.Contains("receipt-number", receipt.QuerySelector("[data-testid=receipt]")!.ClassList);
+    }
 }

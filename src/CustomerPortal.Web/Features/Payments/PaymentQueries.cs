@@ -25,6 +25,9 @@ public sealed record CheckoutView(
     string? Error = null,
     string? ErrorField = null)
 {
+    /// <summary>A site invoice's parent and site ("MS-504 · Union Station Tower"), by invoice id.</summary>
+    public IReadOnlyDictionary<long, string> ParentLabels { get; init; } = new Dictionary<long, string>();
+
     /// <summary>
     /// Paying and changing methods are offered: a support agent viewing as the customer sees the same figures and
     /// methods, and nothing that would pay or change a method.
@@ -51,6 +54,9 @@ public sealed record PayOptions(
 
 public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long AmountCents)
 {
+    /// <summary>For a site invoice of a multi-site invoice: "MS-504 · Union Station Tower".</summary>
+    public string? ParentLabel { get; init; }
+
     public string PdfUrl => $"/invoices/{InvoiceId}/pdf";
 }
 
@@ -112,8 +118,28 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         if (await PayOptionsAsync(access, selected, ct) is not { } options) return null;
         var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
+        var labels = await ParentLabelsAsync(access.CustomerId, plan.Lines.Select(l => l.InvoiceId).ToList(), ct);
         return new CheckoutView(access, plan, draft?.Revision ?? 0, options.Methods, options.NewMethod,
-            options.SelectedMethod, text, options.StripePublishableKey);
+            options.SelectedMethod, text, options.StripePublishableKey) { ParentLabels = labels };
+    }
+
+    /// <summary>
+    /// The parent and site of those of <paramref name="invoiceIds"/> that are site invoices of a multi-site invoice
+    /// ("MS-504 · Union Station Tower"), so a site invoice keeps its label at checkout and on the receipt.
+    /// </summary>
+    private async Task<Dictionary<long, string>> ParentLabelsAsync(long customerId,
+        IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    {
+        if (invoiceIds.Count == 0) return [];
+        var rows = await (from i in db.Invoices.AsNoTracking()
+                          where i.CustomerId == customerId && invoiceIds.Contains(i.Id)
+                          join p in db.MultiSiteInvoices.AsNoTracking() on i.MultiSiteInvoiceId equals (long?)p.Id
+                          select new
+                          {
+                              i.Id, p.Number,
+                              Site = db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                          }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id, r => r.Site is { Length: > 0 } site ? $"{r.Number} · {site}" : r.Number);
     }
 
     /// <summary>
@@ -208,10 +234,16 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                                  orderby a.Id
                                  select new { a.PaymentId, InvoiceId = i.Id, i.Number, a.AmountCents }).ToListAsync(ct);
         var byPayment = allocations.ToLookup(a => a.PaymentId);
+        var labels = payments.Count == 1
+            ? await ParentLabelsAsync(access.CustomerId, allocations.Select(a => a.InvoiceId).ToList(), ct)
+            : [];
         return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary,
             p.MethodKind, p.CreatedAt,
             p.CompletedAt, p.FailureMessage, p.NextActionUrl,
-            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())
+            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)
+            {
+                ParentLabel = labels.GetValueOrDefault(a.InvoiceId),
+            }).ToList())
         {
             Viewer = access,
         }).ToList();
