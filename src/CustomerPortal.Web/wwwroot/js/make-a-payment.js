@@ -47,8 +47,8 @@
   }
 
   // A redrawn parent row says whether its children are shown as the request said; the children's group (kept, not
-  // redrawn, by a toggle's answer) says what is on screen now, e.g. after "Hide" was clicked while the answer was on its
-  // way. The group wins; the address and the forms follow.
+  // redrawn, by a toggle's answer) says what is on screen now, e.g. after "Hide" was clicked while the answer was on
+  // its way. The group wins; the address and the forms follow.
   function syncExpanded() {
     document.querySelectorAll("a[data-expand]").forEach(link => {
       const group = document.getElementById(link.getAttribute("aria-controls"));
@@ -57,8 +57,8 @@
     rememberExpanded();
   }
 
-  function swap(html) {
-    const focusedId = document.activeElement && document.activeElement.id;
+  // focusedId: what had focus when the request left (its control is disabled meanwhile, which takes focus away).
+  function swap(html, focusedId) {
     const doc = new DOMParser().parseFromString(html, "text/html");
     doc.querySelectorAll("template[data-fragment]").forEach(t => {
       const target = document.getElementById(t.dataset.fragment);
@@ -103,6 +103,7 @@
   }
 
   function send(form, control) {
+    const focusedId = document.activeElement && document.activeElement.id;
     const body = new FormData(form);
     body.delete("open");
     expandedIds().forEach(id => body.append("open", id));
@@ -120,7 +121,7 @@
       const version = response.headers.get("X-Page-Version");
       return response.text().then(html => {
         form.removeAttribute("data-busy");
-        swap(html);
+        swap(html, focusedId);
         if (version !== null) workarea.dataset.version = version;
       });
     }).catch(() => {
@@ -129,6 +130,9 @@
     }).finally(() => {
       form.removeAttribute("data-busy");
       busy(form, control, false);
+      // A kept control (not redrawn) gets its focus back once it is enabled again.
+      const again = focusedId && document.getElementById(focusedId);
+      if (again && (document.activeElement === document.body || document.activeElement === null)) again.focus();
     }));
   }
 
