@@ -8,7 +8,8 @@ namespace CustomerPortal.Browser.Tests;
 /// <summary>
 /// Paying, as a person does it from the Make a Payment page itself (no checkout step): saved card, a new card
 /// entered in the sandbox's own form and saved, ACH from the saved bank account, a declined card. These flows move
-/// money, so they run on an app of their own (<see cref="PaymentBrowserCollection"/>: a second <see cref="BrowserFixture"/>, its own database) and never
+/// money, so they run on an app of their own (<see cref="PaymentBrowserCollection"/>: a second
+/// <see cref="BrowserFixture"/>, its own database) and never
 /// touch the data the shared browser collection's tests read. Summit has the demo's saved card and bank account; Alpine
 /// its expired card. Every flow starts with Clear, so the order of the tests does not matter.
 /// </summary>

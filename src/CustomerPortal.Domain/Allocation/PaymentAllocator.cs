@@ -94,7 +94,8 @@ public static class PaymentAllocator
     /// <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> invoices with a balance (all of them when there are fewer).
     /// </summary>
     /// <param name="oldestPayable">
-    /// At least the <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> oldest invoices with a balance, or all of them.
+    /// At least the <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> oldest invoices with a balance, or all of
+    /// them.
     /// </param>
     public static long MostInOnePayment(IEnumerable<OpenInvoice> oldestPayable)
     {

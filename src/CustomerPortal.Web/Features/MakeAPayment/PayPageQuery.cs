@@ -46,7 +46,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                     sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
                 return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom,
-                    message) { Today = today, Revision = draft.Revision, DataStamp = stamp };
+                    message)
+                { Today = today, Revision = draft.Revision, DataStamp = stamp };
             }
             case PaymentChoice.MultiSite:
             {
@@ -78,7 +79,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 }).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
                 return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null,
-                    message) { Today = today, Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
+                    message)
+                { Today = today, Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
             default:
             {
@@ -96,7 +98,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                     && InvoiceSelection.CapNoticeFor(totals.InvoiceCount, sums.PayableSingleSiteCount) is { } cap)
                     message = new PageMessage(cap, MessageTarget.Selection, false);
                 return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [],
-                    null, message) { Today = today, Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
+                    null, message)
+                { Today = today, Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
         }
     }
@@ -104,8 +107,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     private async Task<CustomAmountView> CustomAmountAsync(InvoicesAsOf at, StoredDraft draft, OverviewSums sums,
         string? attempted, CancellationToken ct)
     {
-        // A refused amount is shown as typed, next to its message, and nothing else: the action forgot the amount stored
-        // before it, so no split of an old amount stays on screen.
+        // A refused amount is shown as typed, next to its message, and nothing else: the action forgot the amount
+        // stored before it, so no split of an old amount stays on screen.
         var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
         var most = await _q.MostInOnePaymentAsync(at, ct);
         if (attempted is not null || draft.CustomAmountCents is not { } cents)
@@ -124,8 +127,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     }
 
     /// <summary>
-    /// The page with "How will you be paying today?" read: for a whole page (a fragment answer leaves that section as it
-    /// is). Only a customer who may pay gets it.
+    /// The page with "How will you be paying today?" read: for a whole page (a fragment answer leaves that section
+    /// as it is). Only a customer who may pay gets it.
     /// </summary>
     public async Task<PayPage> WithPayingAsync(PayPage page, CancellationToken ct) =>
         page.CanChange ? page with { Paying = await payments.PayOptionsAsync(page.Access, null, ct) } : page;

@@ -149,7 +149,8 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         var parsed = Money.TryParse(amountText, out var money, out var error);
         var draft = await DraftAsync(access, ct);
         if (draft.Choice != PaymentChoice.CustomAmount)
-            return Refused(parsed ? "Choose “Custom Amount” before entering an amount." : error, MessageTarget.Amount);
+            return Refused(parsed ? "Choose “Custom Amount” before entering an amount." : error,
+                MessageTarget.Amount);
         if (!parsed) return await ForgetAmountAsync(draft, error, ct);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
