@@ -1,3 +1,5 @@
+using CustomerPortal.Domain.Payments.Gateway;
+
 namespace CustomerPortal.Domain.Payments;
 
 /// <summary>
@@ -87,6 +89,24 @@ public sealed class Payment
         ProcessorPaymentId = processorPaymentId;
         UpdatedAt = now;
         Version++;
+    }
+
+    /// <summary>
+    /// Applies what the processor reports, as <see cref="TryMoveTo"/> does, with one reading of its own: a bank debit
+    /// the processor had accepted (processing) and now reports failed was returned by the customer's bank. It moves to
+    /// <see cref="PaymentStatus.Returned"/> with the return code ("R01") and its words (<see cref="AchReturn"/>).
+    /// </summary>
+    public bool TryApplyVerdict(PaymentStatus reported, DateTimeOffset now, string? failureCode = null,
+        string? failureMessage = null, string? nextActionUrl = null)
+    {
+        if (reported == PaymentStatus.Failed && Status == PaymentStatus.Processing
+            && MethodKind == PaymentMethodKind.BankAccount)
+        {
+            var returned = AchReturn.Of(failureCode);
+            return TryMoveTo(PaymentStatus.Returned, now, returned?.Code ?? failureCode,
+                returned?.Message ?? AchReturn.UnknownMessage);
+        }
+        return TryMoveTo(reported, now, failureCode, failureMessage, nextActionUrl);
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
+using CustomerPortal.Domain.Payments.Gateway;
+
 namespace CustomerPortal.Domain.Payments;
 
 /// <summary>
@@ -40,7 +42,30 @@ public sealed class SavedPaymentMethod
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? RemovedAt { get; private set; }
 
+    /// <summary>
+    /// The bank's return that showed this account cannot be debited (R02 closed, R03 not found, R04 invalid): it is not
+    /// offered for payment until the customer adds it again. Null for a usable method.
+    /// </summary>
+    public string? ReturnCode { get; private set; }
+
     public bool IsRemoved => RemovedAt is not null;
+
+    /// <summary>Returned for a reason that closes the account (<see cref="ReturnCode"/>).</summary>
+    public bool IsReturned => ReturnCode is not null;
+
+    /// <summary>"Returned (account closed) — add it again to use it", or null.</summary>
+    public string? ReturnNotice => AchReturn.Of(ReturnCode)?.MethodNotice;
+
+    /// <summary>Whether the customer may pay with it today: not expired, not returned as closed or invalid.</summary>
+    public bool IsUsableOn(DateOnly today) => !IsExpiredOn(today) && !IsReturned;
+
+    /// <summary>The bank returned a debit from this account for a reason that closes it: stop offering it.</summary>
+    public void MarkReturned(AchReturn returned)
+    {
+        if (Kind != PaymentMethodKind.BankAccount || !returned.ClosesAccount) return;
+        ReturnCode = returned.Code;
+        IsDefault = false;
+    }
 
     /// <summary>A card can be used through the last day of its expiry month.</summary>
     public bool IsExpiredOn(DateOnly today) =>

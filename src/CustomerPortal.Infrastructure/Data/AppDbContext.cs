@@ -32,6 +32,7 @@ public abstract class AppDbContext(DbContextOptions options)
     public DbSet<PaymentAllocation> PaymentAllocations => Set<PaymentAllocation>();
     public DbSet<SavedPaymentMethod> SavedPaymentMethods => Set<SavedPaymentMethod>();
     public DbSet<AchMandate> AchMandates => Set<AchMandate>();
+    public DbSet<PendingMethodSave> PendingMethodSaves => Set<PendingMethodSave>();
     public DbSet<EnteredPaymentToken> EnteredPaymentTokens => Set<EnteredPaymentToken>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<StaffCompanyAccess> StaffCompanyAccess => Set<StaffCompanyAccess>();

@@ -61,7 +61,7 @@ public sealed record ReceiptAllocationRow(string InvoiceNumber, long AppliedCent
 
 /// <summary>
 /// A payment receipt. <see cref="MethodSummary"/> is already masked ("Visa •••• 4242"); never pass card or bank
-/// numbers.
+/// numbers. <see cref="StatusNote"/> says what the status meant for the invoices (a returned payment: open again).
 /// </summary>
 public sealed record ReceiptDocumentModel(
     CompanyBlock Company,
@@ -71,4 +71,5 @@ public sealed record ReceiptDocumentModel(
     string MethodSummary,
     long AmountCents,
     string Status,
-    IReadOnlyList<ReceiptAllocationRow> Allocations);
+    IReadOnlyList<ReceiptAllocationRow> Allocations,
+    string? StatusNote = null);

@@ -119,6 +119,16 @@ public sealed class InvoicePdfRenderer
             flow.Text(Format(receipt.AmountCents), flow.Style.Emphasis, flow.Style.Text, PageFlow.Left, flow.Y + 6,
                 PageFlow.ContentWidth - PageFlow.CellPadding, alignRight: true);
             flow.Y += 40;
+            if (receipt.StatusNote is { Length: > 0 } note)
+            {
+                foreach (var line in flow.Wrap(note, flow.Style.Body, PageFlow.ContentWidth))
+                {
+                    flow.EnsureSpace(14);
+                    flow.Text(line, flow.Style.Body, flow.Style.Text, PageFlow.Left, flow.Y, PageFlow.ContentWidth);
+                    flow.Y += 14;
+                }
+                flow.Y += 8;
+            }
 
             flow.EnsureSpace(16 + 18 + 22);
             flow.Text("APPLIED TO INVOICES", flow.Style.Label, flow.Style.Muted, PageFlow.Left, flow.Y, 300);
@@ -185,8 +195,12 @@ public sealed class InvoicePdfRenderer
         foreach (var (label, value) in facts)
         {
             flow.Text(label, s.Body, s.Muted, factsLeft, ry, 100);
-            flow.Text(value, s.BodyBold, s.Text, factsLeft + 100, ry, factsWidth - 100, alignRight: true);
-            ry += 14;
+            // A long value (a returned payment's status) wraps rather than runs off the page.
+            foreach (var line in flow.Wrap(value, s.BodyBold, factsWidth - 100))
+            {
+                flow.Text(line, s.BodyBold, s.Text, factsLeft + 100, ry, factsWidth - 100, alignRight: true);
+                ry += 14;
+            }
         }
 
         flow.Y = Math.Max(y, ry) + 8;

@@ -215,8 +215,10 @@ public sealed class SandboxProcessorTests : IDisposable
     }
 
     [Theory]
-    [InlineData("000111111116", "R01", "The bank account had insufficient funds (R01).")]
-    [InlineData("000111111113", "R02", "The bank account is closed (R02).")]
+    [InlineData("000111111116", "R01", "Returned by your bank (R01: insufficient funds)")]
+    [InlineData("000111111113", "R02", "Returned by your bank (R02: account closed)")]
+    [InlineData("000111111103", "R03", "Returned by your bank (R03: no account or unable to locate the account)")]
+    [InlineData("000111111104", "R04", "Returned by your bank (R04: invalid account number)")]
     public async Task AchReturnsFailAfterTheDelayWithTheReturnCode(string account, string code, string message)
     {
         var sandbox = NewSandbox();

@@ -437,6 +437,28 @@ public sealed class StripePaymentGatewayTests
             (parsed.Event!.NewStatus!.Value, parsed.Event.FailureCode, parsed.Event.FailureMessage));
     }
 
+    [Theory]
+    [InlineData("\"network_decline_code\":\"R02\",\"decline_code\":\"bank_account_closed\"", "R02",
+        "Returned by your bank (R02: account closed)")]
+    [InlineData("\"decline_code\":\"insufficient_funds\"", "insufficient_funds",
+        "Returned by your bank (R01: insufficient funds)")]
+    public void AnAchDebitFailedEventReadsAsTheBanksReturn(string error, string code, string message)
+    {
+        var intent = Intent("requires_payment_method", ",\"payment_method_types\":[\"us_bank_account\"],"
+            + "\"last_payment_error\":{\"type\":\"card_error\",\"code\":\"payment_method_provider_decline\","
+            + error + "}");
+        var body = "{\"id\":\"evt_2\",\"object\":\"event\",\"api_version\":\"2026-10-28.endive\","
+            + "\"created\":1795700000,\"type\":\"payment_intent.payment_failed\",\"data\":{\"object\":"
+            + intent + "}}";
+        var parsed = Gateway(new FakeStripe()).ParseWebhook(body,
+            WebhookSignature.Header(WebhookSecret, _time.GetUtcNow().ToUnixTimeSeconds(), body));
+
+        Assert.True(parsed.IsValid, parsed.RejectionReason);
+        Assert.Equal((PaymentStatus.Failed, code, message),
+            (parsed.Event!.NewStatus!.Value, parsed.Event.FailureCode, parsed.Event.FailureMessage));
+        Assert.Equal(message, AchReturn.Of(parsed.Event.FailureCode)!.Message);
+    }
+
     [Fact]
     public void ATamperedWebhookIsRejected()
     {

@@ -60,8 +60,8 @@ public sealed class AchWebhookAndReconcileTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(PayKit.AchR01, "The bank account had insufficient funds (R01).")]
-    [InlineData(PayKit.AchR02, "The bank account is closed (R02).")]
+    [InlineData(PayKit.AchR01, "Returned by your bank (R01: insufficient funds)")]
+    [InlineData(PayKit.AchR02, "Returned by your bank (R02: account closed)")]
     public async Task AFailedAchDebitRestoresTheBalancesToTheCent(string account, string reason)
     {
         var invoices = await _kit.OpenInvoicesAsync(3);

@@ -75,7 +75,8 @@ public sealed class EveryPageCrawlTests : IAsyncLifetime
 
     /// <summary>Follows the links of each page (same origin, GET) from <paramref name="start"/>; returns the HTML
     /// pages it read.</summary>
-    private static async Task<List<string>> CrawlAsync(PortalClient client, string[] start, Action<string, string> problem)
+    private static async Task<List<string>> CrawlAsync(
+        PortalClient client, string[] start, Action<string, string> problem)
     {
         var queue = new Queue<(string Url, string From)>(start.Select(s => (s, "start")));
         var seen = new HashSet<string>(StringComparer.Ordinal);

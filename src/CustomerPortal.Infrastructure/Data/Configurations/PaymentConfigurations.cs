@@ -59,7 +59,28 @@ internal sealed class SavedPaymentMethodConfiguration : IEntityTypeConfiguration
         b.Property(x => x.AccountType).HasMaxLength(20);
         b.Ignore(x => x.Summary);
         b.HasOne<Customer>().WithMany().HasForeignKey(x => x.CustomerId).OnDelete(DeleteBehavior.Restrict);
+        b.Property(x => x.ReturnCode).HasMaxLength(8);
         b.HasIndex(x => new { x.CustomerId, x.ProcessorMethodId }).IsUnique();
+    }
+}
+
+internal sealed class PendingMethodSaveConfiguration : IEntityTypeConfiguration<PendingMethodSave>
+{
+    public void Configure(EntityTypeBuilder<PendingMethodSave> b)
+    {
+        b.HasKey(x => x.PaymentId);
+        b.Property(x => x.PaymentId).ValueGeneratedNever();
+        b.Property(x => x.Token).HasMaxLength(100).IsRequired();
+        b.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
+        b.Property(x => x.ProcessorCustomerId).HasMaxLength(100).IsRequired();
+        b.Property(x => x.Last4).HasMaxLength(4).IsRequired();
+        b.Property(x => x.Brand).HasMaxLength(30);
+        b.Property(x => x.BankName).HasMaxLength(100);
+        b.Property(x => x.AccountType).HasMaxLength(20);
+        b.Ignore(x => x.Method);
+        // Goes with its payment; the customer's id is kept to check the payment is still the customer's at save time.
+        b.HasOne<Payment>().WithOne().HasForeignKey<PendingMethodSave>(x => x.PaymentId)
+            .OnDelete(DeleteBehavior.Cascade);
     }
 }
 

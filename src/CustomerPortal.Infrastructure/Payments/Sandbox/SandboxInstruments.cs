@@ -18,6 +18,12 @@ public static class SandboxInstruments
         public const string AchSucceed = "ach_succeed";
         public const string AchR01 = "ach_R01";
         public const string AchR02 = "ach_R02";
+        public const string AchR03 = "ach_R03";
+        public const string AchR04 = "ach_R04";
+
+        /// <summary>The return code a returned debit's behaviour stands for ("ach_R01" → "R01"), else null.</summary>
+        public static string? ReturnCode(string behaviour) =>
+            behaviour.StartsWith("ach_R", StringComparison.Ordinal) ? behaviour["ach_".Length..] : null;
     }
 
     internal static string CardBehaviour(string digits) => digits switch
@@ -33,6 +39,8 @@ public static class SandboxInstruments
     {
         "000111111116" => Behaviours.AchR01,
         "000111111113" => Behaviours.AchR02,
+        "000111111103" => Behaviours.AchR03,
+        "000111111104" => Behaviours.AchR04,
         _ => Behaviours.AchSucceed,
     };
 

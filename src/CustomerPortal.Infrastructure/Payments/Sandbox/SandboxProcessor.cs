@@ -307,7 +307,8 @@ public sealed class SandboxProcessor : IPaymentGateway
         }, cancellationToken);
 
     /// <summary>
-    /// Settles (or returns, for R01/R02) every ACH debit whose settlement delay has passed. Returns how many moved.
+    /// Settles (or returns, for the R01–R04 test accounts) every ACH debit whose settlement delay has passed. Returns
+    /// how many moved.
     /// </summary>
     public Task<int> SettleDueAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
         WithDbAsync(async db =>
@@ -323,12 +324,9 @@ public sealed class SandboxProcessor : IPaymentGateway
 
             foreach (var (id, behaviour) in due)
             {
-                var (status, code) = behaviour switch
-                {
-                    Behaviours.AchR01 => (Status.Failed, "R01"),
-                    Behaviours.AchR02 => (Status.Failed, "R02"),
-                    _ => (Status.Succeeded, (string?)null),
-                };
+                // A returned debit fails with its network return code, as a processor reports an ACH return.
+                var code = Behaviours.ReturnCode(behaviour);
+                var status = code is null ? Status.Succeeded : Status.Failed;
                 await ExecAsync(db, tx,
                     "UPDATE payments SET status = $s, failure_code = $fc, settle_due_at = NULL, updated_at = $now "
                     + "WHERE id = $id",

@@ -172,8 +172,14 @@ public sealed class StripePaymentGateway(
         || (ex.HttpStatusCode == HttpStatusCode.BadRequest
             && ex.StripeError?.Type is "card_error" or "invalid_request_error");
 
+    /// <summary>
+    /// The reason to store: an ACH return's network code ("R01") when Stripe gives it, as the sandbox reports returns;
+    /// else the issuer's decline code, else the error code. Stripe's names for returns ("insufficient_funds" on a bank
+    /// debit) are read as return codes by <see cref="AchReturn"/> too.
+    /// </summary>
     private static string DeclineCode(StripeError? error) =>
-        error?.DeclineCode is { Length: > 0 } d && d != "generic_decline" ? d : error?.Code ?? "card_declined";
+        AchReturn.IsNetworkCode(error?.NetworkDeclineCode) ? error!.NetworkDeclineCode!.ToUpperInvariant()
+        : error?.DeclineCode is { Length: > 0 } d && d != "generic_decline" ? d : error?.Code ?? "card_declined";
 
     private static ChargeResult ToChargeResult(PaymentIntent intent, PaymentMethodKind kind)
     {

@@ -50,6 +50,10 @@ public sealed class BackOfficeChargeService(AppDbContext db, PaymentService paym
         if (method.RemovedAt is not null)
             throw Rule("methodId",
                 $"Payment method {method.Id} ({method.Summary}) was removed by the customer and cannot be charged.");
+        if (method.IsReturned)
+            throw Rule("methodId", $"Payment method {method.Id} ({method.Summary}) was returned by the customer's bank "
+                + $"({Domain.Payments.Gateway.AchReturn.Of(method.ReturnCode)?.CodeAndReason}) and cannot be charged "
+                + "until the customer adds the account again.");
         if (method.IsExpiredOn(Company.TodayIn(company.TimeZoneId, clock)))
             throw Rule("methodId", $"That card ({method.Summary}) expired at the end of "
                 + $"{method.ExpMonth:00}/{method.ExpYear}. Charge another payment method.");

@@ -97,7 +97,7 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
     {
         var payment = await db.Payments.AsNoTracking()
             .Where(p => p.Id == paymentId && p.CustomerId == access.CustomerId)
-            .Select(p => new { p.ReceiptNumber, p.CreatedAt, p.MethodSummary, p.AmountCents, p.Status })
+            .Select(p => new { p.ReceiptNumber, p.CreatedAt, p.MethodSummary, p.AmountCents, p.Status, p.FailureCode })
             .FirstOrDefaultAsync(ct);
         if (payment is null) return null;
 
@@ -110,7 +110,10 @@ public sealed class InvoiceDocumentService(AppDbContext db, InvoicePdfRenderer r
         var (company, billTo) = await BlocksAsync(access, ct);
         var date = DateOnly.FromDateTime(access.ToCompanyTime(payment.CreatedAt).DateTime);
         var model = new ReceiptDocumentModel(company, billTo, payment.ReceiptNumber, date, payment.MethodSummary,
-            payment.AmountCents, Payments.PaymentStatusText.Label(payment.Status), allocations);
+            payment.AmountCents, Payments.PaymentStatusText.Label(payment.Status, payment.FailureCode), allocations,
+            payment.Status == Domain.Payments.PaymentStatus.Returned
+                ? Payments.PaymentStatusText.ReturnedBalances
+                : null);
         _ = clock;
         return new PdfFile(renderer.RenderReceipt(model), InvoicePdfRenderer.ReceiptFileName(payment.ReceiptNumber));
     }

@@ -2,9 +2,16 @@ using CustomerPortal.Domain.Payments;
 
 namespace CustomerPortal.Web.Features.PaymentMethods;
 
-/// <summary>A saved method as the checkout and the methods pages offer it.</summary>
+/// <summary>
+/// A saved method as the checkout and the methods pages offer it. <see cref="ReturnNotice"/>: a bank account the bank
+/// returned as closed or invalid, listed but not offered until the customer adds it again.
+/// </summary>
 public sealed record MethodOption(
-    long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired, bool IsDefault);
+    long Id, PaymentMethodKind Kind, string Summary, string Detail, bool IsExpired, bool IsDefault,
+    string? ReturnNotice = null)
+{
+    public bool IsUsable => !IsExpired && ReturnNotice is null;
+}
 
 /// <summary>
 /// A method this contact just entered in the processor's form, offered with "Save for future payments". The page and

@@ -27,7 +27,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         var detail = m.Kind == PaymentMethodKind.Card
             ? $"Expires {m.ExpMonth:00}/{m.ExpYear}"
             : SavedMethodStore.BankDetail;
-        return new MethodOption(m.Id, m.Kind, m.Summary, detail, m.IsExpiredOn(today), m.IsDefault);
+        return new MethodOption(m.Id, m.Kind, m.Summary, detail, m.IsExpiredOn(today), m.IsDefault, m.ReturnNotice);
     }
 
     /// <summary>Saves a method entered in the processor's form without paying (setup, off-session use later).</summary>
@@ -123,6 +123,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         if (chosen is null) return PayOutcome.Refused(404, NotYours);
         if (chosen.IsExpiredOn(Company.TodayIn(access.CompanyTimeZone, clock)))
             return PayOutcome.Refused(400, "An expired card cannot be the default.");
+        if (chosen.ReturnNotice is { } returned) return PayOutcome.Refused(400, $"{chosen.Summary}: {returned}.");
         foreach (var m in all) m.MakeDefault(m.Id == id);
         await db.SaveChangesAsync(ct);
         return PayOutcome.Payment(id);

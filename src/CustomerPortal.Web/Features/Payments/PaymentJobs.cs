@@ -6,10 +6,14 @@ namespace CustomerPortal.Web.Features.Payments;
 /// The background half of payments, every <see cref="PaymentsOptions.JobInterval"/>: the sandbox's settlement and event
 /// delivery, then the reconciler (under its lease). Tests turn the timer off and run <see cref="RunOnceAsync"/>.
 /// </summary>
-public sealed class PaymentJobs(IServiceScopeFactory scopes, IOptions<PaymentsOptions> options, ILogger<PaymentJobs> log) : BackgroundService
+public sealed class PaymentJobs(IServiceScopeFactory scopes, IOptions<PaymentsOptions> options,
+    ILogger<PaymentJobs> log) : BackgroundService
 {
     /// <summary>This process's name on the reconciler lease.</summary>
-    public string Holder { get; } = $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var h && h.Length > 100 ? h[..100] : h;
+    public string Holder { get; } =
+        $"{Environment.ProcessId}:{Guid.NewGuid():N}:{Environment.MachineName}" is var h && h.Length > 100
+            ? h[..100]
+            : h;
 
     public async Task<int?> RunOnceAsync(CancellationToken ct = default)
     {

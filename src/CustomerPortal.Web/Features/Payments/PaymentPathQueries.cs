@@ -19,14 +19,17 @@ internal static class PaymentPathQueries
 {
     public static readonly Func<AppDbContext, string, Task<KeyedPayment?>> PaymentByKey =
         EF.CompileAsyncQuery((AppDbContext db, string key) =>
-            db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key).Select(p => new KeyedPayment(p.Id, p.Status)).SingleOrDefault());
+            db.Payments.AsNoTracking().Where(p => p.IdempotencyKey == key)
+                .Select(p => new KeyedPayment(p.Id, p.Status)).SingleOrDefault());
 
     public static readonly Func<AppDbContext, long, Task<Customer?>> CustomerTracked =
-        EF.CompileAsyncQuery((AppDbContext db, long customerId) => db.Customers.AsTracking().SingleOrDefault(c => c.Id == customerId));
+        EF.CompileAsyncQuery((AppDbContext db, long customerId) =>
+            db.Customers.AsTracking().SingleOrDefault(c => c.Id == customerId));
 
     public static readonly Func<AppDbContext, long, long, Task<SavedPaymentMethod?>> SavedMethod =
         EF.CompileAsyncQuery((AppDbContext db, long methodId, long customerId) =>
-            db.SavedPaymentMethods.AsNoTracking().SingleOrDefault(m => m.Id == methodId && m.CustomerId == customerId && m.RemovedAt == null));
+            db.SavedPaymentMethods.AsNoTracking()
+                .SingleOrDefault(m => m.Id == methodId && m.CustomerId == customerId && m.RemovedAt == null));
 
     public static readonly Func<AppDbContext, long, IAsyncEnumerable<SavedPaymentMethod>> SavedMethods =
         EF.CompileAsyncQuery((AppDbContext db, long customerId) =>
@@ -38,7 +41,8 @@ internal static class PaymentPathQueries
             db.Payments.AsTracking().Include(p => p.Allocations).SingleOrDefault(p => p.Id == paymentId));
 
     public static readonly Func<AppDbContext, List<long>, IAsyncEnumerable<Invoice>> InvoicesTracked =
-        EF.CompileAsyncQuery((AppDbContext db, List<long> ids) => db.Invoices.AsTracking().Where(i => ids.Contains(i.Id)));
+        EF.CompileAsyncQuery((AppDbContext db, List<long> ids) =>
+            db.Invoices.AsTracking().Where(i => ids.Contains(i.Id)));
 
     /// <summary>
     /// The customer's named invoices that are open (<see cref="OpenInvoiceRule.IsOpen"/>: not void and not fully paid),

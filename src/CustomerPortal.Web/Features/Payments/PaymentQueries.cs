@@ -46,7 +46,7 @@ public sealed record PayOptions(
     string? StripePublishableKey)
 {
     /// <summary>Some method can be paid with (a saved one not expired, or one just entered).</summary>
-    public bool AnyUsable => NewMethod is not null || Methods.Any(m => !m.IsExpired);
+    public bool AnyUsable => NewMethod is not null || Methods.Any(m => m.IsUsable);
 
     public bool HasBank => NewMethod?.Kind == PaymentMethodKind.BankAccount
         || Methods.Any(m => m.Kind == PaymentMethodKind.BankAccount);
@@ -65,6 +65,15 @@ public sealed record PaymentView(
     PaymentMethodKind MethodKind, DateTimeOffset CreatedAt, DateTimeOffset? CompletedAt, string? FailureMessage,
     string? NextActionUrl, IReadOnlyList<AllocationView> Allocations)
 {
+    public string? FailureCode { get; init; }
+
+    /// <summary>The status as a customer reads it (<see cref="PaymentStatusText.Label(PaymentStatus, string?)"/>).
+    /// </summary>
+    public string StatusLabel => PaymentStatusText.Label(Status, FailureCode);
+
+    /// <summary>What a return did to the balances, said under its status; null for any other status.</summary>
+    public string? ReturnedNote => Status == PaymentStatus.Returned ? PaymentStatusText.ReturnedBalances : null;
+
     /// <summary>
     /// A receipt is offered for money that moved or is moving: paid, pending (ACH) and returned; not for a decline.
     /// </summary>
@@ -72,9 +81,7 @@ public sealed record PaymentView(
 
     public string ReceiptPdfUrl => $"/payments/{Id}/receipt.pdf";
 
-    /// <summary>The status as a customer reads it, and the colour of its badge.</summary>
-    public string StatusLabel => PaymentStatusText.Label(Status);
-
+    /// <summary>The colour of the status badge.</summary>
     public string StatusBadge => PaymentStatusText.Badge(Status);
 
     /// <summary>Where the customer confirms the payment with their bank (3-D Secure), coming back here after.</summary>
@@ -153,7 +160,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         var saved = await PaymentPathQueries.SavedMethods(db, access.CustomerId).ToListAsync(ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
             m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
-            m.IsExpiredOn(today), m.IsDefault)).ToList();
+            m.IsExpiredOn(today), m.IsDefault, m.ReturnNotice)).ToList();
 
         // What this contact entered in the processor's form, from the portal's own record: never from the URL.
         NewMethodOption? newMethod = null;
@@ -173,8 +180,8 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             return null;
         var choice = selected
             ?? newMethod?.Value
-            ?? methods.Where(m => m.IsDefault && !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault()
-            ?? methods.Where(m => !m.IsExpired).Select(m => "saved-" + m.Id).FirstOrDefault();
+            ?? methods.Where(m => m.IsDefault && m.IsUsable).Select(m => "saved-" + m.Id).FirstOrDefault()
+            ?? methods.Where(m => m.IsUsable).Select(m => "saved-" + m.Id).FirstOrDefault();
         var stripeKey = gateway is SandboxProcessor
             ? null
             : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
@@ -226,6 +233,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
         {
             p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary, p.MethodKind, p.CreatedAt, p.CompletedAt,
             p.FailureMessage, p.NextActionUrl,
+            p.FailureCode,
         }).ToListAsync(ct);
         var ids = payments.Select(p => p.Id).ToList();
         var allocations = await (from a in db.PaymentAllocations.AsNoTracking()
@@ -246,6 +254,7 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             }).ToList())
         {
             Viewer = access,
+            FailureCode = p.FailureCode,
         }).ToList();
     }
 }
@@ -253,6 +262,17 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
 /// <summary>How a payment's status reads to a customer.</summary>
 public static class PaymentStatusText
 {
+    /// <summary>What a return did to the invoices (the pending, or paid, amounts went back).</summary>
+    public const string ReturnedBalances = "The invoices are open again with their balances as before.";
+
+    /// <summary>
+    /// The status as the result page, history and the receipt PDF name it: a return says the bank returned it and why
+    /// ("Returned by your bank (R01: insufficient funds)").
+    /// </summary>
+    public static string Label(PaymentStatus s, string? failureCode) => s == PaymentStatus.Returned
+        ? AchReturn.Of(failureCode)?.Message ?? AchReturn.UnknownMessage
+        : Label(s);
+
     public static string Label(PaymentStatus s) => s switch
     {
         PaymentStatus.Succeeded => "Paid",

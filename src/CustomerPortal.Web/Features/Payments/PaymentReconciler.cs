@@ -17,12 +17,13 @@ namespace CustomerPortal.Web.Features.Payments;
 /// tokens), only wasteful. Each payment is settled on its own: when the processor's API or the database fails for one,
 /// that one is logged and waits (<see cref="ReconcileBackoff"/>) while the pass goes on with the others.
 /// </summary>
-public sealed class PaymentReconciler(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger, JobLeases leases, TimeProvider clock,
-    IOptions<PaymentsOptions> options, ReconcileBackoff backoff, ILogger<PaymentReconciler> log)
+public sealed class PaymentReconciler(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger, JobLeases leases,
+    TimeProvider clock, IOptions<PaymentsOptions> options, ReconcileBackoff backoff, ILogger<PaymentReconciler> log)
 {
     public const string LeaseName = "payments-reconciler";
     public const string NotChargedCode = "not_charged";
-    public const string NotChargedMessage = "The payment could not be completed and nothing was charged. Please try again.";
+    public const string NotChargedMessage =
+        "The payment could not be completed and nothing was charged. Please try again.";
     private const int BatchSize = 200;
 
     /// <summary>The processor's record of a payment as a verdict, with the claim the ledger matches it by.</summary>
@@ -40,8 +41,9 @@ public sealed class PaymentReconciler(AppDbContext db, IPaymentGateway gateway, 
         // Payments waiting after a failure stay out of the batch, so a batch full of them cannot starve the others.
         var waiting = backoff.Waiting(now);
         var candidates = await db.Payments.AsNoTracking()
-            .Where(p => (p.Status == PaymentStatus.Submitted || p.Status == PaymentStatus.Unknown || p.Status == PaymentStatus.Processing
-                         || p.Status == PaymentStatus.RequiresAction) && p.UpdatedAt < threshold)
+            .Where(p => (p.Status == PaymentStatus.Submitted || p.Status == PaymentStatus.Unknown
+                         || p.Status == PaymentStatus.Processing || p.Status == PaymentStatus.RequiresAction)
+                        && p.UpdatedAt < threshold)
             .Where(p => !waiting.Contains(p.Id))
             .OrderBy(p => p.UpdatedAt).Take(BatchSize)
             .Select(p => new Candidate(p.Id, p.Status, p.IdempotencyKey, p.ProcessorPaymentId, p.CustomerId,

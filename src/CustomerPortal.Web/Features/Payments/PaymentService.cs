@@ -44,7 +44,14 @@ public sealed record ChargeOrder(
     string SubmittedBy,
     bool OffSession,
     bool SetupFutureUsage,
-    PayClient? Client);
+    PayClient? Client)
+{
+    /// <summary>
+    /// "Save for future payments" with a method entered for this payment (as checked, on the customer's processor
+    /// customer): kept with the payment at the write-ahead and saved by the ledger once the payment succeeds.
+    /// </summary>
+    public PaymentMethodDetails? SaveMethod { get; init; }
+}
 
 /// <summary>
 /// What the submit path did: the payment (or a refusal that changed nothing); <see cref="Existing"/> when the key
@@ -119,14 +126,18 @@ public sealed class PaymentService(
 
         var order = new ChargeOrder(access.CompanyId, customerId, access.CompanyName, access.CompanyTimeZone,
             PlanRequest.Of(draft), command.ExpectedAmountCents, key, PaymentSource.Portal, access.ActorUserId,
-            OffSession: false, SetupFutureUsage: command.SaveMethod && method.Saved is null, client);
+            OffSession: false, SetupFutureUsage: command.SaveMethod && method.Saved is null, client)
+        {
+            SaveMethod = command.SaveMethod && method.Saved is null && method.NewDetails is { } details
+                ? details with { ProcessorCustomerId = processorCustomerId }
+                : null,
+        };
         // The draft starts over (or, after a decline, moves to a new attempt) in the verdict's own transaction.
         var submitted = await SubmitChargeAsync(order, method, ct,
             (outcome, move, c) => MoveDraftOnAsync(draft, key, outcome, move, c));
         if (submitted.Outcome.PaymentId is not { } paymentId) return submitted.Outcome;
         if (submitted.Existing) return PayOutcome.Payment(paymentId); // another request of the same click made it
 
-        await SaveNewMethodAsync(access, submitted.ProcessorOutcome!.Value, command, method, processorCustomerId);
         if (submitted.Move?.To == PaymentStatus.RequiresAction && submitted.NextActionUrl is { Length: > 0 } next)
         {
             return PayOutcome.Payment(paymentId) with
@@ -259,6 +270,13 @@ public sealed class PaymentService(
                         AchAuthorization.Version, text, now, client.IpAddress, client.UserAgent));
                 }
                 await db.SaveChangesAsync(ct);
+                if (order.SaveMethod is { } save)
+                {
+                    // With the payment, so that whichever verdict ends it (now, the return from 3-D Secure, an event,
+                    // the reconciler) saves the method or drops the wish (PaymentLedger).
+                    db.PendingMethodSaves.Add(new PendingMethodSave(payment.Id, order.CustomerId, save, now));
+                    await db.SaveChangesAsync(ct);
+                }
                 await tx.CommitAsync(ct);
                 log.LogInformation(
                     "Payment {PaymentId} written ahead: {AmountCents} cents over {InvoiceCount} invoices for customer "
@@ -299,21 +317,6 @@ public sealed class PaymentService(
         await drafts.SaveAsync(draft, stored.Selected, ct); // in the verdict's transaction
     }
 
-    /// <summary>
-    /// "Save this method": kept out of the verdict's transaction, so a problem here never undoes the verdict.
-    /// </summary>
-    private async Task SaveNewMethodAsync(CustomerAccess access, ChargeOutcome outcome, PayCommand command,
-        ResolvedMethod method, string processorCustomerId)
-    {
-        if (!command.SaveMethod || method.Saved is not null || method.NewDetails is not { } details
-            || outcome is not (ChargeOutcome.Succeeded or ChargeOutcome.Processing))
-            return;
-        db.ChangeTracker.Clear();
-        await SavedMethodStore.SaveAsync(db, access.CustomerId,
-            details with { ProcessorCustomerId = processorCustomerId }, clock.GetUtcNow(), CancellationToken.None);
-        await db.SaveChangesAsync();
-    }
-
     private async Task<string> EnsureProcessorCustomerAsync(Customer customer, CancellationToken ct)
     {
         if (customer.ProcessorCustomerId is { Length: > 0 } id) return id;
@@ -346,6 +349,8 @@ public sealed class PaymentService(
                 return ResolvedMethod.Refuse(400,
                     $"That card expired at the end of {saved.ExpMonth:00}/{saved.ExpYear}. "
                     + "Choose another payment method.");
+            if (saved.ReturnNotice is { } returned)
+                return ResolvedMethod.Refuse(400, $"{saved.Summary}: {returned}. Choose another payment method.");
             method = ResolvedMethod.FromSaved(saved);
         }
         else if (command.EnteredMethodId is { } enteredId)

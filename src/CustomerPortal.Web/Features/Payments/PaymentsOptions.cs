@@ -22,8 +22,8 @@ public sealed class PaymentsOptions
     public bool RunBackgroundJobs { get; set; } = true;
 
     /// <summary>
-    /// With demo data on and the sandbox as processor, give the demo customers their saved card and bank account at start
-    /// (<c>DemoPaymentMethodSeeder</c>). The web tests turn it off so each test starts with no saved methods.
+    /// With demo data on and the sandbox as processor, give the demo customers their saved card and bank account at
+    /// start (<c>DemoPaymentMethodSeeder</c>). The web tests turn it off so each test starts with no saved methods.
     /// </summary>
     public bool SeedDemoMethods { get; set; } = true;
 

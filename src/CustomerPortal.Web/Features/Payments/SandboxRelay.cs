@@ -8,7 +8,8 @@ namespace CustomerPortal.Web.Features.Payments;
 /// to the portal's webhook handler (the same code POST /webhooks/sandbox runs, signature check included), marking each
 /// delivered once it was accepted. Does nothing with Stripe, which delivers its own events.
 /// </summary>
-public sealed class SandboxRelay(IPaymentGateway gateway, WebhookProcessor webhooks, TimeProvider clock, ILogger<SandboxRelay> log)
+public sealed class SandboxRelay(IPaymentGateway gateway, WebhookProcessor webhooks, TimeProvider clock,
+    ILogger<SandboxRelay> log)
 {
     public async Task<int> RunOnceAsync(CancellationToken ct = default)
     {
@@ -28,7 +29,9 @@ public sealed class SandboxRelay(IPaymentGateway gateway, WebhookProcessor webho
                     await sandbox.MarkEventDeliveredAsync(e.EventId, ct);
                     accepted++;
                 }
-                else log.LogWarning("Sandbox event {EventId} refused: {Status} {Message}", e.EventId, outcome.StatusCode, outcome.Message);
+                else
+                    log.LogWarning("Sandbox event {EventId} refused: {Status} {Message}",
+                        e.EventId, outcome.StatusCode, outcome.Message);
             }
             delivered += accepted;
             if (accepted == 0) break;

@@ -23,14 +23,16 @@ public sealed record WebhookOutcome(int StatusCode, string Message)
 /// 400 and is logged as a security warning. When the processor's API or the database fails while a verified event is
 /// handled, nothing is stored and the answer is 503: the processor retries.
 /// </summary>
-public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger, TimeProvider clock, ILogger<WebhookProcessor> log)
+public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, PaymentLedger ledger, TimeProvider clock,
+    ILogger<WebhookProcessor> log)
 {
     public const int MaxBodyBytes = 256 * 1024;
 
     /// <summary>How long a processor is asked to wait before sending again an event answered with 503.</summary>
     public const int RetryAfterSeconds = 30;
 
-    public async Task<WebhookOutcome> HandleAsync(string provider, string rawBody, string? signatureHeader, CancellationToken ct = default)
+    public async Task<WebhookOutcome> HandleAsync(string provider, string rawBody, string? signatureHeader,
+        CancellationToken ct = default)
     {
         if (!string.Equals(provider, gateway.Name, StringComparison.Ordinal)) return new(404, "No such webhook.");
         var parsed = gateway.ParseWebhook(rawBody, signatureHeader);
@@ -39,7 +41,8 @@ public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, P
             log.LogWarning("Rejected {Provider} webhook: {Reason}", provider, parsed.RejectionReason);
             return new(400, parsed.RejectionReason ?? "The event was rejected.");
         }
-        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > 100) return new(400, "The event id is malformed.");
+        if (string.IsNullOrWhiteSpace(e.EventId) || e.EventId.Length > 100)
+            return new(400, "The event id is malformed.");
         try
         {
             return await HandleVerifiedAsync(provider, e, ct);
@@ -57,11 +60,15 @@ public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, P
 
     private async Task<WebhookOutcome> HandleVerifiedAsync(string provider, ProcessorEvent e, CancellationToken ct)
     {
-        if (await db.ProcessedWebhookEvents.AsNoTracking().AnyAsync(x => x.Provider == provider && x.EventId == e.EventId, ct))
+        if (await db.ProcessedWebhookEvents.AsNoTracking()
+            .AnyAsync(x => x.Provider == provider && x.EventId == e.EventId, ct))
             return new(200, "Already processed.");
 
         var payment = await NamedPaymentAsync(e, ct);
-        var record = new ProcessedWebhookEvent { Provider = provider, EventId = e.EventId, Type = e.Type, ReceivedAt = clock.GetUtcNow() };
+        var record = new ProcessedWebhookEvent
+        {
+            Provider = provider, EventId = e.EventId, Type = e.Type, ReceivedAt = clock.GetUtcNow(),
+        };
         try
         {
             if (payment is null || e.NewStatus is null)
@@ -88,7 +95,8 @@ public sealed class WebhookProcessor(AppDbContext db, IPaymentGateway gateway, P
         {
             // The same event delivered twice at once: the unique key let one in.
             db.ChangeTracker.Clear();
-            if (await db.ProcessedWebhookEvents.AsNoTracking().AnyAsync(x => x.Provider == provider && x.EventId == e.EventId, ct))
+            if (await db.ProcessedWebhookEvents.AsNoTracking()
+                .AnyAsync(x => x.Provider == provider && x.EventId == e.EventId, ct))
                 return new(200, "Already processed.");
             throw;
         }

@@ -530,6 +530,60 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.ToTable("PaymentAllocations");
                 });
 
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.PendingMethodSave", b =>
+                {
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("AccountType")
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("BankName")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(30)
+                        .HasColumnType("nvarchar(30)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("ExpMonth")
+                        .HasColumnType("int");
+
+                    b.Property<int?>("ExpYear")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)");
+
+                    b.Property<string>("Last4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("nvarchar(4)");
+
+                    b.Property<string>("ProcessorCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.HasKey("PaymentId");
+
+                    b.ToTable("PendingMethodSaves");
+                });
+
             modelBuilder.Entity("CustomerPortal.Domain.Payments.SavedPaymentMethod", b =>
                 {
                     b.Property<long>("Id")
@@ -582,6 +636,10 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
 
                     b.Property<DateTimeOffset?>("RemovedAt")
                         .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ReturnCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
 
                     b.HasKey("Id");
 
@@ -1288,6 +1346,15 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.SqlServer
                     b.HasOne("CustomerPortal.Domain.Payments.Payment", null)
                         .WithMany("Allocations")
                         .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.PendingMethodSave", b =>
+                {
+                    b.HasOne("CustomerPortal.Domain.Payments.Payment", null)
+                        .WithOne()
+                        .HasForeignKey("CustomerPortal.Domain.Payments.PendingMethodSave", "PaymentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -508,6 +508,60 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.ToTable("PaymentAllocations");
                 });
 
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.PendingMethodSave", b =>
+                {
+                    b.Property<long>("PaymentId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AccountType")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BankName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Brand")
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CustomerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ExpMonth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ExpYear")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Last4")
+                        .IsRequired()
+                        .HasMaxLength(4)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessorCustomerId")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Token")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("PaymentId");
+
+                    b.ToTable("PendingMethodSaves");
+                });
+
             modelBuilder.Entity("CustomerPortal.Domain.Payments.SavedPaymentMethod", b =>
                 {
                     b.Property<long>("Id")
@@ -558,6 +612,10 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
 
                     b.Property<long?>("RemovedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReturnCode")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
@@ -1248,6 +1306,15 @@ namespace CustomerPortal.Infrastructure.Data.Migrations.Sqlite
                     b.HasOne("CustomerPortal.Domain.Payments.Payment", null)
                         .WithMany("Allocations")
                         .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("CustomerPortal.Domain.Payments.PendingMethodSave", b =>
+                {
+                    b.HasOne("CustomerPortal.Domain.Payments.Payment", null)
+                        .WithOne()
+                        .HasForeignKey("CustomerPortal.Domain.Payments.PendingMethodSave", "PaymentId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
