@@ -168,7 +168,7 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator($"#inv-{ids[0]}")).ToHaveClassAsync(new Regex("row-selected"));
         await Assertions.Expect(page.Locator($"#inv-{ids[0]}")).Not.ToHaveAttributeAsync("data-kept", "yes"); // redrawn
         await Assertions.Expect(page.Locator($"#inv-{ids[1]}")).ToHaveAttributeAsync("data-kept", "yes"); // untouched
-        await Assertions.Expect(page.Locator("#continue")).ToContainTextAsync("Continue to payment — $");
+        await Assertions.Expect(page.Locator("#pay-button")).ToContainTextAsync("Pay $");
         // Focus survives.
         Assert.Equal($"sel-{ids[0]}", await page.EvaluateAsync<string>("() => document.activeElement.id"));
 
@@ -264,6 +264,59 @@ public sealed class MakeAPaymentBrowserTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "pay-multi-site-375");
         await page.ScreenshotAsync(
             new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pay-multi-site-375-top.png") });
+        await page.Context.CloseAsync();
+    }
+
+    [Theory]
+    [InlineData(1280)]
+    [InlineData(375)]
+    public async Task ThePageWithItsPaySectionHasNoAccessibilityViolation(int width)
+    {
+        var page = await ClearedPageAsync("Select Single-Site Invoices");
+        await page.SetViewportSizeAsync(width, 900);
+        await page.Locator("[data-testid=open-invoices] input[name=check]").First.CheckAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
+        await Assertions.Expect(page.Locator("#pay-workarea")).Not.ToHaveAttributeAsync("aria-busy", "true");
+        await Assertions.Expect(page.GetByTestId("pay-button")).ToBeEnabledAsync();
+
+        var results = await page.RunAxeAtRestAsync();
+
+        var all = results.Violations
+            .Select(v => $"{v.Impact} {v.Id}: {v.Help} ({string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))})")
+            .ToList();
+        await File.WriteAllLinesAsync(Path.Combine(BrowserFixture.ScreenshotFolder, $"axe-pay-all-{width}.txt"), all);
+        Assert.Empty(all);
+        await BrowserFixture.ScreenshotAsync(page, $"pay-with-section-{width}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task At375PxEachInvoiceIsACompactCardAndTheSummaryBarStaysOnScreen()
+    {
+        var page = await ClearedPageAsync("Select Single-Site Invoices");
+        await page.SetViewportSizeAsync(375, 740);
+        await page.Locator("[data-testid=open-invoices] input[name=check]").First.CheckAsync();
+        await Assertions.Expect(Figure(page, "invoices-to-pay")).ToHaveTextAsync("1");
+
+        var heights = await page.EvaluateAsync<double[]>(
+            "() => Array.from(document.querySelectorAll('tr[data-invoice-row]'))" +
+            ".map(r => r.getBoundingClientRect().height)");
+        Assert.Equal(25, heights.Length);
+        Assert.All(heights, h => Assert.InRange(h, 1, 120));
+
+        // Scrolled to the middle of the list: the bar with the amount, the count and Pay is in the viewport.
+        await page.Locator("tr[data-invoice-row]").Nth(12).ScrollIntoViewIfNeededAsync();
+        await page.EvaluateAsync("() => window.scrollBy(0, 200)");
+        var bar = page.Locator("#pay-continue");
+        await Assertions.Expect(bar).ToBeInViewportAsync();
+        var box = (await bar.BoundingBoxAsync())!;
+        Assert.InRange(box.Y + box.Height, 700, 741); // at the foot of the screen
+        await Assertions.Expect(page.GetByTestId("pay-summary")).ToContainTextAsync("1 invoice");
+        await Assertions.Expect(page.GetByTestId("pay-button")).ToContainTextAsync("Pay $");
+        await page.ScreenshotAsync(
+            new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "pay-375-scrolled.png") });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
         await page.Context.CloseAsync();
     }
 }

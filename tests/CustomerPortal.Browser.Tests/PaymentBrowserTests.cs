@@ -6,9 +6,10 @@ using Microsoft.Playwright;
 namespace CustomerPortal.Browser.Tests;
 
 /// <summary>
-/// Paying, as a person does it from the Make a Payment page: saved card, a new card entered in the sandbox's own form
-/// and saved, ACH from the saved bank account, a declined card. These flows move money, so they run on an app of their
-/// own (<see cref="PaymentBrowserCollection"/>: a second <see cref="BrowserFixture"/>, its own database) and never
+/// Paying, as a person does it from the Make a Payment page itself (no checkout step): saved card, a new card
+/// entered in the sandbox's own form and saved, ACH from the saved bank account, a declined card. These flows move
+/// money, so they run on an app of their own (<see cref="PaymentBrowserCollection"/>: a second
+/// <see cref="BrowserFixture"/>, its own database) and never
 /// touch the data the shared browser collection's tests read. Summit has the demo's saved card and bank account; Alpine
 /// its expired card. Every flow starts with Clear, so the order of the tests does not matter.
 /// </summary>
@@ -49,10 +50,10 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         return numbers;
     }
 
-    private static async Task ContinueToCheckoutAsync(IPage page)
+    /// <summary>"How will you be paying today?", below the Open Invoices table of the Make a Payment page.</summary>
+    private static async Task PayingSectionAsync(IPage page)
     {
-        await page.GetByRole(AriaRole.Button, new() { Name = "Continue to payment" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay/checkout");
+        Assert.Equal("/pay", new Uri(page.Url).AbsolutePath);
         await Assertions.Expect(page.GetByRole(AriaRole.Group, new() { Name = "How will you be paying today?" }))
             .ToBeVisibleAsync();
     }
@@ -61,6 +62,7 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
     {
         var button = page.GetByTestId("pay-button");
         await Assertions.Expect(button).ToHaveTextAsync(new Regex("^Pay \\$[\\d,]+\\.\\d\\d$"));
+        await Assertions.Expect(button).ToBeEnabledAsync();
         await button.ClickAsync();
         await page.WaitForURLAsync(ResultUrl);
     }
@@ -95,14 +97,15 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
         var numbers = await SelectOldestAsync(page, 2);
-        await ContinueToCheckoutAsync(page);
+        await PayingSectionAsync(page);
 
         var card = page.GetByRole(AriaRole.Radio, new() { Name = "Visa •••• 4242" });
         await Assertions.Expect(card).ToBeCheckedAsync();
-        await Assertions.Expect(page.GetByTestId("split")).ToContainTextAsync(numbers[0]);
-        await Assertions.Expect(page.GetByTestId("split")).ToContainTextAsync(numbers[1]);
-        await LookAsync(page, "checkout");
+        var total = await page.GetByTestId("amount-selected").TextContentAsync();
+        await Assertions.Expect(page.GetByTestId("pay-button")).ToHaveTextAsync("Pay " + total);
+        await LookAsync(page, "pay-before-paying");
         await PayAsync(page);
+        await Assertions.Expect(page.GetByTestId("amount")).ToHaveTextAsync(total!);
 
         await Assertions.Expect(page.GetByTestId("payment-status")).ToHaveTextAsync("Paid");
         await Assertions.Expect(page.GetByTestId("receipt")).ToHaveTextAsync(new Regex("\\S+"));
@@ -120,8 +123,9 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync(DemoAccounts.SecondCustomer);
         await SelectOldestAsync(page, 1);
-        await ContinueToCheckoutAsync(page);
-        // the demo's expired card is shown and cannot be chosen
+        await PayingSectionAsync(page);
+        // the demo's expired card is shown and cannot be chosen, so Pay waits for a usable method
+        await Assertions.Expect(page.GetByTestId("pay-button")).ToBeDisabledAsync();
         var expired = page.Locator("[data-testid=methods] li").Filter(new() { HasText = "Expired" });
         await Assertions.Expect(expired.GetByRole(AriaRole.Radio)).ToBeDisabledAsync();
 
@@ -133,23 +137,23 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         await page.GetByLabel("Expiry year").FillAsync("2030");
         await page.GetByLabel("CVC").FillAsync("123");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use this card" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay/checkout");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay");
 
         await Assertions.Expect(page.GetByTestId("new-method")).ToContainTextAsync("Visa •••• 4242");
         await Assertions.Expect(page.GetByTestId("new-method").GetByRole(AriaRole.Radio)).ToBeCheckedAsync();
+        await Assertions.Expect(page.GetByLabel("Save for future payments")).Not.ToBeCheckedAsync();
         await page.GetByLabel("Save for future payments").CheckAsync();
-        await LookAsync(page, "checkout-new-card");
+        await LookAsync(page, "pay-new-card");
         await PayAsync(page);
         await Assertions.Expect(page.GetByTestId("payment-status")).ToHaveTextAsync("Paid");
 
         // next time: the card is a saved method, chosen by default
         await SelectOldestAsync(page, 1);
-        await ContinueToCheckoutAsync(page);
+        await PayingSectionAsync(page);
         var saved = page.Locator("[data-testid=methods] li").Filter(new() { HasText = "Expires 12/2030" });
         await Assertions.Expect(saved).ToContainTextAsync("Visa •••• 4242");
         await Assertions.Expect(saved.GetByRole(AriaRole.Radio)).ToBeCheckedAsync();
         await Assertions.Expect(page.GetByTestId("new-method")).ToHaveCountAsync(0);
-        await page.GetByRole(AriaRole.Link, new() { Name = "Change what I'm paying" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Clear" }).ClickAsync();
         await page.Context.CloseAsync();
     }
@@ -159,15 +163,17 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
     {
         var page = await browser.NewPageAsync(DemoAccounts.ProCustomer);
         var numbers = await SelectOldestAsync(page, 2);
-        await ContinueToCheckoutAsync(page);
+        await PayingSectionAsync(page);
 
         var authorization = page.GetByLabel("I accept this authorization");
         await Assertions.Expect(authorization).ToBeHiddenAsync(); // the card is the default
         await page.GetByRole(AriaRole.Radio, new() { Name = "•••• 6789" }).CheckAsync();
         await Assertions.Expect(page.GetByTestId("ach-text")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("ach-text")).ToContainTextAsync("Rocky Mountain Site Services");
+        await Assertions.Expect(page.GetByTestId("ach-text"))
+            .ToContainTextAsync((await page.GetByTestId("amount-selected").TextContentAsync())!);
         await authorization.CheckAsync();
-        await LookAsync(page, "checkout-ach");
+        await LookAsync(page, "pay-ach");
         await PayAsync(page);
 
         await Assertions.Expect(page.GetByTestId("payment-status")).ToHaveTextAsync("Pending");
@@ -189,7 +195,7 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         var page = await browser.NewPageAsync(DemoAccounts.SecondCustomer);
         var numbers = await SelectOldestAsync(page, 1);
         var balanceBefore = await OpenRow(page, numbers[0]).Locator("td[data-label=Balance]").TextContentAsync();
-        await ContinueToCheckoutAsync(page);
+        await PayingSectionAsync(page);
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Add a new card" }).ClickAsync();
         await page.GetByLabel("Card number").FillAsync("4000 0000 0000 0002");
@@ -197,8 +203,7 @@ public sealed class PaymentBrowserTests(BrowserFixture browser)
         await page.GetByLabel("Expiry year").FillAsync("2031");
         await page.GetByLabel("CVC").FillAsync("321");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use this card" }).ClickAsync();
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay/checkout");
-        await page.GetByLabel("Save for future payments").UncheckAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/pay");
         await PayAsync(page);
 
         await Assertions.Expect(page.GetByTestId("payment-status")).ToHaveTextAsync("Declined");

@@ -74,7 +74,7 @@ public static class PaymentAllocator
         if (lines.Count > max || (remaining > 0 && payable.Count > max))
         {
             // Same cap as selecting invoices; tell the customer the largest amount that fits in one payment.
-            var mostInOnePayment = payable.Take(max).Sum(i => i.BalanceCents);
+            var mostInOnePayment = MostInOnePayment(payable);
             var touched = remaining > 0
                 ? "more than " + max.ToString(CultureInfo.InvariantCulture)
                 : lines.Count.ToString("N0", CultureInfo.InvariantCulture);
@@ -87,5 +87,20 @@ public static class PaymentAllocator
                 $"Pass at least the {max + 1} oldest payable invoices (or all of them).", nameof(oldestPayable));
 
         return new AllocationPlan(lines);
+    }
+
+    /// <summary>
+    /// The largest amount one payment can take: the balances of the oldest
+    /// <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> invoices with a balance (all of them when there are fewer).
+    /// </summary>
+    /// <param name="oldestPayable">
+    /// At least the <see cref="InvoiceSelection.MaxInvoicesPerPayment"/> oldest invoices with a balance, or all of
+    /// them.
+    /// </param>
+    public static long MostInOnePayment(IEnumerable<OpenInvoice> oldestPayable)
+    {
+        ArgumentNullException.ThrowIfNull(oldestPayable);
+        return oldestPayable.Where(i => i.HasBalance).OrderOldestFirst()
+            .Take(InvoiceSelection.MaxInvoicesPerPayment).Sum(i => i.BalanceCents);
     }
 }

@@ -195,8 +195,7 @@ public sealed class InvoiceSelection
             var chosen = payable.Take(MaxInvoicesPerPayment).Select(i => i.Id).ToHashSet();
             var all = Math.Max(payable.Count, payableSingleSiteCount ?? 0);
             return all > MaxInvoicesPerPayment
-                ? SelectionResult.Accepted(
-                    chosen, $"{MaxInvoicesPerPayment} of {Count(all)} selected — the most one payment can cover")
+                ? SelectionResult.Accepted(chosen, CapNotice(all))
                 : SelectionResult.Accepted(chosen);
         }
 
@@ -217,6 +216,41 @@ public sealed class InvoiceSelection
                 $"{Count(taken)} of {Count(parents.Count)} multi-site invoices selected ({Count(next.Count)} invoices)"
                 + " — the most one payment can cover")
             : SelectionResult.Accepted(next);
+    }
+
+    /// <summary>
+    /// What the page says while a selection holds as many invoices as one payment can cover and
+    /// <paramref name="payable"/> could be selected: "200 of 240 selected — the most one payment can cover". Null
+    /// otherwise.
+    /// </summary>
+    public static string? CapNoticeFor(int selectedCount, int payable) =>
+        selectedCount >= MaxInvoicesPerPayment && payable > MaxInvoicesPerPayment ? CapNotice(payable) : null;
+
+    private static string CapNotice(int all) =>
+        $"{MaxInvoicesPerPayment} of {Count(all)} selected — the most one payment can cover";
+
+    /// <summary>
+    /// "Pay overdue balance": replaces the selection with the invoices of this choice that are overdue on
+    /// <paramref name="today"/> (<see cref="OverdueRule.IsOverdue"/>), oldest first, up to 200, saying so when there
+    /// are more. Single-site: single-site invoices; multi-site: children, one by one.
+    /// </summary>
+    /// <param name="overdueCount">
+    /// When the query passed just the oldest overdue invoices (at least 201 of them), how many there are in all.
+    /// </param>
+    public SelectionResult SelectOverdue(IReadOnlySet<long> selected, DateOnly today, int? overdueCount = null)
+    {
+        ArgumentNullException.ThrowIfNull(selected);
+        var overdue = _invoices.Values
+            .Where(i => i.IsChild == MultiSite && OverdueRule.IsOverdue(i.BalanceCents, i.DueDate, today))
+            .OrderOldestFirst().ToList();
+        var all = Math.Max(overdue.Count, overdueCount ?? 0);
+        var kind = MultiSite ? "multi-site" : "single-site";
+        if (all == 0) return SelectionResult.Refused(selected, $"You have no overdue {kind} invoices.");
+        var chosen = overdue.Take(MaxInvoicesPerPayment).Select(i => i.Id).ToHashSet();
+        return SelectionResult.Accepted(chosen, all > MaxInvoicesPerPayment
+            ? $"{MaxInvoicesPerPayment} of {Count(all)} overdue {kind} invoices selected — "
+                + "the most one payment can cover"
+            : $"All {Count(all)} overdue {kind} {(all == 1 ? "invoice" : "invoices")} selected.");
     }
 
     public static SelectionResult Clear() => SelectionResult.Accepted(new HashSet<long>());

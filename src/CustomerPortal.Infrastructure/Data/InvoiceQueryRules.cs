@@ -45,6 +45,18 @@ public static class InvoiceQueryRules
     }
 
     /// <summary>
+    /// Invoices overdue on <paramref name="today"/>: not <see cref="OverdueRule.NotYetDue"/>. With
+    /// <see cref="WherePayable"/> (a balance left) this is <see cref="OverdueRule.IsOverdue"/>.
+    /// </summary>
+    public static IQueryable<Invoice> WherePastDue(this IQueryable<Invoice> invoices, DateOnly today)
+    {
+        ArgumentNullException.ThrowIfNull(invoices);
+        var box = Expression.Constant(new StrongBox<DateOnly>(today));
+        var value = Expression.Field(box, nameof(StrongBox<DateOnly>.Value));
+        return invoices.Provider.CreateQuery<Invoice>(NotYetDue(invoices.Expression, value, negate: true));
+    }
+
+    /// <summary>
     /// A compiled query's expression with the calls to this class's filters and to <c>OrderOldestFirst</c> and
     /// <c>ThenOldestFirst</c> replaced by the expressions they stand for (their arguments may be the query's
     /// parameters). Run once per query, where its compiled delegate is made.
@@ -79,7 +91,7 @@ public static class InvoiceQueryRules
     private static UnaryExpression Filter(Expression<Func<Invoice, bool>> rule, Expression isVoid) =>
         Expression.Quote(VoidAsParameter.Rewrite(rule, isVoid));
 
-    private static MethodCallExpression NotYetDue(Expression source, Expression today)
+    private static MethodCallExpression NotYetDue(Expression source, Expression today, bool negate = false)
     {
         var invoice = Expression.Parameter(typeof(Invoice), "i");
         var rule = OverdueRule.NotYetDue;
@@ -88,7 +100,7 @@ public static class InvoiceQueryRules
             [rule.Parameters[0]] = Expression.Property(invoice, nameof(Invoice.DueDate)),
             [rule.Parameters[1]] = today,
         }).Visit(rule.Body);
-        var notYetDue = Expression.Lambda<Func<Invoice, bool>>(body, invoice);
+        var notYetDue = Expression.Lambda<Func<Invoice, bool>>(negate ? Expression.Not(body) : body, invoice);
         return Expression.Call(QueryableWhere, source, Expression.Quote(notYetDue));
     }
 

@@ -230,18 +230,34 @@ public sealed class SelectionEndpointTests : IDisposable
     [InlineData("ten dollars", "Enter the amount as a number, like 125.50.")]
     [InlineData("99999999999999999999", "That amount is too large.")]
     [InlineData("", "Enter an amount.")]
-    public async Task ABadAmountGetsItsMessageNextToTheFieldAnd400AndTheStoredAmountStays(string amount, string message)
+    public async Task ABadAmountGetsItsMessageNextToTheFieldAnd400AndTheOldPreviewIsGone(string amount, string message)
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         await pay.ChooseAsync("custom");
-        await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "12.34" });
+        var previewed = await pay.PostFragmentAsync("/pay/amount", new() { ["amount"] = "12.34" });
+        var oldPayForm = previewed;
 
         var refused = await pay.PostFragmentAsync(
             "/pay/amount", new() { ["amount"] = amount }, expect: HttpStatusCode.BadRequest);
 
         Assert.Equal(message, PayPageDriver.Figure(refused, "amount-message"));
         Assert.Equal(amount, refused.QuerySelector("#custom-amount")!.GetAttribute("value"));
-        Assert.Equal("$12.34", PayPageDriver.Figure(await pay.PageAsync(), "amount-selected"));
+        // Nothing of the old amount stays on screen as if it could be paid: no split, nothing selected, Pay off.
+        Assert.Null(refused.QuerySelector("[data-testid=allocation-preview]"));
+        Assert.Equal("$0.00", PayPageDriver.Figure(refused, "amount-selected"));
+        Assert.NotNull(refused.QuerySelector("#pay-button[disabled]"));
+        var page = await pay.PageAsync();
+        Assert.Equal("$0.00", PayPageDriver.Figure(page, "amount-selected"));
+        Assert.Null(page.QuerySelector("[data-testid=allocation-preview]"));
+        // and a Pay form drawn for the old amount cannot pay it
+        var paid = await pay.Client.PostFormAsync(page, "/pay/checkout", new()
+        {
+            ["Method"] = "saved-1",
+            ["DraftRevision"] = oldPayForm.QuerySelector("input[name=DraftRevision]")!.GetAttribute("value")!,
+            ["ExpectedAmountCents"] = "1234",
+        });
+        Assert.Equal(HttpStatusCode.Conflict, paid.StatusCode);
+        Assert.Equal(0, await _factory.WithDbAsync(db => db.Payments.CountAsync()));
     }
 
     [Fact]

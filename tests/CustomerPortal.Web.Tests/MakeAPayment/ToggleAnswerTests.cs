@@ -21,7 +21,7 @@ public sealed class ToggleAnswerTests : IDisposable
     public void Dispose() => _factory.Dispose();
 
     [Fact]
-    public async Task FromTheVersionItStartedFromAToggleAnswersWithTheOverviewTheChangedRowAndContinueOnly()
+    public async Task FromTheVersionItStartedFromAToggleAnswersWithTheOverviewTheChangedRowAndThePayBarOnly()
     {
         var pay = await PayPageDriver.SignedInAsync(_factory, DemoAccounts.ProCustomer);
         var (first, second) = (await _factory.PayableInvoicesAsync("1001"))
@@ -33,7 +33,8 @@ public sealed class ToggleAnswerTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, answer.Status);
         Assert.Equal(
-            ["inv-" + first.Id, "pay-continue", "pay-overview", "selection-message"], answer.Templates.Keys.Order());
+            ["ach-text", "inv-" + first.Id, "pay-continue", "pay-overview", "selection-message"],
+            answer.Templates.Keys.Order());
         Assert.True(answer.Replaces("inv-" + first.Id));
         var row = answer["inv-" + first.Id].QuerySelector("tr")!;
         Assert.Equal("inv-" + first.Id, row.Id);
@@ -41,8 +42,8 @@ public sealed class ToggleAnswerTests : IDisposable
         Assert.NotNull(row.QuerySelector($"#sel-{first.Id}[checked]"));
         Assert.Equal(Usd(first.Balance), answer.Figure("amount-selected"));
         Assert.Equal("1", answer.Figure("invoices-to-pay"));
-        Assert.Contains("Continue to payment — " + Usd(first.Balance),
-            answer["pay-continue"].QuerySelector("#continue")!.TextContent);
+        Assert.Equal("Pay " + Usd(first.Balance),
+            answer["pay-continue"].QuerySelector("#pay-button")!.TextContent.Trim());
         Assert.Null(answer["selection-message"].QuerySelector("[role]"));
         var (revision, stamp) = Split(version);
         // the revision moved on, the invoice figures did not
@@ -80,7 +81,7 @@ public sealed class ToggleAnswerTests : IDisposable
         var answer = await pay.ToggleAsync(
             "/pay/selection/invoice", new() { ["invoiceId"] = Text(first.Id), ["check"] = "true" }, version);
 
-        Assert.Equal(["pay-overview", "pay-workarea"], answer.Templates.Keys.Order());
+        Assert.Equal(["ach-text", "pay-continue", "pay-overview", "pay-workarea"], answer.Templates.Keys.Order());
         Assert.Equal(Usd(first.Balance), answer.Figure("amount-selected"));
         Assert.StartsWith("1.", answer.Version);
         Assert.Equal(answer.Version, await pay.VersionAsync());
@@ -147,8 +148,8 @@ public sealed class ToggleAnswerTests : IDisposable
         var parent = await pay.ToggleAsync("/pay/selection/parent",
             new() { ["parentId"] = Text(parentId), ["check"] = "true", ["open"] = Text(parentId) },
                 await pay.VersionAsync());
-        Assert.Equal(["children-" + parentId, "pay-continue", "pay-overview", "prow-" + parentId, "selection-message"],
-            parent.Templates.Keys.Order());
+        Assert.Equal(["ach-text", "children-" + parentId, "pay-continue", "pay-overview", "prow-" + parentId,
+            "selection-message"], parent.Templates.Keys.Order());
         Assert.True(parent.Replaces("prow-" + parentId));
         Assert.False(parent.Replaces("children-" + parentId)); // the group keeps its own element (and its hidden state)
         Assert.NotNull(parent["prow-" + parentId].QuerySelector($"#par-{parentId}[checked]"));

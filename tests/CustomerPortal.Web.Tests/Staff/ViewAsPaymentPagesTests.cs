@@ -64,7 +64,7 @@ public sealed class ViewAsPaymentPagesTests : IAsyncLifetime
         Assert.Equal(3, checkedByCustomer.Count);
         Assert.Equal(checkedByCustomer, markedForAgent);
         Assert.Contains("Select Single-Site Invoices", Text(asAgent, "[data-testid=choice-readonly]"));
-        Assert.NotNull(asCustomer.QuerySelector("#continue"));
+        Assert.NotNull(asCustomer.QuerySelector("#pay-button"));
         AssertNoControls(asAgent);
 
         // A custom amount: the same amount and the same split, as text.

@@ -42,7 +42,7 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
                 false)
             : null;
         var page = await pages.BuildAsync(access, table.ToState(), notice, null, ct);
-        return IsFragmentRequest ? Fragments(page) : View(page);
+        return IsFragmentRequest ? Fragments(page) : View(await pages.WithPayingAsync(page, ct));
     }
 
     [HttpPost("choice")]
@@ -87,6 +87,11 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
     [RequiresProPlan]
     public Task<IActionResult> SelectAll(TableStateInput table, CancellationToken ct) =>
         Act(drafts.SelectAllAsync, table.ToState(), null, ct);
+
+    [HttpPost("selection/overdue")]
+    [RequiresProPlan]
+    public Task<IActionResult> SelectOverdue(TableStateInput table, CancellationToken ct) =>
+        Act(drafts.SelectOverdueAsync, TableState.Default, null, ct);
 
     [HttpPost("selection/clear")]
     [RequiresProPlan]
@@ -181,7 +186,7 @@ public sealed class MakeAPaymentController(ICustomerContext customers, PayPageQu
         // A refused amount is shown as typed; an accepted one is shown as stored.
         var page = await pages.BuildAsync(access, state, outcome.Message, refused ? attemptedAmount : null, ct);
         Response.StatusCode = outcome.StatusCode;
-        return IsFragmentRequest ? Fragments(page) : View("Index", page);
+        return IsFragmentRequest ? Fragments(page) : View("Index", await pages.WithPayingAsync(page, ct));
     }
 }
 

@@ -157,9 +157,12 @@ public sealed record ParentRow(
     long TotalCents, long BalanceCents, ParentCheckState Check, bool Selectable, bool Expanded,
     IReadOnlyList<InvoiceRow> Children);
 
-/// <summary>The custom amount as entered (or as stored) and, when it is valid, how it splits.</summary>
+/// <summary>
+/// The custom amount as entered (or as stored) and, when it is valid, how it splits; the most one payment can take
+/// (<see cref="PaymentAllocator.MostInOnePayment"/>).
+/// </summary>
 public sealed record CustomAmountView(string AmountText, AllocationPlan? Plan,
-    IReadOnlyDictionary<long, AllocationRowInfo> Invoices);
+    IReadOnlyDictionary<long, AllocationRowInfo> Invoices, long MostInOnePaymentCents);
 
 public sealed record AllocationRowInfo(string Site, DateOnly InvoiceDate);
 
@@ -198,4 +201,22 @@ public sealed record PayPage(
     public bool RowsOnly { get; init; }
 
     public PageMessage? MessageFor(MessageTarget target) => Message?.Target == target ? Message : null;
+
+    /// <summary>The company's today, when the page was drawn (the ACH authorization names it).</summary>
+    public DateOnly Today { get; init; }
+
+    /// <summary>
+    /// "How will you be paying today?": the customer's ways to pay. Read for a whole page only (a fragment answer
+    /// leaves that section as it is); null when the page cannot pay.
+    /// </summary>
+    public Payments.PayOptions? Paying { get; init; }
+
+    /// <summary>The ACH authorization for the amount this page would pay, on the company's today.</summary>
+    public string AchText =>
+        PaymentMethods.AchAuthorization.Text(Access.CompanyName, Overview.AmountSelectedCents, Today);
+
+    /// <summary>
+    /// The Pay button can pay: something is selected and (when this render read them) some method is usable.
+    /// </summary>
+    public bool CanPay => HasSelection && Paying?.AnyUsable != false;
 }

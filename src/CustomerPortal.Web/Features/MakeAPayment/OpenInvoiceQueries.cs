@@ -337,6 +337,31 @@ internal sealed class OpenInvoiceQueries
         return split;
     }
 
+    /// <summary>
+    /// The oldest <see cref="InvoiceSelection.OldestWindow"/> invoices of one kind (single-site, or children) overdue
+    /// on <paramref name="today"/> with a balance left, and how many there are ("Pay overdue balance").
+    /// </summary>
+    public async Task<(List<SnapshotRow> Oldest, int Count)> OverdueAsync(long customerId, bool children,
+        DateOnly today, CancellationToken ct)
+    {
+        var overdue = db.Invoices.AsNoTracking().Where(i => i.CustomerId == customerId)
+            .WherePayable(isVoid: false).WherePastDue(today);
+        overdue = children
+            ? overdue.Where(i => i.MultiSiteInvoiceId != null)
+            : overdue.Where(i => i.MultiSiteInvoiceId == null);
+        var count = await overdue.CountAsync(ct);
+        var oldest = await Project(overdue.OrderOldestFirst().Take(InvoiceSelection.OldestWindow)).ToListAsync(ct);
+        return (oldest, count);
+    }
+
+    /// <summary>
+    /// The largest custom amount one payment can take (<see cref="PaymentAllocator.MostInOnePayment"/>), from the same
+    /// oldest window the split reads.
+    /// </summary>
+    public async Task<long> MostInOnePaymentAsync(InvoicesAsOf at, CancellationToken ct) =>
+        PaymentAllocator.MostInOnePayment(
+            (await OldestPayableAsync(at, singleSiteOnly: false, ct)).Select(r => r.ToOpenInvoice()));
+
     /// <summary>The custom amount split over the oldest window and the whole balance (see <see cref="PaymentAllocator.AllocateOverOldest"/>).</summary>
     public static AllocationPlan Allocate(long amountCents, IEnumerable<SnapshotRow> oldest, OverviewSums sums) =>
         PaymentAllocator.AllocateOverOldest(amountCents, oldest.Select(r => r.ToOpenInvoice()), sums.BalanceCents);

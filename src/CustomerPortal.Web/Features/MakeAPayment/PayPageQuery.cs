@@ -15,7 +15,8 @@ namespace CustomerPortal.Web.Features.MakeAPayment;
 /// aggregate, a count and a page of rows, then one query for the snapshots the rules need (the selection and the
 /// children of the parents on the page, or the oldest 201 invoices for a custom amount).
 /// </summary>
-public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvider clock)
+public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvider clock,
+    Payments.PaymentQueries payments)
 {
     private readonly OpenInvoiceQueries _q = request.Queries;
 
@@ -45,7 +46,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                     sums, custom.Plan?.TotalCents ?? 0, custom.Plan?.InvoiceCount ?? 0);
                 var shown = rows.Select(r => Row(r, today, selectable: false, selected: false)).ToList();
                 return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, shown, [], custom,
-                    message) { Revision = draft.Revision, DataStamp = stamp };
+                    message)
+                { Today = today, Revision = draft.Revision, DataStamp = stamp };
             }
             case PaymentChoice.MultiSite:
             {
@@ -77,7 +79,8 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 }).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
                 return new PayPage(access, canChange, draft.Choice, overview, page, total, pages, [], shown, null,
-                    message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
+                    message)
+                { Today = today, Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
             default:
             {
@@ -90,8 +93,13 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
                 var shown = rows.Select(r => Row(r, today, selectable: r.BalanceCents > 0,
                     selected: selected.Contains(r.Id))).ToList();
                 var overview = OpenInvoiceQueries.Overview(sums, totals.AmountCents, totals.InvoiceCount);
+                // "200 of 240 selected": on every page and answer while it holds, not only after "Select all".
+                if (message is null
+                    && InvoiceSelection.CapNoticeFor(totals.InvoiceCount, sums.PayableSingleSiteCount) is { } cap)
+                    message = new PageMessage(cap, MessageTarget.Selection, false);
                 return new PayPage(access, canChange, PaymentChoice.SingleSite, overview, page, total, pages, shown, [],
-                    null, message) { Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
+                    null, message)
+                { Today = today, Revision = draft.Revision, DataStamp = stamp, RowsOnly = only is not null };
             }
         }
     }
@@ -99,21 +107,31 @@ public sealed class PayPageQuery(AppDbContext db, PayRequest request, TimeProvid
     private async Task<CustomAmountView> CustomAmountAsync(InvoicesAsOf at, StoredDraft draft, OverviewSums sums,
         string? attempted, CancellationToken ct)
     {
-        // A refused amount is shown as typed, next to its message; the stored amount (and its split) stays as it was.
+        // A refused amount is shown as typed, next to its message, and nothing else: the action forgot the amount
+        // stored before it, so no split of an old amount stays on screen.
         var text = attempted ?? (draft.CustomAmountCents is { } stored ? Money.FromCents(stored).ToPlainString() : "");
-        if (draft.CustomAmountCents is not { } cents)
-            return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
+        var most = await _q.MostInOnePaymentAsync(at, ct);
+        if (attempted is not null || draft.CustomAmountCents is not { } cents)
+            return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>(), most);
         // The split an action of this request made of the same amount, or made now.
         var (oldest, split, _) = await _q.SplitAsync(at, sums, cents, ct);
         // The stored amount no longer fits (invoices paid since): nothing is selected until a new preview says why.
-        if (split is not { } plan) return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>());
+        if (split is not { } plan)
+            return new CustomAmountView(text, null, new Dictionary<long, AllocationRowInfo>(), most);
         // The preview shows each invoice the amount reaches with its site and date: the site is read for those only.
         var reached = plan.Lines.Select(l => l.InvoiceId).ToHashSet();
         var sites = await _q.SiteNamesAsync(at, reached, ct);
         var info = oldest.Where(r => reached.Contains(r.Id))
             .ToDictionary(r => r.Id, r => new AllocationRowInfo(sites.GetValueOrDefault(r.Id, ""), r.InvoiceDate));
-        return new CustomAmountView(text, plan, info);
+        return new CustomAmountView(text, plan, info, most);
     }
+
+    /// <summary>
+    /// The page with "How will you be paying today?" read: for a whole page (a fragment answer leaves that section
+    /// as it is). Only a customer who may pay gets it.
+    /// </summary>
+    public async Task<PayPage> WithPayingAsync(PayPage page, CancellationToken ct) =>
+        page.CanChange ? page with { Paying = await payments.PayOptionsAsync(page.Access, null, ct) } : page;
 
     internal sealed record RowData(long Id, string Number, string? Site, DateOnly InvoiceDate, DateOnly DueDate,
         long TotalCents, long PaidCents, long PendingCents, long BalanceCents);

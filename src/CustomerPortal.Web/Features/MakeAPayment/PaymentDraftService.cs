@@ -116,6 +116,23 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         return await ApplyAsync(draft, result, ct);
     }
 
+    /// <summary>
+    /// "Pay overdue balance": the overdue invoices of the current invoice choice (from a custom amount: single-site),
+    /// oldest first, up to 200 (<see cref="InvoiceSelection.SelectOverdue"/>).
+    /// </summary>
+    public async Task<ActionOutcome> SelectOverdueAsync(CustomerAccess access, CancellationToken ct)
+    {
+        if (Denied(access) is { } denied) return denied;
+        var draft = await DraftAsync(access, ct);
+        if (draft.Choice == PaymentChoice.CustomAmount) draft.Choose(PaymentChoice.SingleSite, clock.GetUtcNow());
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        var (oldest, count) = await _q.OverdueAsync(
+            access.CustomerId, children: draft.Choice == PaymentChoice.MultiSite, today, ct);
+        var result = OpenInvoiceQueries.SelectionOver(draft.Choice, oldest)
+            .SelectOverdue(draft.SelectedInvoiceIds, today, count);
+        return await ApplyAsync(draft, result, ct);
+    }
+
     public async Task<ActionOutcome> ClearAsync(CustomerAccess access, CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
@@ -129,19 +146,36 @@ public sealed class PaymentDraftService(AppDbContext db, PayRequest request, Dra
         CancellationToken ct)
     {
         if (Denied(access) is { } denied) return denied;
-        if (!Money.TryParse(amountText, out var money, out var error)) return Refused(error, MessageTarget.Amount);
+        var parsed = Money.TryParse(amountText, out var money, out var error);
         var draft = await DraftAsync(access, ct);
         if (draft.Choice != PaymentChoice.CustomAmount)
-            return Refused("Choose “Custom Amount” before entering an amount.", MessageTarget.Amount);
+            return Refused(parsed ? "Choose “Custom Amount” before entering an amount." : error,
+                MessageTarget.Amount);
+        if (!parsed) return await ForgetAmountAsync(draft, error, ct);
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var sums = await _q.OverviewAsync(access.CustomerId, today, ct);
         // The split is made once: the page this action answers with shows the same one.
         var split = await _q.SplitAsync(InvoicesAsOf.Of(access.CustomerId, sums), sums, money.Cents, ct);
-        if (split.Refusal is { } refusal) return Refused(refusal, MessageTarget.Amount);
+        if (split.Refusal is { } refusal) return await ForgetAmountAsync(draft, refusal, ct);
         var before = draft.SelectedInvoiceIds;
         draft.SetCustomAmount(money.Cents, clock.GetUtcNow());
         await SaveAsync(draft, before, ct);
         return Done();
+    }
+
+    /// <summary>
+    /// A refused amount also forgets the amount stored before it: the page then shows no split and nothing selected,
+    /// and a Pay button drawn for the old amount names a revision that is gone (409), so it cannot pay it.
+    /// </summary>
+    private async Task<ActionOutcome> ForgetAmountAsync(PaymentDraft draft, string message, CancellationToken ct)
+    {
+        if (draft.Id != 0 && draft.CustomAmountCents is not null)
+        {
+            var before = draft.SelectedInvoiceIds;
+            draft.SetCustomAmount(null, clock.GetUtcNow());
+            await SaveAsync(draft, before, ct);
+        }
+        return Refused(message, MessageTarget.Amount);
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ public sealed record CheckoutView(
     string? Error = null,
     string? ErrorField = null)
 {
+    /// <summary>A site invoice's parent and site ("MS-504 · Union Station Tower"), by invoice id.</summary>
+    public IReadOnlyDictionary<long, string> ParentLabels { get; init; } = new Dictionary<long, string>();
+
     /// <summary>
     /// Paying and changing methods are offered: a support agent viewing as the customer sees the same figures and
     /// methods, and nothing that would pay or change a method.
@@ -35,8 +38,25 @@ public sealed record CheckoutView(
     public string NotPayableReason => Plan.Problem ?? PaymentPlanner.NothingSelected;
 }
 
+/// <summary>The ways to pay offered to a customer, and the one chosen (a form value: "saved-1", "entered-2").</summary>
+public sealed record PayOptions(
+    IReadOnlyList<MethodOption> Methods,
+    NewMethodOption? NewMethod,
+    string? SelectedMethod,
+    string? StripePublishableKey)
+{
+    /// <summary>Some method can be paid with (a saved one not expired, or one just entered).</summary>
+    public bool AnyUsable => NewMethod is not null || Methods.Any(m => m.IsUsable);
+
+    public bool HasBank => NewMethod?.Kind == PaymentMethodKind.BankAccount
+        || Methods.Any(m => m.Kind == PaymentMethodKind.BankAccount);
+}
+
 public sealed record AllocationView(long InvoiceId, string InvoiceNumber, long AmountCents)
 {
+    /// <summary>For a site invoice of a multi-site invoice: "MS-504 · Union Station Tower".</summary>
+    public string? ParentLabel { get; init; }
+
     public string PdfUrl => $"/invoices/{InvoiceId}/pdf";
 }
 
@@ -103,6 +123,40 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             ? PaymentPlan.Refused(Domain.Selection.PaymentChoice.SingleSite, PaymentPlanner.NothingSelected)
             : (await PaymentPlanner.PlanAsync(db, draft, track: false, ct)).Plan;
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        if (await PayOptionsAsync(access, selected, ct) is not { } options) return null;
+        var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
+        var labels = await ParentLabelsAsync(access.CustomerId, plan.Lines.Select(l => l.InvoiceId).ToList(), ct);
+        return new CheckoutView(access, plan, draft?.Revision ?? 0, options.Methods, options.NewMethod,
+            options.SelectedMethod, text, options.StripePublishableKey) { ParentLabels = labels };
+    }
+
+    /// <summary>
+    /// The parent and site of those of <paramref name="invoiceIds"/> that are site invoices of a multi-site invoice
+    /// ("MS-504 · Union Station Tower"), so a site invoice keeps its label at checkout and on the receipt.
+    /// </summary>
+    private async Task<Dictionary<long, string>> ParentLabelsAsync(long customerId,
+        IReadOnlyCollection<long> invoiceIds, CancellationToken ct)
+    {
+        if (invoiceIds.Count == 0) return [];
+        var rows = await (from i in db.Invoices.AsNoTracking()
+                          where i.CustomerId == customerId && invoiceIds.Contains(i.Id)
+                          join p in db.MultiSiteInvoices.AsNoTracking() on i.MultiSiteInvoiceId equals (long?)p.Id
+                          select new
+                          {
+                              i.Id, p.Number,
+                              Site = db.Sites.Where(s => s.Id == i.SiteId).Select(s => s.Name).FirstOrDefault(),
+                          }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id, r => r.Site is { Length: > 0 } site ? $"{r.Number} · {site}" : r.Number);
+    }
+
+    /// <summary>
+    /// How the customer can pay ("How will you be paying today?", on the Make a Payment page and at checkout): saved
+    /// methods, the method this contact just entered, the one chosen. Null when <paramref name="selected"/> names a
+    /// method this customer does not have.
+    /// </summary>
+    public async Task<PayOptions?> PayOptionsAsync(CustomerAccess access, string? selected, CancellationToken ct)
+    {
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var saved = await PaymentPathQueries.SavedMethods(db, access.CustomerId).ToListAsync(ct);
         var methods = saved.Select(m => new MethodOption(m.Id, m.Kind, m.Summary,
             m.Kind == PaymentMethodKind.Card ? $"Expires {m.ExpMonth:00}/{m.ExpYear}" : SavedMethodStore.BankDetail,
@@ -128,11 +182,10 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
             ?? newMethod?.Value
             ?? methods.Where(m => m.IsDefault && m.IsUsable).Select(m => "saved-" + m.Id).FirstOrDefault()
             ?? methods.Where(m => m.IsUsable).Select(m => "saved-" + m.Id).FirstOrDefault();
-        var text = AchAuthorization.Text(access.CompanyName, plan.TotalCents, today);
         var stripeKey = gateway is SandboxProcessor
             ? null
             : services.GetService<IOptions<StripeOptions>>()?.Value.PublishableKey;
-        return new CheckoutView(access, plan, draft?.Revision ?? 0, methods, newMethod, choice, text, stripeKey);
+        return new PayOptions(methods, newMethod, choice, stripeKey);
     }
 
     /// <summary>
@@ -189,10 +242,16 @@ public sealed class PaymentQueries(AppDbContext db, IPaymentGateway gateway, Pay
                                  orderby a.Id
                                  select new { a.PaymentId, InvoiceId = i.Id, i.Number, a.AmountCents }).ToListAsync(ct);
         var byPayment = allocations.ToLookup(a => a.PaymentId);
+        var labels = payments.Count == 1
+            ? await ParentLabelsAsync(access.CustomerId, allocations.Select(a => a.InvoiceId).ToList(), ct)
+            : [];
         return payments.Select(p => new PaymentView(p.Id, p.ReceiptNumber, p.Status, p.AmountCents, p.MethodSummary,
             p.MethodKind, p.CreatedAt,
             p.CompletedAt, p.FailureMessage, p.NextActionUrl,
-            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)).ToList())
+            byPayment[p.Id].Select(a => new AllocationView(a.InvoiceId, a.Number, a.AmountCents)
+            {
+                ParentLabel = labels.GetValueOrDefault(a.InvoiceId),
+            }).ToList())
         {
             Viewer = access,
             FailureCode = p.FailureCode,
