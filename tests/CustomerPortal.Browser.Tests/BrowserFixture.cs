@@ -96,10 +96,27 @@ public static class AxeAtRest
     /// has finished. axe measured a button half-way through Bootstrap's 0.15 s colour fade once and called its contrast
     /// too low.
     /// </summary>
-    public static async Task<Deque.AxeCore.Commons.AxeResult> RunAxeAtRestAsync(this IPage page)
+    public static async Task<Deque.AxeCore.Commons.AxeResult> RunAxeAtRestAsync(this IPage page,
+        Deque.AxeCore.Commons.AxeRunOptions? options = null)
     {
         await page.Mouse.MoveAsync(0, 0);
         await page.EvaluateAsync("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))");
-        return await page.RunAxe();
+        return options is null ? await page.RunAxe() : await page.RunAxe(options);
     }
+
+    /// <summary>The WCAG 2.2 AA rules (and those of 2.0 and 2.1 it includes): what the portal promises.</summary>
+    public static Deque.AxeCore.Commons.AxeRunOptions Wcag22AA { get; } = new()
+    {
+        RunOnly = new Deque.AxeCore.Commons.RunOnlyOptions
+        {
+            Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
+        },
+    };
+
+    /// <summary>Every WCAG 2.2 AA violation on the page, whatever its impact, one line each.</summary>
+    public static async Task<List<string>> Wcag22AAViolationsAsync(this IPage page) =>
+        (await page.RunAxeAtRestAsync(Wcag22AA)).Violations
+            .Select(v => $"{v.Id} ({v.Impact}): {v.Help} — "
+                + string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html.Length > 160 ? n.Html[..160] : n.Html)))
+            .ToList();
 }

@@ -127,25 +127,24 @@ public static class PortalComposition
                 {
                     PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0,
                 }));
+            // Browsers get the portal's styled error page (ErrorPage), the page's script a line of text.
             o.OnRejected = async (ctx, ct) =>
             {
-                if (ctx.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName
+                var http = ctx.HttpContext;
+                if (http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName
                     == PortalPolicies.PayPageConcurrency)
                 {
-                    ctx.HttpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                    ctx.HttpContext.Response.Headers.RetryAfter = "1";
-                    ctx.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                    await ctx.HttpContext.Response.WriteAsync(
+                    http.Response.Headers.RetryAfter = "1";
+                    await ErrorPage.RefuseAsync(http, StatusCodes.Status503ServiceUnavailable,
                         "The portal is very busy. Nothing was changed; try again in a moment.", ct);
                     return;
                 }
                 var retryAfter = ctx.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after)
                     ? (int)Math.Ceiling(after.TotalSeconds)
                     : 60;
-                ctx.HttpContext.Response.Headers.RetryAfter =
+                http.Response.Headers.RetryAfter =
                     retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                ctx.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                await ctx.HttpContext.Response.WriteAsync(
+                await ErrorPage.RefuseAsync(http, StatusCodes.Status429TooManyRequests,
                     $"Too many sign-in attempts. Try again in {retryAfter} seconds.", ct);
             };
         });

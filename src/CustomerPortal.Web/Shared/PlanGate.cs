@@ -36,7 +36,8 @@ public static class PlanGate
 /// <summary>
 /// Put on every payment and saved-method controller or action: the Pro-plan rule (<see cref="ProPlan"/>) as an MVC
 /// filter. A Standard-plan company's customer (or an agent viewing as one) gets 403 with the rule's
-/// <see cref="ProPlan.NotEnabledMessage"/> as plain text, and the action does not run. The plan is read on each
+/// <see cref="ProPlan.NotEnabledMessage"/> on the portal's error page (as plain text to the page's script), and the
+/// action does not run. The plan is read on each
 /// request, so a plan switch takes effect on the next one. A request with no customer passes through (the action
 /// answers it as it would anyway).
 /// </summary>
@@ -49,12 +50,20 @@ public sealed class RequiresProPlanAttribute : Attribute, IAsyncResourceFilter
         var access = await http.RequestServices.GetRequiredService<ICustomerContext>().GetAsync(http.RequestAborted);
         if (access is not null && !ProPlan.MayPayOnline(access.Plan))
         {
-            context.Result = new ContentResult
+            var message = ProPlan.NotEnabledMessage(access.CompanyName);
+            if (ErrorPage.IsScriptRequest(http.Request))
             {
-                StatusCode = StatusCodes.Status403Forbidden,
-                ContentType = "text/plain; charset=utf-8",
-                Content = ProPlan.NotEnabledMessage(access.CompanyName),
-            };
+                context.Result = new ContentResult
+                {
+                    StatusCode = StatusCodes.Status403Forbidden,
+                    ContentType = "text/plain; charset=utf-8",
+                    Content = message,
+                };
+                return;
+            }
+            // An empty 403: status code pages answer with the error page, in the layout, saying why.
+            ErrorPage.Tell(http, message);
+            context.Result = new StatusCodeResult(StatusCodes.Status403Forbidden);
             return;
         }
         await next();

@@ -6,8 +6,8 @@ namespace CustomerPortal.Web.Tests.MakeAPayment;
 
 /// <summary>
 /// The Make a Payment limiter (RateLimiting:PayPageConcurrency / PayPageQueue): requests past the permits wait in a
-/// queue; when the queue is full too, the answer is 503 with Retry-After and a plain message, and nothing else goes
-/// wrong.
+/// queue; when the queue is full too, the answer is 503 with Retry-After and the portal's error page saying so (a
+/// line of text to the page's script), and nothing else goes wrong.
 /// </summary>
 public sealed class PayPageLimiterTests : IDisposable
 {
@@ -35,8 +35,10 @@ public sealed class PayPageLimiterTests : IDisposable
         foreach (var r in refused)
         {
             Assert.Equal("1", r.Headers.RetryAfter?.ToString());
+            var page = PortalClient.Parse(await r.Content.ReadAsStringAsync());
             Assert.Equal("The portal is very busy. Nothing was changed; try again in a moment.",
-                await r.Content.ReadAsStringAsync());
+                page.QuerySelector("[data-testid=error-message]")!.TextContent);
+            Assert.NotNull(page.QuerySelector("header nav")); // in the portal's layout
         }
 
         // Once the burst is over the page answers again.

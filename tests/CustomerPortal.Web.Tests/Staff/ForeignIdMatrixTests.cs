@@ -54,6 +54,8 @@ public sealed class ForeignIdMatrixTests
         ["POST /pay/methods/{id:long}/remove"] = a => [new("POST", $"/pay/methods/{a.MethodId}/remove", [])],
         ["POST /pay/methods/{id:long}/default"] = a => [new("POST", $"/pay/methods/{a.MethodId}/default", [])],
         ["POST /pay/methods"] = a => [new("POST", "/pay/methods", new() { ["token"] = a.Token })],
+        ["POST /pay/methods/entered/{id:long}"] = a =>
+            [new("POST", $"/pay/methods/entered/{a.EnteredId}", new() { ["achAuthorized"] = "true" })],
         ["GET /sandbox/3ds/{id}"] = a => [new("GET", $"/sandbox/3ds/{a.ThreeDsProcessorId}")],
         ["POST /sandbox/3ds/{id}"] = a =>
             [new("POST", $"/sandbox/3ds/{a.ThreeDsProcessorId}", new() { ["approve"] = "true" })],

@@ -27,6 +27,6 @@ public sealed class HomeController(ICustomerContext customers) : Controller
         // Read from the route, not bound: run again for a request whose form cannot be read, MVC binds no parameter.
         var route = RouteData.Values["status"]?.ToString();
         var status = int.TryParse(route, CultureInfo.InvariantCulture, out var s) ? s : 500;
-        return View("Error", new ErrorPage(status));
+        return View("Error", new ErrorPage(status, ErrorPage.MessageOf(HttpContext)));
     }
 }

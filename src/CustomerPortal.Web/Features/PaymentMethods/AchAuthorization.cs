@@ -18,4 +18,12 @@ public static class AchAuthorization
         "I can revoke it by contacting {0} at least three business days before the debit; if the debit is returned " +
         "the invoices become unpaid again.",
         companyName, Money.FromCents(amountCents).Format(), date);
+
+    /// <summary>
+    /// The standing authorization a customer accepts to keep a bank account for later payments (the Payment methods
+    /// page); it is stored with the saved account.
+    /// </summary>
+    public static string StandingText(string companyName) =>
+        $"I authorize {companyName} to debit this bank account by ACH for payments I make in the portal, " +
+        "until I remove it.";
 }

@@ -7,8 +7,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CustomerPortal.Web.Features.PaymentMethods;
 
+/// <summary>
+/// The Payment methods page: the customer's saved methods, the one this contact just entered (offered for saving),
+/// the standing bank debit authorization, and whether this viewer may change anything (not in view-as).
+/// </summary>
 public sealed record MethodsView(IReadOnlyList<MethodOption> Methods, NewMethodOption? NewMethod, string AchText,
-    string? Message, string? Error);
+    bool CanChange, bool CanEnterHere, string? Message = null, string? Error = null);
 
 /// <summary>
 /// Saved payment methods of the signed-in customer: list, add (through the processor's setup), make default, remove.
@@ -23,11 +27,58 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         var today = Company.TodayIn(access.CompanyTimeZone, clock);
         var m = await db.SavedPaymentMethods.AsNoTracking()
             .SingleOrDefaultAsync(x => x.Id == id && x.CustomerId == access.CustomerId && x.RemovedAt == null, ct);
-        if (m is null) return null;
-        var detail = m.Kind == PaymentMethodKind.Card
-            ? $"Expires {m.ExpMonth:00}/{m.ExpYear}"
-            : SavedMethodStore.BankDetail;
-        return new MethodOption(m.Id, m.Kind, m.Summary, detail, m.IsExpiredOn(today), m.IsDefault, m.ReturnNotice);
+        return m is null ? null : Option(m, today);
+    }
+
+    /// <summary>
+    /// The Payment methods page: saved methods (default first), and the method this contact just entered.
+    /// </summary>
+    public async Task<MethodsView> PageAsync(CustomerAccess access, bool canEnterHere, CancellationToken ct)
+    {
+        var today = Company.TodayIn(access.CompanyTimeZone, clock);
+        var saved = await db.SavedPaymentMethods.AsNoTracking()
+            .Where(m => m.CustomerId == access.CustomerId && m.RemovedAt == null)
+            .OrderByDescending(m => m.IsDefault).ThenBy(m => m.Id).ToListAsync(ct);
+        var canChange = PlanGate.MayChange(access);
+        return new MethodsView(saved.Select(m => Option(m, today)).ToList(),
+            canChange ? await EnteredMethodAsync(access, ct) : null,
+            AchAuthorization.StandingText(access.CompanyName), canChange, canEnterHere);
+    }
+
+    /// <summary>
+    /// What this contact just entered in the processor's form and has neither saved nor paid with, checked with the
+    /// processor (attached to nobody or to this customer); null when there is none.
+    /// </summary>
+    public async Task<NewMethodOption?> EnteredMethodAsync(CustomerAccess access, CancellationToken ct)
+    {
+        if (await tokens.LatestUnusedAsync(access, ct) is not { } entered) return null;
+        if (await gateway.GetPaymentMethodAsync(entered.Token, cancellationToken: ct) is not { } d) return null;
+        var processorCustomer = await db.Customers.AsNoTracking().Where(c => c.Id == access.CustomerId)
+            .Select(c => c.ProcessorCustomerId).SingleAsync(ct);
+        if (d.ProcessorCustomerId is not null && d.ProcessorCustomerId != processorCustomer) return null;
+        return new NewMethodOption(entered.Id, d.Kind, SavedMethodStore.Summary(d),
+            d.Kind == PaymentMethodKind.Card ? $"Expires {d.ExpMonth:00}/{d.ExpYear}" : SavedMethodStore.BankDetail);
+    }
+
+    /// <summary>
+    /// Saves the method this contact entered (<see cref="NewMethodOption.EnteredId"/>) without paying; 404 when the
+    /// entered method is not theirs or has expired.
+    /// </summary>
+    public async Task<PayOutcome> SaveEnteredAsync(CustomerAccess access, long enteredId, bool achAuthorized,
+        PayClient client, CancellationToken ct)
+    {
+        if (PlanGate.RefuseIfNotAllowed(access) is { } refused) return refused;
+        if (await tokens.FindAsync(access, enteredId, ct) is not { } entered)
+            return PayOutcome.Refused(404, NotYours);
+        return await AddAsync(access, entered.Token, achAuthorized, client, ct);
+    }
+
+    private static MethodOption Option(SavedPaymentMethod m, DateOnly today)
+    {
+        var expired = m.IsExpiredOn(today);
+        var detail = m.Kind != PaymentMethodKind.Card ? SavedMethodStore.BankDetail
+            : $"{(expired ? "Expired" : "Expires")} {m.ExpMonth:00}/{m.ExpYear}";
+        return new(m.Id, m.Kind, m.Summary, detail, expired, m.IsDefault, m.ReturnNotice);
     }
 
     /// <summary>Saves a method entered in the processor's form without paying (setup, off-session use later).</summary>
@@ -74,8 +125,7 @@ public sealed class PaymentMethodService(AppDbContext db, IPaymentGateway gatewa
         if (mandate is not null)
         {
             db.AchMandates.Add(new AchMandate(access.CustomerId, saved.Id, token, AchAuthorization.Version,
-                "I authorize " + access.CompanyName + " to debit this bank account by ACH for payments I make in "
-                + "the portal, until I remove it.",
+                AchAuthorization.StandingText(access.CompanyName),
                 now, client.IpAddress, client.UserAgent));
             await db.SaveChangesAsync(ct);
         }

@@ -18,7 +18,17 @@ public sealed record CustomerSearchRow(
     long Id, long CompanyId, string Name, string AccountNumber, string? ContactEmail, string CompanyName, Plan Plan);
 
 public sealed record AuditRow(long Id, DateTimeOffset At, string StaffEmail, long CustomerId, string CustomerName,
-    string AccountNumber, string CompanyName, AuditAction Action, string Path, string IpAddress);
+    string AccountNumber, string CompanyName, AuditAction Action, string Path, string IpAddress,
+    string? CompanyTimeZone = null)
+{
+    /// <summary>
+    /// When it happened on the company's clock, as the customer's payment pages show times (UTC when the company is
+    /// not known), and the zone it is in.
+    /// </summary>
+    public (DateTimeOffset Time, string Zone) Local => CompanyTimeZone is { } zone
+        ? (TimeZoneInfo.ConvertTime(At, TimeZoneInfo.FindSystemTimeZoneById(zone)), zone)
+        : (At.ToUniversalTime(), "UTC");
+}
 
 public sealed class AuditFilter
 {
@@ -123,7 +133,8 @@ public sealed class StaffQueries(AppDbContext db)
             .Skip((page - 1) * AuditPageSize).Take(AuditPageSize)
             .Select(x => new AuditRow(x.e.Id, x.e.At, x.e.StaffEmail, x.e.CustomerId,
                 x.c == null ? "(unknown customer)" : x.c.Name, x.c == null ? "" : x.c.AccountNumber,
-                x.co == null ? "" : x.co.Name, x.e.Action, x.e.Path, x.e.IpAddress))
+                x.co == null ? "" : x.co.Name, x.e.Action, x.e.Path, x.e.IpAddress,
+                x.co == null ? null : x.co.TimeZoneId))
             .ToListAsync(ct);
         return new Paged<AuditRow>(items, page, AuditPageSize, total);
     }
